@@ -1,0 +1,78 @@
+"""Command line: `python -m search index|query|serve` (and app.py, which indexes then serves)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .config import DEFAULT_MODEL, defaults_from_env
+from .indexer import build_index
+from .semantic import load_embedder
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    env = defaults_from_env()
+    parser.add_argument("--corpus", default=env["CORPUS_DIR"], help="folder of .txt/.pdf disclosures")
+    parser.add_argument("--index", default=env["INDEX_DIR"], help="folder for the built index")
+    parser.add_argument("--model", default=env["EMBEDDING_MODEL"],
+                        help=f"sentence-transformers model name or path (default {DEFAULT_MODEL}); 'none' = keyword only")
+
+
+def build_stages():
+    from .facts import facts_stage
+
+    return [facts_stage]
+
+
+def run_index(args, embedder=None, status=None) -> int:
+    if embedder is None and status is None:
+        embedder, status = load_embedder(args.model)
+    print(f"mode: {'hybrid' if embedder else 'keyword'} — {status.message}", file=sys.stderr)
+    try:
+        report = build_index(Path(args.corpus), Path(args.index), embedder, rebuild=getattr(args, "rebuild", False),
+                             progress=sys.stderr.isatty() or True, extra_stages=build_stages())
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
+def run_query(args) -> int:
+    from .webapp import create_app
+
+    embedder, status = load_embedder(args.model)
+    app = create_app({"INDEX_DIR": args.index, "EMBEDDER": embedder, "MODEL_STATUS": status})
+    engine = app.extensions["budget_engine"]
+    result = engine.search(args.q, k=args.k)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    print(f"[{result['mode']} mode] {result['total']} results in {result['took_ms']} ms", file=sys.stderr)
+    if result["mode"] == "keyword":
+        print(f"note: keyword mode only — {status.message}", file=sys.stderr)
+    for rank, r in enumerate(result["results"], 1):
+        print(f"{rank:2d}. {r['unit'] or '?'} {r['year'] or ''} {r['kind']} | {r['file']} L{r['line_start']}-{r['line_end']}"
+              f" | {'+'.join(r['channels'])} | {r['section']}")
+        print("    " + r["text"][:160].replace("\n", " "))
+    return 0
+
+
+def main(argv=None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m search", description="预算公开检索: index and query disclosures")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_index = sub.add_parser("index", help="index the corpus (only changed files unless --rebuild)")
+    add_common(p_index)
+    p_index.add_argument("--rebuild", action="store_true", help="rebuild everything from scratch")
+    p_query = sub.add_parser("query", help="print the top passages for a query")
+    add_common(p_query)
+    p_query.add_argument("q")
+    p_query.add_argument("-k", type=int, default=10)
+    p_query.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.command == "index":
+        return run_index(args)
+    return run_query(args)

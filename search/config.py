@@ -1,0 +1,64 @@
+"""Settings, declared once with their help text (the CLI, app.config and the docs read this table).
+
+Each setting has a default, an environment variable that overrides it, and help text.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    env: str
+    help: str
+
+
+DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+
+SETTINGS = [
+    Setting("CORPUS_DIR", "corpus", "BUDGET_CORPUS", "Folder of disclosures (.txt, .pdf) to index."),
+    Setting("INDEX_DIR", "index", "BUDGET_INDEX", "Folder holding the built index (generations + 'current' link)."),
+    Setting("EMBEDDING_MODEL", DEFAULT_MODEL, "BUDGET_MODEL",
+            "sentence-transformers model name or local path; 'none' disables the semantic channel."),
+    Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
+    Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
+    Setting("RRF_K", 60, "BUDGET_RRF_K", "Reciprocal-rank-fusion constant (larger = flatter fusion)."),
+]
+
+# Query instructions recommended by model authors for short-query -> passage retrieval.
+QUERY_INSTRUCTIONS = {
+    "bge-small-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-base-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-large-zh": "为这个句子生成表示以用于检索相关文章：",
+}
+
+
+def query_instruction(model_name: str) -> str:
+    lowered = (model_name or "").lower()
+    for key, instruction in QUERY_INSTRUCTIONS.items():
+        if key in lowered:
+            return instruction
+    return ""
+
+
+def _coerce(default, raw: str):
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def defaults_from_env(environ=None) -> dict:
+    """Default settings, with any environment overrides applied."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for s in SETTINGS:
+        raw = environ.get(s.env)
+        values[s.name] = s.default if raw in (None, "") else _coerce(s.default, raw)
+    return values
+
+
+def describe() -> str:
+    return "\n".join(f"{s.name} (env {s.env}, default {s.default!r}): {s.help}" for s in SETTINGS)

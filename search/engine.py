@@ -1,0 +1,256 @@
+"""The search engine over one loaded index generation, reloaded when a new generation is swapped in."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chunk import SECTION_SEP
+from .highlight import highlight
+from .hybrid import hint_bonus, reciprocal_rank_fusion
+from .indexer import CURRENT, IndexNotReady, read_manifest
+from .keyword import KeywordSearcher
+from .query import ParsedQuery, build_aliases, normalize_query, parse_query
+from .semantic import Embedder, ModelStatus, VectorStore
+from .tokens import QUERY_STOPWORDS, shared_tokenizer
+
+log = logging.getLogger(__name__)
+CANDIDATES = 200
+
+
+@dataclass
+class DocumentInfo:
+    doc_id: str
+    file: str
+    unit: str
+    region: str
+    year: int | None
+    kind: str
+    title: str
+    pages: int
+    source_format: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class PassageInfo:
+    id: str
+    doc_id: str
+    ordinal: int
+    section: str
+    text: str
+    line_start: int
+    line_end: int
+    is_table: bool
+    money_unit: str
+
+
+class Generation:
+    """Everything read from one index generation folder; immutable once loaded."""
+
+    def __init__(self, folder: Path, embedder: Embedder | None):
+        self.folder = folder
+        self.manifest = read_manifest(folder)
+        self.db_path = folder / "store.sqlite"
+        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
+        conn.row_factory = sqlite3.Row
+        self.documents = {
+            r["doc_id"]: DocumentInfo(r["doc_id"], r["file"], r["unit"] or "", r["region"] or "", r["year"],
+                                      r["kind"] or "", r["title"] or "", r["pages"] or 0, r["source_format"] or "")
+            for r in conn.execute("SELECT doc_id, file, unit, region, year, kind, title, pages, source_format "
+                                  "FROM documents ORDER BY file")}
+        self.passages = {
+            r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
+                                 r["line_end"], bool(r["is_table"]), r["money_unit"] or "")
+            for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
+        conn.close()
+        self.keyword = KeywordSearcher(folder / "keyword")
+        self.vectors = VectorStore.load(folder) if embedder is not None and \
+            self.manifest.get("model") == embedder.name else None
+        self.aliases = build_aliases(self.documents.values())
+        self.years = {d.year for d in self.documents.values() if d.year}
+
+    def connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+
+class Engine:
+    def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus, rrf_k: int = 60):
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder
+        self.model_status = model_status
+        self.rrf_k = rrf_k
+        self._generation: Generation | None = None
+        self._generation_name = ""
+        self._lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------------------------
+    def generation(self) -> Generation:
+        """The current generation; a newly swapped-in one is picked up on the next request."""
+        link = self.index_dir / CURRENT
+        try:
+            name = os.readlink(link)
+        except OSError:
+            raise IndexNotReady("no index has been built yet; run `python -m search index`") from None
+        if name != self._generation_name:
+            with self._lock:
+                if name != self._generation_name:
+                    self._generation = Generation(self.index_dir / name, self.embedder)
+                    self._generation_name = name
+                    log.info("loaded index generation %s", name)
+        return self._generation
+
+    @property
+    def mode(self) -> str:
+        try:
+            gen = self.generation()
+        except IndexNotReady:
+            return "keyword"
+        return "hybrid" if self.embedder is not None and gen.vectors is not None else "keyword"
+
+    def health(self) -> dict:
+        gen = self.generation()
+        files = gen.manifest.get("files", {})
+        return {
+            "status": "ok",
+            "documents": len(gen.documents),
+            "passages": len(gen.passages),
+            "mode": self.mode,
+            "model": self.embedder.name if self.embedder else None,
+            "model_status": self.model_status.message,
+            "index_generation": gen.folder.name,
+            "built_at": gen.manifest.get("built_at"),
+            "skipped": [{"file": n, "reason": e["reason"]} for n, e in sorted(files.items())
+                        if e.get("status") == "skipped"],
+            "duplicates": [{"file": n, "duplicate_of": e["duplicate_of"]} for n, e in sorted(files.items())
+                           if e.get("status") == "duplicate"],
+        }
+
+    # -- search --------------------------------------------------------------------------------------
+    def parse(self, q: str) -> ParsedQuery:
+        gen = self.generation()
+        return parse_query(q, gen.aliases, gen.years)
+
+    def allowed_documents(self, unit: str = "", year: int | None = None, kind: str = "") -> set[str] | None:
+        if not unit and not year and not kind:
+            return None
+        gen = self.generation()
+        wanted_unit = normalize_query(unit) if unit else ""
+        allowed = set()
+        for d in gen.documents.values():
+            if wanted_unit and wanted_unit not in normalize_query(d.unit) and wanted_unit != d.doc_id:
+                continue
+            if year and d.year != year:
+                continue
+            if kind and d.kind != kind:
+                continue
+            allowed.add(d.doc_id)
+        return allowed
+
+    def search(self, q: str, k: int = 10, unit: str = "", year: int | None = None, kind: str = "",
+               offset: int = 0) -> dict:
+        started = time.perf_counter()
+        gen = self.generation()
+        parsed = parse_query(q, gen.aliases, gen.years)
+        allowed = self.allowed_documents(unit, year, kind)
+        ranked = self.rank(gen, parsed, allowed)
+        total = len(ranked)
+        page = ranked[offset:offset + k]
+        terms = self.highlight_terms(parsed)
+        results = [self.result_dict(gen, pid, score, channels, terms) for pid, score, channels in page]
+        return {
+            "query": q,
+            "mode": self.mode,
+            "took_ms": round((time.perf_counter() - started) * 1000, 2),
+            "total": total,
+            "understood": {"units": sorted({gen.documents[d].unit for d in parsed.doc_scores}),
+                           "year": parsed.year, "kind": parsed.kind or None},
+            "results": results,
+        }
+
+    def rank(self, gen: Generation, parsed: ParsedQuery, allowed: set[str] | None,
+             limit: int = CANDIDATES) -> list[tuple[str, float, list[str]]]:
+        if allowed is not None and not allowed:
+            return []
+        keyword_hits = gen.keyword.search(parsed.keyword_text, limit=limit, doc_ids=allowed)
+        named = set(parsed.doc_scores)
+        if allowed is not None:
+            named &= allowed
+        if named:
+            # make sure the named documents' best passages are candidates even if globally outranked
+            extra = gen.keyword.search(parsed.keyword_text, limit=50, doc_ids=named)
+            seen = {pid for pid, _ in keyword_hits}
+            keyword_hits = sorted(keyword_hits + [h for h in extra if h[0] not in seen], key=lambda h: -h[1])
+        rankings = {"keyword": [pid for pid, _ in keyword_hits]}
+        if self.embedder is not None and gen.vectors is not None:
+            vector = self.embedder.encode_query(parsed.text)
+            rows = None
+            if allowed is not None:
+                rows = gen.vectors.rows_for(p.id for p in gen.passages.values() if p.doc_id in allowed)
+            rankings["semantic"] = [pid for pid, _ in gen.vectors.search(vector, limit, rows)]
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        scored = []
+        for pid, item in fused.items():
+            passage = gen.passages.get(pid)
+            if passage is None:
+                continue
+            doc = gen.documents[passage.doc_id]
+            score = item.score + hint_bonus(doc, parsed.doc_scores, parsed.year, parsed.kind)
+            scored.append((pid, score, sorted(item.channels)))
+        scored.sort(key=lambda s: (-s[1], s[0]))
+        return scored
+
+    def highlight_terms(self, parsed: ParsedQuery) -> list[str]:
+        words = [w for _, w in shared_tokenizer().positioned(parsed.text)]
+        return [w for w in words if w not in QUERY_STOPWORDS]
+
+    def result_dict(self, gen: Generation, pid: str, score: float, channels: list[str], terms: list[str]) -> dict:
+        p = gen.passages[pid]
+        d = gen.documents[p.doc_id]
+        return {
+            "id": pid, "doc_id": d.doc_id, "file": d.file, "title": d.title, "unit": d.unit, "region": d.region,
+            "year": d.year, "kind": d.kind, "section": p.section, "text": p.text,
+            "highlight": highlight(p.text, terms), "score": round(score, 6), "channels": channels,
+            "line_start": p.line_start, "line_end": p.line_end, "is_table": p.is_table,
+            "money_unit": p.money_unit,
+        }
+
+    # -- documents -----------------------------------------------------------------------------------
+    def documents(self) -> list[dict]:
+        gen = self.generation()
+        counts: dict[str, int] = {}
+        for p in gen.passages.values():
+            counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+        return [dict(d.as_dict(), passages=counts.get(d.doc_id, 0)) for d in gen.documents.values()]
+
+    def document(self, doc_id: str) -> dict | None:
+        gen = self.generation()
+        info = gen.documents.get(doc_id)   # ids are looked up, never joined into paths
+        if info is None:
+            return None
+        conn = gen.connect()
+        try:
+            row = conn.execute("SELECT lines_json FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        finally:
+            conn.close()
+        lines = [{"start": s, "end": e, "text": t} for s, e, t in json.loads(row["lines_json"])]
+        passages = [{"id": p.id, "section": p.section, "line_start": p.line_start, "line_end": p.line_end}
+                    for p in gen.passages.values() if p.doc_id == doc_id]
+        headings = []
+        seen = set()
+        for p in passages:
+            if p["section"] and p["section"] not in seen:
+                seen.add(p["section"])
+                headings.append({"section": p["section"], "line": p["line_start"],
+                                 "depth": p["section"].count(SECTION_SEP)})
+        return dict(info.as_dict(), lines=lines, passages=passages, toc=headings)
+

@@ -1,0 +1,48 @@
+"""Escaped snippets with <mark>: document and query text are never rendered as HTML."""
+from __future__ import annotations
+
+import html
+import re
+
+SNIPPET_CHARS = 240
+
+
+def _term_pattern(term: str) -> str:
+    parts = []
+    for ch in term:
+        if ch.isdigit():
+            parts.append(re.escape(ch) + r"[,，]?")
+        else:
+            parts.append(re.escape(ch))
+    return r"\s*".join(parts)
+
+
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    terms = sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=len, reverse=True)
+    if not terms:
+        return []
+    pattern = re.compile("|".join(_term_pattern(t) for t in terms), re.IGNORECASE)
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+
+
+def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
+    spans = find_spans(text, terms)
+    start, end = 0, min(len(text), width)
+    if spans and len(text) > width:
+        # the window holding the most matches
+        best, best_count = spans[0][0], 0
+        for s, _ in spans:
+            count = sum(1 for a, _ in spans if s <= a < s + width)
+            if count > best_count:
+                best, best_count = s, count
+        start = max(0, best - width // 6)
+        end = min(len(text), start + width)
+    out, cursor = [], start
+    for s, e in spans:
+        if e <= start or s >= end or s < cursor:
+            continue
+        out.append(html.escape(text[cursor:s]))
+        out.append("<mark>" + html.escape(text[s:min(e, end)]) + "</mark>")
+        cursor = min(e, end)
+    out.append(html.escape(text[cursor:end]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")

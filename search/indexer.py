@@ -1,0 +1,314 @@
+"""Build and update the index: crash-safe generations, incremental by file hash.
+
+Layout of the index folder:
+    current -> gen-20261122-131500-1234   (symlink, swapped atomically when a build completes)
+    gen-…/manifest.json  store.sqlite  keyword/  vectors.npy  vector_ids.json
+A build copies the current generation into a temporary folder, applies only the changed files there, and
+swaps `current` when everything is written. A killed build leaves `current` untouched.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+
+from . import keyword, store
+from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, unsupported_files
+from .reader import file_sha256
+from .semantic import Embedder, VectorStore
+from .tokens import dictionary_version
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+CURRENT = "current"
+
+
+class IndexNotReady(Exception):
+    pass
+
+
+class IncompatibleIndex(Exception):
+    pass
+
+
+@dataclass
+class BuildReport:
+    files: int = 0
+    pages: int = 0
+    documents: int = 0
+    passages: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    full_rebuild: bool = False
+    changed: bool = False
+    seconds: float = 0.0
+    generation: str = ""
+
+    def summary(self) -> str:
+        head = (f"{self.files} files, {self.pages} PDF pages, {self.documents} documents, "
+                f"{self.passages} passages indexed")
+        change = (f"{'full rebuild' if self.full_rebuild else 'incremental'}: {len(self.added)} added, "
+                  f"{len(self.updated)} updated, {len(self.removed)} removed" if self.changed else "index up to date")
+        lines = [head, change + f" ({self.seconds:.1f}s)"]
+        if self.skipped:
+            lines.append(f"{len(self.skipped)} file(s) could not be read:")
+            lines.extend(f"  - {s['file']}: {s['reason']}" for s in self.skipped)
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} duplicate file(s) indexed once:")
+            lines.extend(f"  - {d['file']} repeats {d['duplicate_of']}" for d in self.duplicates)
+        return "\n".join(lines)
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    link = Path(index_dir) / CURRENT
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def read_manifest(generation: Path) -> dict:
+    return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+
+
+def check_compatible(manifest: dict, model_name: str | None) -> str | None:
+    """Why this generation cannot be reused with the current code and model, or None."""
+    if manifest.get("format") != FORMAT_VERSION:
+        return f"index format {manifest.get('format')} != {FORMAT_VERSION}"
+    if manifest.get("dictionary_version") != dictionary_version():
+        return "the tokenizer dictionary changed since the index was built"
+    if manifest.get("model") != model_name:
+        return f"index was embedded with model {manifest.get('model')!r}, configured model is {model_name!r}"
+    return None
+
+
+def _process_all(paths: list[Path], progress: bool) -> list[ProcessedDocument | Skipped]:
+    if not paths:
+        return []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), desc="reading documents", unit="file")
+    results: list = []
+    workers = min(os.cpu_count() or 1, 4)
+    if len(paths) >= 8 and workers > 1:
+        with get_context("fork").Pool(workers) as pool:
+            for result in pool.imap(process_file_safely, paths, chunksize=2):
+                results.append(result)
+                if bar:
+                    bar.update()
+    else:
+        for path in paths:
+            results.append(process_file_safely(path))
+            if bar:
+                bar.update()
+    if bar:
+        bar.close()
+    return results
+
+
+def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, rebuild: bool = False,
+                progress: bool = False, extra_stages=()) -> BuildReport:
+    """Bring index_dir up to date with corpus_dir; only changed files are processed.
+
+    extra_stages: callables (conn, documents_added, doc_ids_removed) run inside the new generation before
+    it is swapped in (the figures layer registers itself here).
+    """
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    model_name = embedder.name if embedder else None
+    report = BuildReport()
+
+    files = corpus_files(corpus_dir)
+    shas = {p.name: file_sha256(p) for p in files}
+    report.files = len(files) + len(unsupported_files(corpus_dir))
+
+    old_gen = current_generation(index_dir)
+    old_manifest: dict = {}
+    if old_gen and not rebuild:
+        try:
+            old_manifest = read_manifest(old_gen)
+            reason = check_compatible(old_manifest, model_name)
+            if reason:
+                log.warning("rebuilding the whole index: %s", reason)
+                old_manifest = {}
+        except (OSError, ValueError):
+            old_manifest = {}
+    report.full_rebuild = not old_manifest
+    old_files: dict = old_manifest.get("files", {})
+
+    changed = [p for p in files if old_files.get(p.name, {}).get("sha256") != shas[p.name]]
+    gone = [name for name in old_files if name not in shas]
+    if not report.full_rebuild and not changed and not gone:
+        _fill_totals(report, old_manifest)
+        report.generation = old_gen.name
+        report.seconds = time.perf_counter() - started
+        return report
+    report.changed = True
+
+    tmp = index_dir / f".building-{os.getpid()}-{int(time.time() * 1000)}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        if report.full_rebuild:
+            tmp.mkdir()
+            keyword.create(tmp / "keyword")
+        else:
+            shutil.copytree(old_gen, tmp, symlinks=True)
+        _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages)
+        final = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        os.rename(tmp, final)
+        _swap_current(index_dir, final)
+        report.generation = final.name
+        _remove_old_generations(index_dir, keep={final.name, old_gen.name if old_gen else ""})
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[str], old_files: dict, shas: dict,
+                   embedder: Embedder | None, report: BuildReport, progress: bool, extra_stages) -> None:
+    conn = store.connect(gen / "store.sqlite")
+    files_state = {name: dict(entry) for name, entry in old_files.items()}
+    removed_ids: list[str] = []
+    for name in gone + [p.name for p in changed]:
+        entry = files_state.pop(name, None)
+        if entry and entry.get("status") == "indexed":
+            removed_ids.append(entry["doc_id"])
+            (report.removed if name in gone else report.updated).append(name)
+    for doc_id in removed_ids:
+        store.delete_document(conn, doc_id)
+    # a duplicate whose original left or changed must be read again
+    orphans = [n for n, e in files_state.items() if e.get("status") == "duplicate" and e.get("duplicate_of") not in files_state]
+    for name in orphans:
+        files_state.pop(name)
+    to_read = sorted(set(changed) | {corpus_dir / n for n in orphans if (corpus_dir / n).exists()},
+                     key=lambda p: p.name)
+
+    known_hashes = {row["content_hash"]: row["file"] for row in conn.execute("SELECT content_hash, file FROM documents")}
+    added: list[ProcessedDocument] = []
+    for result in _process_all(to_read, progress):
+        if isinstance(result, Skipped):
+            files_state[result.file] = {"sha256": shas.get(result.file, ""), "status": "skipped",
+                                        "reason": result.reason}
+            continue
+        if result.content_hash in known_hashes:
+            files_state[result.file] = {"sha256": result.sha256, "status": "duplicate",
+                                        "duplicate_of": known_hashes[result.content_hash]}
+            continue
+        known_hashes[result.content_hash] = result.file
+        store.insert_document(conn, result)
+        files_state[result.file] = {"sha256": result.sha256, "status": "indexed", "doc_id": result.doc_id,
+                                    "pages": result.pages, "passages": len(result.passages)}
+        added.append(result)
+        if result.file not in report.updated:
+            report.added.append(result.file)
+
+    ix = keyword.open_index(gen / "keyword")
+    writer = ix.writer(limitmb=256)
+    try:
+        for doc_id in removed_ids:
+            writer.delete_by_term("doc_id", doc_id)
+        for doc in added:
+            keyword.add_passages(writer, doc)
+        writer.commit(optimize=report.full_rebuild)
+    except BaseException:
+        writer.cancel()
+        raise
+
+    _update_vectors(gen, conn, removed_ids, added, embedder, progress)
+    for stage in extra_stages:
+        stage(conn, added, removed_ids)
+    conn.commit()
+    conn.close()
+
+    manifest = {
+        "format": FORMAT_VERSION,
+        "dictionary_version": dictionary_version(),
+        "model": embedder.name if embedder else None,
+        "dimension": embedder.dimension if embedder else None,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "files": files_state,
+    }
+    _fill_totals(report, manifest)
+    (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _update_vectors(gen: Path, conn, removed_ids: list[str], added: list[ProcessedDocument],
+                    embedder: Embedder | None, progress: bool) -> None:
+    if embedder is None:
+        for name in ("vectors.npy", "vector_ids.json"):
+            (gen / name).unlink(missing_ok=True)
+        return
+    old = VectorStore.load(gen)
+    ids: list[str] = []
+    matrix = np.zeros((0, embedder.dimension), dtype=np.float32)
+    if old is not None:
+        removed = set(removed_ids)
+        keep = [i for i, pid in enumerate(old.ids) if pid.rsplit("-", 1)[0] not in removed]
+        ids = [old.ids[i] for i in keep]
+        matrix = np.asarray(old.matrix)[keep]
+    new_ids, texts = [], []
+    for doc in added:
+        for p in doc.passages:
+            new_ids.append(store.passage_id(doc.doc_id, p.ordinal))
+            texts.append(f"{doc.meta.title} {p.section}\n{p.text}")
+    if texts:
+        vectors = embedder.encode_passages(texts, show_progress=progress)
+        matrix = np.vstack([matrix, vectors]) if len(matrix) else vectors
+        ids += new_ids
+    VectorStore(ids, matrix).save(gen)
+
+
+def _fill_totals(report: BuildReport, manifest: dict) -> None:
+    files = manifest.get("files", {})
+    indexed = [e for e in files.values() if e.get("status") == "indexed"]
+    report.documents = len(indexed)
+    report.pages = sum(e.get("pages", 0) for e in indexed)
+    report.passages = sum(e.get("passages", 0) for e in indexed)
+    report.skipped = [{"file": n, "reason": e["reason"]} for n, e in sorted(files.items()) if e.get("status") == "skipped"]
+    report.duplicates = [{"file": n, "duplicate_of": e["duplicate_of"]} for n, e in sorted(files.items())
+                         if e.get("status") == "duplicate"]
+
+
+def _swap_current(index_dir: Path, generation: Path) -> None:
+    tmp_link = index_dir / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(generation.name, tmp_link)
+    os.replace(tmp_link, index_dir / CURRENT)   # atomic: readers see the old or the new generation
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    for path in index_dir.iterdir():
+        if path.name.startswith("gen-") and path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(".building-") and not _pid_alive(path.name.split("-")[1]):
+            shutil.rmtree(path, ignore_errors=True)   # left behind by a killed build
+
+
+def _pid_alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+
+
+def report_dict(report: BuildReport) -> dict:
+    return asdict(report)

@@ -1,0 +1,85 @@
+"""One file in, one processed document out: read -> clean -> metadata -> passages."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunk import Passage, chunk_document
+from .clean import Line, clean_lines
+from .metadata import DocumentMeta, extract_metadata
+from .reader import SUPPORTED_SUFFIXES, UnreadableFile, read_file
+
+
+@dataclass
+class ProcessedDocument:
+    doc_id: str
+    file: str
+    sha256: str
+    content_hash: str          # of the normalised text: the same disclosure in another encoding matches
+    meta: DocumentMeta
+    pages: int
+    lines: list[Line]
+    passages: list[Passage]
+    source_format: str = "txt"
+
+
+@dataclass
+class Skipped:
+    file: str
+    reason: str
+    duplicate_of: str = ""
+
+
+@dataclass
+class IngestResult:
+    documents: list[ProcessedDocument] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def content_hash(text: str) -> str:
+    normalised = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def doc_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+def process_file(path: Path) -> ProcessedDocument:
+    raw = read_file(path)
+    lines = clean_lines(raw.text, raw.page_starts)
+    if not lines:
+        raise UnreadableFile("no text after cleaning")
+    meta = extract_metadata(lines)
+    passages = chunk_document(lines)
+    if not passages:
+        raise UnreadableFile("no passages could be formed from the text")
+    return ProcessedDocument(doc_id_for(raw.sha256), raw.file, raw.sha256, content_hash(raw.text), meta,
+                             raw.pages, lines, passages, raw.source_format)
+
+
+def process_file_safely(path: Path) -> ProcessedDocument | Skipped:
+    """Worker entry point: never raises, so one broken file cannot stop a build."""
+    try:
+        return process_file(path)
+    except UnreadableFile as exc:
+        return Skipped(Path(path).name, str(exc))
+    except Exception as exc:  # a parser bug on one odd file must not lose the rest of the corpus
+        return Skipped(Path(path).name, f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR")
+    return sorted(p for p in corpus_dir.iterdir()
+                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def unsupported_files(corpus_dir: Path) -> list[Skipped]:
+    return [Skipped(p.name, f"unsupported file type {p.suffix or '(none)'}; expected .txt or .pdf")
+            for p in sorted(Path(corpus_dir).iterdir())
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() not in SUPPORTED_SUFFIXES]

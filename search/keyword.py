@@ -1,0 +1,120 @@
+"""Keyword channel: a whoosh index over passages, BM25F across text, section path and title.
+
+Queries are built from tokens directly (never parsed as whoosh syntax), so user text such as
+`AND ( " *` is just text. Terms are OR-ed (a passage need not contain every sub-word) and BM25F ranks.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query, scoring
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+from .tokens import DICTIONARY_PATH, QUERY_STOPWORDS, shared_tokenizer
+
+FIELD_BOOSTS = {"text": 1.0, "section": 0.6, "title": 0.3}
+
+
+class WhooshBudgetTokenizer(Tokenizer):
+    """whoosh adapter for BudgetTokenizer with sequential positions (sub-words share a position)."""
+
+    def __init__(self, dictionary: str = str(DICTIONARY_PATH)):
+        self.dictionary = dictionary
+
+    def __eq__(self, other):
+        return isinstance(other, WhooshBudgetTokenizer) and other.dictionary == self.dictionary
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for position, word in shared_tokenizer(self.dictionary).positioned(value):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = word
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(word)
+            yield token
+
+
+def make_schema() -> Schema:
+    analyzer = WhooshBudgetTokenizer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        unit=ID(stored=True),
+        year=NUMERIC(stored=True),
+        kind=ID(stored=True),
+        text=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["text"]),
+        section=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["section"]),
+        title=TEXT(analyzer=analyzer, field_boost=FIELD_BOOSTS["title"]),
+    )
+
+
+def create(path: Path):
+    path.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(path), make_schema())
+
+
+def open_index(path: Path):
+    return whoosh_index.open_dir(str(path))
+
+
+def add_passages(writer, document) -> None:
+    title = document.meta.title
+    for p in document.passages:
+        writer.add_document(id=f"{document.doc_id}-{p.ordinal:04d}", doc_id=document.doc_id,
+                            unit=document.meta.unit or "", year=document.meta.year or 0,
+                            kind=document.meta.kind or "", text=p.text, section=p.section, title=title)
+
+
+class KeywordSearcher:
+    """Holds one open whoosh searcher for the lifetime of an index generation."""
+
+    def __init__(self, path: Path):
+        self._index = open_index(path)
+        self._searcher = self._index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
+        self._tokenizer = shared_tokenizer()
+
+    def close(self):
+        self._searcher.close()
+
+    def build_query(self, text: str):
+        tokens = self._tokenizer.positioned(text)
+        words = [w for _, w in tokens]
+        terms = []
+        for word in dict.fromkeys(words):
+            if word in QUERY_STOPWORDS:
+                continue
+            for field in ("text", "section", "title"):
+                terms.append(query.Term(field, word))
+        if not terms:
+            return None
+        main = self._tokenizer(text)
+        phrase_parts = [w for w in main if w not in QUERY_STOPWORDS]
+        combined = query.Or(terms)
+        if len(phrase_parts) >= 2:
+            # exact sequences (e.g. 公务接待费 0) lift passages that state the thing asked
+            combined = query.Or([combined, query.Phrase("text", phrase_parts, slop=2, boost=2.0)])
+        return combined
+
+    def search(self, text: str, limit: int = 100, doc_ids=None, filters=None) -> list[tuple[str, float]]:
+        q = self.build_query(text)
+        if q is None:
+            return []
+        restrict = []
+        if doc_ids:
+            restrict.append(query.Or([query.Term("doc_id", d) for d in doc_ids]))
+        for field, value in (filters or {}).items():
+            if value not in (None, ""):
+                restrict.append(query.Term(field, value))
+        filter_query = query.And(restrict) if restrict else None
+        results = self._searcher.search(q, limit=limit, filter=filter_query)
+        return [(hit["id"], float(hit.score)) for hit in results]
+

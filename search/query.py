@@ -1,0 +1,135 @@
+"""Query understanding: normalisation, how-people-ask synonyms, and unit/region/year/kind hints.
+
+Hints are matched against the metadata of the indexed documents (not a fixed list), so a query naming
+临夏州 or 东昌府区 finds the document whose unit is written that way, and 海东市 alone prefers
+海东市医疗保障局 over 海东市平安区医疗保障局 (longest match wins).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# how people ask -> how the documents say it (applied to the query only)
+SYNONYMS = [
+    (r"医保局", "医疗保障局"),
+    (r"医保中心", "医疗保险事业管理中心"),
+    (r"(?<!公务)招待费", "公务接待费"),
+    (r"(?<!因公)出国(?:费|经费)?(?!\(境\))", "因公出国(境)费"),
+    (r"公车", "公务用车"),
+    (r"(?:买了什么|采购了什么|买什么|采购什么)", "政府采购"),
+    (r"(?:几辆车|多少辆车|多少辆公务用车|多少辆)", "车辆 辆"),
+    (r"三公(?!经费)", "三公经费"),
+    (r"(?:为零|是零|等于零|为空|为0元|是0)", "为0"),
+    (r"零增长", "0"),
+    (r"编制数?", "编制"),
+    (r"收支规模|收支预算规模|预算规模", "收支总预算"),
+    (r"运行经费", "机关运行经费"),
+    (r"机关机关运行经费", "机关运行经费"),
+]
+_QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
+_YEAR = re.compile(r"(20[1-3]\d)\s*年?")
+_KIND_FINAL = re.compile(r"决算|实际支出|执行情况")
+
+
+def normalize_query(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _QUOTES.sub("", text)
+    text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    for pattern, replacement in SYNONYMS:
+        text = re.sub(pattern, replacement, text)
+    return text
+
+
+@dataclass
+class UnitAlias:
+    text: str
+    doc_id: str
+    strength: float   # longer, more specific aliases beat region-only mentions
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    text: str                      # normalised query
+    keyword_text: str              # normalised query without the unit/year/kind mentions
+    doc_scores: dict[str, float] = field(default_factory=dict)  # documents the query names
+    year: int | None = None
+    kind: str = ""
+    unit_mentions: list[str] = field(default_factory=list)
+
+
+def _short_forms(name: str) -> set[str]:
+    """Ways a name is written: 临夏回族自治州 -> 临夏州; 东昌府区 -> 东昌府; 海东市 -> 海东."""
+    forms = {name}
+    forms.add(re.sub(r"(?:[\u4e00-\u9fff]{1,3}族)+自治(州|县)", r"\1", name))
+    for form in list(forms):
+        stripped = re.sub(r"(市|州|区|县|省|新区)$", "", form)
+        if len(stripped) >= 2:
+            forms.add(stripped)
+    return {f for f in forms if len(f) >= 2}
+
+
+def build_aliases(documents) -> list[UnitAlias]:
+    """Aliases for each document from its unit and region (documents: objects with doc_id/unit/region)."""
+    aliases: list[UnitAlias] = []
+    for doc in documents:
+        unit = normalize_query(doc.unit)
+        region = normalize_query(doc.region)
+        if unit:
+            names = {unit}
+            if region and unit.startswith(region):
+                rest = unit[len(region):]
+                # 海东市平安区医疗保障局 -> 平安区医疗保障局 (drop the city, keep the county)
+                for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)", region):
+                    for short in _short_forms(part):
+                        names.add(short + rest)
+                    tail = region[region.index(part) + len(part):]
+                    if tail:
+                        for short in _short_forms(tail):
+                            names.add(short + rest)
+            for name in list(names):
+                for short in _short_forms(name):
+                    names.add(short)
+            for name in names:
+                if len(name) >= 4:
+                    aliases.append(UnitAlias(name, doc.doc_id, float(len(name))))
+        if region:
+            for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)", region):
+                for short in _short_forms(part):
+                    aliases.append(UnitAlias(short, doc.doc_id, len(short) * 0.5))
+    aliases.sort(key=lambda a: -len(a.text))
+    return aliases
+
+
+def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None = None) -> ParsedQuery:
+    text = normalize_query(raw)
+    parsed = ParsedQuery(raw=raw, text=text, keyword_text=text)
+    compact = text.replace(" ", "")
+    best: dict[str, float] = {}
+    consumed = compact
+    for alias in aliases:
+        if alias.text in compact:
+            if alias.strength > best.get(alias.doc_id, 0):
+                best[alias.doc_id] = alias.strength
+            if alias.text in consumed:
+                parsed.unit_mentions.append(alias.text)
+                consumed = consumed.replace(alias.text, " ")
+    if best:
+        top = max(best.values())
+        # keep only the most specific reading: "海东市医疗保障局" names 海东市, not 海东市平安区
+        parsed.doc_scores = {d: s / top for d, s in best.items() if s >= top * 0.999}
+    for match in _YEAR.finditer(text):
+        year = int(match.group(1))
+        if known_years is None or year in known_years:
+            parsed.year = year
+            break
+    if _KIND_FINAL.search(text):
+        parsed.kind = "决算"
+    keyword = consumed
+    if parsed.year:
+        keyword = re.sub(rf"{parsed.year}\s*年?度?", " ", keyword)
+    keyword = re.sub(r"\s+", " ", keyword).strip()
+    parsed.keyword_text = keyword if re.search(r"[\w]", keyword) else text
+    return parsed

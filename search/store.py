@@ -1,0 +1,52 @@
+"""SQLite store of documents and passages inside an index generation (the figures table lives here too)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, content_hash TEXT NOT NULL,
+    unit TEXT, region TEXT, year INTEGER, kind TEXT, title TEXT, pages INTEGER, source_format TEXT,
+    lines_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id), ordinal INTEGER NOT NULL,
+    section TEXT, text TEXT NOT NULL, line_start INTEGER, line_end INTEGER, is_table INTEGER,
+    money_unit TEXT
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+"""
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def passage_id(doc_id: str, ordinal: int) -> str:
+    return f"{doc_id}-{ordinal:04d}"
+
+
+def insert_document(conn: sqlite3.Connection, doc) -> None:
+    m = doc.meta
+    conn.execute(
+        "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (doc.doc_id, doc.file, doc.sha256, doc.content_hash, m.unit, m.region, m.year, m.kind, m.title,
+         doc.pages, doc.source_format,
+         json.dumps([[ln.start, ln.end, ln.text] for ln in doc.lines], ensure_ascii=False)))
+    conn.executemany(
+        "INSERT OR REPLACE INTO passages VALUES (?,?,?,?,?,?,?,?,?)",
+        [(passage_id(doc.doc_id, p.ordinal), doc.doc_id, p.ordinal, p.section, p.text, p.line_start,
+          p.line_end, int(p.is_table), p.money_unit) for p in doc.passages])
+
+
+def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
+    for table in ("passages", "documents"):
+        conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+    # tables added by later stages (figures) register their own per-document cleanup
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='facts'"):
+        conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))

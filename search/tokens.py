@@ -1,0 +1,102 @@
+"""Tokenization shared by the keyword index, the query side and the baseline: jieba + a budget dictionary.
+
+Why not jieba's ChineseAnalyzer: it stores character offsets as token positions (so phrase queries never
+match) and drops single digits such as "0". Here positions are sequential, numbers are one normalised
+token ("15,579.95" -> "15579.95", "0.00" -> "0"), text is NFKC-normalised and quotes are dropped so
+“三公”经费 and 三公经费 index the same. Words longer than two characters also index their dictionary
+sub-words at the same position (医疗保障局 -> 医疗, 保障, 医疗保障), so a query for a part still matches.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+import jieba
+
+DICTIONARY_PATH = Path(__file__).parent / "data" / "budget_dict.txt"
+jieba.setLogLevel(logging.WARNING)
+
+_QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+QUERY_STOPWORDS = frozenset(
+    "的 了 是 有 和 与 及 或 在 为 吗 呢 啊 吧 么 多少 什么 哪个 哪些 哪家 几 怎么 如何 请问 是否 一下 "
+    "情况 一共 共 总共 总额 请 告诉 我 你 查询 查 看看 给 出".split())
+
+
+def dictionary_version(path: Path = DICTIONARY_PATH) -> str:
+    """Changes whenever the dictionary changes; stored in the index manifest and checked on load."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def normalize_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return _QUOTES.sub("", text).lower()
+
+
+def normalize_number(token: str) -> str:
+    token = token.replace(",", "")
+    if "." in token:
+        token = token.rstrip("0").rstrip(".") or "0"
+    token = token.lstrip("0") or "0"
+    return "0" + token if token.startswith(".") else token
+
+
+class BudgetTokenizer:
+    """Callable text -> tokens; the same instance serves indexing and queries."""
+
+    def __init__(self, dictionary: Path = DICTIONARY_PATH):
+        self.dictionary = Path(dictionary)
+        self.version = dictionary_version(self.dictionary)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for line in self.dictionary.read_text(encoding="utf-8").splitlines():
+            parts = line.split()
+            if parts:
+                word = normalize_text(parts[0])
+                freq = int(parts[1]) if len(parts) > 1 else None
+                self._jieba.add_word(word, freq)
+        self._freq = self._jieba.FREQ
+
+    def _words(self, text: str) -> list[str]:
+        words: list[str] = []
+        position = 0
+        for match in _NUMBER.finditer(text):
+            words.extend(self._jieba.lcut(text[position:match.start()], HMM=False))
+            words.append(normalize_number(match.group()))
+            position = match.end()
+        words.extend(self._jieba.lcut(text[position:], HMM=False))
+        return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w)]
+
+    def subwords(self, word: str) -> list[str]:
+        if len(word) <= 2 or not re.match(r"^[\u4e00-\u9fff]+$", word):
+            return []
+        found = []
+        for size in (2, 3, 4):
+            for i in range(len(word) - size + 1):
+                part = word[i:i + size]
+                if part != word and self._freq.get(part):
+                    found.append(part)
+        return found
+
+    def positioned(self, text: str) -> list[tuple[int, str]]:
+        """(position, token) pairs; sub-words share their word's position."""
+        out: list[tuple[int, str]] = []
+        for position, word in enumerate(self._words(normalize_text(text))):
+            out.append((position, word))
+            out.extend((position, part) for part in self.subwords(word))
+        return out
+
+    def __call__(self, text: str) -> list[str]:
+        """Sequential words (no sub-words): what phrase matching and the baseline use."""
+        return self._words(normalize_text(text))
+
+
+@functools.lru_cache(maxsize=4)
+def shared_tokenizer(dictionary: str = str(DICTIONARY_PATH)) -> BudgetTokenizer:
+    """One tokenizer per dictionary and process: jieba's model takes a second to load."""
+    return BudgetTokenizer(Path(dictionary))

@@ -1,0 +1,39 @@
+"""Flask application factory (flaskr style): settings in app.config, one blueprint per feature."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from .config import defaults_from_env
+from .engine import Engine
+from .semantic import ModelStatus, load_embedder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(defaults_from_env())
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    if test_config:
+        app.config.update(test_config)
+
+    embedder = app.config.get("EMBEDDER")
+    if embedder is None and "MODEL_STATUS" not in app.config:
+        embedder, status = load_embedder(app.config["EMBEDDING_MODEL"])
+    else:
+        status = app.config.get("MODEL_STATUS") or ModelStatus(getattr(embedder, "name", "none"), embedder is not None,
+                                                              "embedding model supplied by the caller")
+    app.extensions["budget_engine"] = Engine(Path(app.config["INDEX_DIR"]), embedder, status,
+                                             rrf_k=app.config["RRF_K"])
+    from . import api, errors, pages
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    errors.register_error_handlers(app)
+    logging.getLogger("search").setLevel(logging.INFO)
+    return app
