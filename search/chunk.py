@@ -25,7 +25,7 @@ _TOC = re.compile(r"^目\s*录$")
 MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
 SECTION_SEP = " › "
 MAX_HEADING_WIDTH = 60
-PROSE_TARGET = 800
+PROSE_TARGET = 500
 PROSE_MIN = 100
 TABLE_MAX = 1500
 
@@ -244,8 +244,8 @@ def chunk_document(lines: list[Line]) -> list[Passage]:
     for sec in split_sections(merge_bare_part_headings(lines)):
         section = SECTION_SEP.join(sec.path)
         heading = [sec.heading] if sec.heading else []
-        if not sec.lines:
-            continue
+        if not sec.lines or (sec.heading and _TOC.match(sec.heading.text)):
+            continue  # a table of contents repeats every heading and answers nothing
         if sec.is_table or sum(looks_like_table_row(ln.text) for ln in sec.lines) > len(sec.lines) / 2:
             for index, (header, rows) in enumerate(_table_chunks(sec.lines)):
                 shown = heading + header + rows

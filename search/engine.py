@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .chunk import SECTION_SEP
 from .highlight import highlight
-from .hybrid import hint_bonus, reciprocal_rank_fusion
+from .hybrid import definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
 from .indexer import CURRENT, IndexNotReady, read_manifest
 from .keyword import KeywordSearcher
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
@@ -198,6 +198,7 @@ class Engine:
                 rows = gen.vectors.rows_for(p.id for p in gen.passages.values() if p.doc_id in allowed)
             rankings["semantic"] = [pid for pid, _ in gen.vectors.search(vector, limit, rows)]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        metric_terms = [w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions]
         scored = []
         for pid, item in fused.items():
             passage = gen.passages.get(pid)
@@ -205,6 +206,9 @@ class Engine:
                 continue
             doc = gen.documents[passage.doc_id]
             score = item.score + hint_bonus(doc, parsed.doc_scores, parsed.year, parsed.kind)
+            score += statement_bonus(passage.text, passage.is_table, metric_terms)
+            if parsed.defines:
+                score += definition_bonus(passage.section, passage.text, parsed.defines)
             scored.append((pid, score, sorted(item.channels)))
         scored.sort(key=lambda s: (-s[1], s[0]))
         return scored

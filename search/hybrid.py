@@ -1,11 +1,14 @@
 """Reciprocal rank fusion of the keyword and semantic rankings, plus the boosts for what a query names."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 UNIT_BOOST = 1.0    # a named unit outranks everything else: its passages come first
 YEAR_BOOST = 0.3
 KIND_BOOST = 0.3
+DEFINITION_BOOST = 0.5
+GLOSSARY = ("名词解释", "名词说明", "释义", "术语")
 
 
 @dataclass
@@ -32,3 +35,29 @@ def hint_bonus(doc, doc_scores: dict[str, float], year: int | None, kind: str) -
     if kind and doc.kind == kind:
         bonus += KIND_BOOST
     return bonus
+
+
+def definition_bonus(section: str, text: str, term: str) -> float:
+    """For "什么是X": the glossary entry that defines X, wherever the glossary is."""
+    if not term:
+        return 0.0
+    compact = text.replace("“", "").replace("”", "").replace(" ", "")
+    defines = re.search(re.escape(term) + r"(?:支出)?\s*[:：]\s*(?:是指|指|是)", compact)
+    if defines:
+        return DEFINITION_BOOST + (0.2 if any(g in section for g in GLOSSARY) else 0.0)
+    return 0.0
+
+
+STATEMENT_BOOST = 0.006   # about five RRF ranks near the top
+
+
+def statement_bonus(text: str, is_table: bool, terms: list[str]) -> float:
+    """A prose sentence that states a figure for the asked metric ("项目支出15,579.95万元") beats a
+    passage that merely mentions the metric, e.g. a table's title."""
+    if is_table:
+        return 0.0
+    compact = re.sub(r"[\s“”\"]", "", text)
+    for term in sorted((t for t in terms if len(t) >= 3 and not t.isdigit()), key=len, reverse=True):
+        if re.search(re.escape(term) + r"[^\d。；，,]{0,8}?\d", compact):
+            return STATEMENT_BOOST
+    return 0.0

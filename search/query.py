@@ -29,6 +29,8 @@ SYNONYMS = [
 ]
 _QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
 _YEAR = re.compile(r"(20[1-3]\d)\s*年?")
+_REGION_PART = re.compile(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)")
+_DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
 _KIND_FINAL = re.compile(r"决算|实际支出|执行情况")
 
 
@@ -58,12 +60,13 @@ class ParsedQuery:
     year: int | None = None
     kind: str = ""
     unit_mentions: list[str] = field(default_factory=list)
+    defines: str = ""              # "什么是三公经费" asks for the definition of 三公经费
 
 
 def _short_forms(name: str) -> set[str]:
     """Ways a name is written: 临夏回族自治州 -> 临夏州; 东昌府区 -> 东昌府; 海东市 -> 海东."""
     forms = {name}
-    forms.add(re.sub(r"(?:[\u4e00-\u9fff]{1,3}族)+自治(州|县)", r"\1", name))
+    forms.add(re.sub(r"^([\u4e00-\u9fff]{2,3}?)(?:[\u4e00-\u9fff]{1,2}族)+自治(州|县)", r"\1\2", name))
     for form in list(forms):
         stripped = re.sub(r"(市|州|区|县|省|新区)$", "", form)
         if len(stripped) >= 2:
@@ -81,14 +84,14 @@ def build_aliases(documents) -> list[UnitAlias]:
             names = {unit}
             if region and unit.startswith(region):
                 rest = unit[len(region):]
-                # 海东市平安区医疗保障局 -> 平安区医疗保障局 (drop the city, keep the county)
-                for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)", region):
-                    for short in _short_forms(part):
-                        names.add(short + rest)
-                    tail = region[region.index(part) + len(part):]
-                    if tail:
-                        for short in _short_forms(tail):
-                            names.add(short + rest)
+                parts = _REGION_PART.findall(region)
+                # 海东市平安区医疗保障局 -> 平安区医疗保障局 (drop the city, keep the county — never the reverse:
+                # 海东市医疗保障局 is another unit)
+                for i in range(len(parts)):
+                    lower = "".join(parts[i:])
+                    for short in _short_forms(parts[i]):
+                        names.add(short + "".join(parts[i + 1:]) + rest)
+                    names.add(lower + rest)
             for name in list(names):
                 for short in _short_forms(name):
                     names.add(short)
@@ -96,7 +99,7 @@ def build_aliases(documents) -> list[UnitAlias]:
                 if len(name) >= 4:
                     aliases.append(UnitAlias(name, doc.doc_id, float(len(name))))
         if region:
-            for part in re.findall(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)", region):
+            for part in _REGION_PART.findall(region):
                 for short in _short_forms(part):
                     aliases.append(UnitAlias(short, doc.doc_id, len(short) * 0.5))
     aliases.sort(key=lambda a: -len(a.text))
@@ -125,6 +128,9 @@ def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None
         if known_years is None or year in known_years:
             parsed.year = year
             break
+    definition = _DEFINITION.match(text.strip())
+    if definition:
+        parsed.defines = (definition.group(1) or definition.group(2)).strip()
     if _KIND_FINAL.search(text):
         parsed.kind = "决算"
     keyword = consumed
