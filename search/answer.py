@@ -30,9 +30,9 @@ def best_sentence(text: str, terms: list[str], wants_number: bool) -> tuple[str,
     return best, best_score
 
 
-def passage_answer(engine, question: str, citations_k: int = 5) -> dict:
+def passage_answer(engine, question: str, k: int = 5, **filters) -> dict:
     started = time.perf_counter()
-    result = engine.search(question, k=citations_k)
+    result = engine.search(question, k=k, **filters)
     parsed = engine.parse(question)
     terms = [t for t in engine.highlight_terms(parsed) if t not in parsed.unit_mentions]
     wants_number = bool(_WANTS_NUMBER.search(question))

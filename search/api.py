@@ -25,10 +25,10 @@ def ask_data(params: dict) -> dict:
     from .answer import passage_answer
 
     q = query_param(params)
-    answerer = current_app.extensions.get("budget_answerer")
-    if answerer is not None:
-        return answerer(engine(), q)
-    return passage_answer(engine(), q)
+    k = k_param(params, default=5)
+    filters = filter_params(params)
+    answerer = current_app.extensions.get("budget_answerer", passage_answer)
+    return answerer(engine(), q, k=k, **filters)
 
 
 def document_data(doc_id: str) -> dict:

@@ -213,11 +213,20 @@ def _join_pieces(pieces: list[tuple[str, Line]]) -> str:
     return "".join(out)
 
 
+_CELL_SPLIT = re.compile(r"[|\t]|\s{2,}| ")
+_NUMBER_CELL = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def _is_data_row(text: str) -> bool:
+    """A row holding figures (as opposed to the header rows above it)."""
+    return any(_NUMBER_CELL.match(cell.strip()) for cell in _CELL_SPLIT.split(text) if cell.strip())
+
+
 def _table_chunks(lines: list[Line]) -> list[tuple[list[Line], list[Line]]]:
     """(header lines, row lines) per chunk; header = lines before the first row of figures."""
     header: list[Line] = []
     for ln in lines:
-        if looks_like_table_row(ln.text) or len(header) >= 6:
+        if _is_data_row(ln.text) or len(header) >= 8:
             break
         header.append(ln)
     rows = lines[len(header):]

@@ -167,7 +167,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
         else:
             shutil.copytree(old_gen, tmp, symlinks=True)
         _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages)
-        final = index_dir / f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+        final = _new_generation_path(index_dir)
         os.rename(tmp, final)
         _swap_current(index_dir, final)
         report.generation = final.name
@@ -282,6 +282,14 @@ def _fill_totals(report: BuildReport, manifest: dict) -> None:
     report.skipped = [{"file": n, "reason": e["reason"]} for n, e in sorted(files.items()) if e.get("status") == "skipped"]
     report.duplicates = [{"file": n, "duplicate_of": e["duplicate_of"]} for n, e in sorted(files.items())
                          if e.get("status") == "duplicate"]
+
+
+def _new_generation_path(index_dir: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    serial = 0
+    while (index_dir / f"gen-{stamp}-{serial:03d}").exists():
+        serial += 1
+    return index_dir / f"gen-{stamp}-{serial:03d}"
 
 
 def _swap_current(index_dir: Path, generation: Path) -> None:

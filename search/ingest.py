@@ -40,7 +40,9 @@ class IngestResult:
 
 
 def content_hash(text: str) -> str:
-    normalised = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Hash of letters, digits and CJK only: re-encoding (GBK turns a no-break space into '?'), spacing and
+    punctuation differences do not make a second copy of the same disclosure look new."""
+    normalised = re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "", unicodedata.normalize("NFKC", text).lower())
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 

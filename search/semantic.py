@@ -32,7 +32,8 @@ class Embedder:
     def __init__(self, model, name: str):
         self.model = model
         self.name = name
-        self.dimension = int(model.get_sentence_embedding_dimension())
+        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension = int(dimension())
         self.instruction = query_instruction(name)
 
     def encode_passages(self, texts: list[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:

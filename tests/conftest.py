@@ -1,0 +1,95 @@
+"""Fixtures over real indexes built from the real sample documents (flaskr style: app + client)."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from char_model import build_char_model  # noqa: E402
+
+from search.cli import build_stages  # noqa: E402
+from search.indexer import build_index  # noqa: E402
+from search.semantic import ModelStatus, load_embedder  # noqa: E402
+from search.webapp import create_app  # noqa: E402
+
+SAMPLE_CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+CORPUS_2026 = SHARED / "corpus-2026"
+BADFILES = SHARED / "badfiles"
+
+
+def corpus_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_CORPUS.glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
+def char_model_path(tmp_path_factory) -> Path:
+    return build_char_model(tmp_path_factory.mktemp("model") / "char-static", corpus_texts())
+
+
+@pytest.fixture(scope="session")
+def embedder(char_model_path):
+    loaded, status = load_embedder(str(char_model_path))
+    assert loaded is not None, status.message
+    return loaded
+
+
+def _build(tmp_path_factory, name, embedder=None) -> Path:
+    index_dir = tmp_path_factory.mktemp(name) / "index"
+    build_index(SAMPLE_CORPUS, index_dir, embedder, extra_stages=build_stages())
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def keyword_index(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory, "keyword")
+
+
+@pytest.fixture(scope="session")
+def hybrid_index(tmp_path_factory, embedder) -> Path:
+    return _build(tmp_path_factory, "hybrid", embedder)
+
+
+def make_app(index_dir: Path, embedder=None):
+    status = ModelStatus(embedder.name if embedder else "none", embedder is not None,
+                         "test model" if embedder else "keyword mode for tests")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "EMBEDDER": embedder, "MODEL_STATUS": status})
+    return app
+
+
+@pytest.fixture(scope="session", params=["keyword", "hybrid"])
+def app(request, keyword_index):
+    """The same API suite runs against both backends (txtai style)."""
+    if request.param == "keyword":
+        return make_app(keyword_index)
+    embedder = request.getfixturevalue("embedder")
+    return make_app(request.getfixturevalue("hybrid_index"), embedder)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def keyword_client(keyword_index):
+    return make_app(keyword_index).test_client()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, target)
+    return target
+
+
+def require_shared(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"{path} not available (../shared missing)")
+    return path
