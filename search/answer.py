@@ -6,14 +6,52 @@ import re
 import time
 
 from .highlight import find_spans
+from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
 MAX_ANSWER_CHARS = 300
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _WANTS_NUMBER = re.compile(r"多少|几|金额|数额|比例|占比|得分|增长|减少|增加|规模|总额|是否")
 
 
-def best_sentence(text: str, terms: list[str], wants_number: bool) -> tuple[str, float]:
+_STATED_NUMBER = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|元|%|辆|名|人|个|分|项|次|户)")
+# what kind of number the question wants, so "项目1个" does not answer "经费是多少"
+_WANTED_NUMBER = [
+    (re.compile(r"经费|费用?|资金|支出|收入|预算|决算|金额|钱|拨款"), re.compile(r"\d[\d,.]*\s*(?:万元|亿元|元)")),
+    (re.compile(r"辆|车"), re.compile(r"\d+(?:\.\d+)?\s*辆")),
+    (re.compile(r"得分|分数|评分"), re.compile(r"\d+(?:\.\d+)?\s*分")),
+    (re.compile(r"比例|占比|比重|百分"), re.compile(r"\d+(?:\.\d+)?\s*%")),
+    (re.compile(r"人数|多少人|编制"), re.compile(r"\d+\s*(?:人|名)")),
+]
+
+
+def wanted_number(question: str) -> re.Pattern:
+    """The asked-for quantity is named last: "…补助资金项目自评得分" wants a score, not money."""
+    best, best_position = _STATED_NUMBER, -1
+    for asks, pattern in _WANTED_NUMBER:
+        for match in asks.finditer(question):
+            if match.start() > best_position:
+                best, best_position = pattern, match.start()
+    return best
+
+
+def _longest_common_run(a: str, b: str) -> int:
+    """Length of the longest common substring: the sentence repeating the question's own wording wins."""
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ca in a:
+        current = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
+
+
+def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "") -> tuple[str, float]:
     best, best_score = "", 0.0
+    question = re.sub(r"\s", "", question)
+    number = wanted_number(question)
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
         if len(sentence) < 4:
@@ -22,8 +60,10 @@ def best_sentence(text: str, terms: list[str], wants_number: bool) -> tuple[str,
         for term in set(terms):
             if find_spans(sentence, [term]):
                 score += len(term) if not term.isdigit() else 1
-        if wants_number and re.search(r"\d", sentence):
-            score *= 1.5
+        if score and question:
+            score += 2.0 * _longest_common_run(question, re.sub(r"\s", "", sentence))
+        if wants_number:
+            score *= 2.0 if number.search(sentence) else 0.5
         score /= (1 + len(sentence) / 200)
         if score > best_score:
             best, best_score = sentence, score
@@ -34,12 +74,13 @@ def passage_answer(engine, question: str, k: int = 5, **filters) -> dict:
     started = time.perf_counter()
     result = engine.search(question, k=k, **filters)
     parsed = engine.parse(question)
-    terms = [t for t in engine.highlight_terms(parsed) if t not in parsed.unit_mentions]
+    # content words only: the unit, year and kind are already used to pick the document
+    terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]
     wants_number = bool(_WANTS_NUMBER.search(question))
     best = ("", 0.0, None)
-    for rank, hit in enumerate(result["results"][:3]):
-        sentence, score = best_sentence(hit["text"], terms, wants_number)
-        score *= 1.0 / (1 + 0.25 * rank)
+    for rank, hit in enumerate(result["results"][:5]):
+        sentence, score = best_sentence(hit["text"], terms, wants_number, parsed.keyword_text)
+        score *= 1.0 - 0.05 * rank   # the sentence's own match matters more than its passage's rank
         if score > best[1]:
             best = (sentence, score, hit)
     sentence, score, hit = best

@@ -18,7 +18,9 @@ def search_data(params: dict) -> dict:
     q = query_param(params)
     k = k_param(params)
     filters = filter_params(params)
-    return engine().search(q, k=k, **filters)
+    from .qa import figure_passages
+
+    return engine().search(q, k=k, pinned=figure_passages(engine(), q), **filters)
 
 
 def ask_data(params: dict) -> dict:

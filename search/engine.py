@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .chunk import SECTION_SEP
 from .highlight import highlight
-from .hybrid import definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
+from .facts import load_facts
+from .hybrid import FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
 from .indexer import CURRENT, IndexNotReady, read_manifest
 from .keyword import KeywordSearcher
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
@@ -70,7 +71,11 @@ class Generation:
             r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
                                  r["line_end"], bool(r["is_table"]), r["money_unit"] or "")
             for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
+        self.facts = load_facts(conn)
         conn.close()
+        self.facts_by_metric: dict[str, list] = {}
+        for fact in self.facts:
+            self.facts_by_metric.setdefault(fact.metric, []).append(fact)
         self.keyword = KeywordSearcher(folder / "keyword")
         self.vectors = VectorStore.load(folder) if embedder is not None and \
             self.manifest.get("model") == embedder.name else None
@@ -157,12 +162,13 @@ class Engine:
         return allowed
 
     def search(self, q: str, k: int = 10, unit: str = "", year: int | None = None, kind: str = "",
-               offset: int = 0) -> dict:
+               offset: int = 0, pinned: list[str] | None = None) -> dict:
+        """pinned: passages that state the figures answering the question (the "figures" channel)."""
         started = time.perf_counter()
         gen = self.generation()
         parsed = parse_query(q, gen.aliases, gen.years)
         allowed = self.allowed_documents(unit, year, kind)
-        ranked = self.rank(gen, parsed, allowed)
+        ranked = self.rank(gen, parsed, allowed, pinned=pinned or [])
         total = len(ranked)
         page = ranked[offset:offset + k]
         terms = self.highlight_terms(parsed)
@@ -178,7 +184,7 @@ class Engine:
         }
 
     def rank(self, gen: Generation, parsed: ParsedQuery, allowed: set[str] | None,
-             limit: int = CANDIDATES) -> list[tuple[str, float, list[str]]]:
+             limit: int = CANDIDATES, pinned: list[str] = ()) -> list[tuple[str, float, list[str]]]:
         if allowed is not None and not allowed:
             return []
         keyword_hits = gen.keyword.search(parsed.keyword_text, limit=limit, doc_ids=allowed)
@@ -197,6 +203,9 @@ class Engine:
             if allowed is not None:
                 rows = gen.vectors.rows_for(p.id for p in gen.passages.values() if p.doc_id in allowed)
             rankings["semantic"] = [pid for pid, _ in gen.vectors.search(vector, limit, rows)]
+        if pinned:
+            rankings["figures"] = [pid for pid in pinned
+                                   if allowed is None or gen.passages[pid].doc_id in allowed]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k)
         metric_terms = [w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions]
         scored = []
@@ -206,6 +215,8 @@ class Engine:
                 continue
             doc = gen.documents[passage.doc_id]
             score = item.score + hint_bonus(doc, parsed.doc_scores, parsed.year, parsed.kind)
+            if "figures" in item.channels:
+                score += FIGURES_BOOST
             score += statement_bonus(passage.text, passage.is_table, metric_terms)
             if parsed.defines:
                 score += definition_bonus(passage.section, passage.text, parsed.defines)

@@ -1,6 +1,243 @@
-"""Figures layer (see issue 3): registered as a build stage; filled in by the figures extraction."""
+"""Figures layer: key numbers extracted from every disclosure, each with the sentence that states it.
+
+Extraction reads the narrative sentences of the genre ("…“三公”经费预算数为1.26万元，比上年增加1.26万元，
+其中：因公出国（境）费0.00万元…"): a metric mention followed closely by an amount with its money unit.
+Patterns are of the genre, not of any one document. The original text of each figure is kept exactly as
+printed (value_text), so an answer can quote it and a reader can find it in the cited passage; value_wan
+(normalised to 万元) is only used to compare and sort.
+"""
 from __future__ import annotations
 
+import re
+import sqlite3
+from dataclasses import astuple, dataclass, fields
 
-def facts_stage(conn, added, removed_ids) -> None:
-    return None
+from .store import passage_id
+
+# canonical metric -> patterns as written in disclosures (longest first within the combined regex)
+METRICS: list[tuple[str, list[str]]] = [
+    ("三公经费", [r"三公经费", r"三公经费(?:财政拨款)?(?:预算|支出)?"]),
+    ("因公出国(境)费", [r"因公出国\(境\)费用?", r"出国\(境\)费用?"]),
+    ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?费"]),
+    ("公务用车购置费", [r"公务用车购置费"]),
+    ("公务用车运行维护费", [r"公务用车运行(?:维护)?费"]),
+    ("公务接待费", [r"公务接待费"]),
+    ("会议费", [r"会议费"]),
+    ("培训费", [r"培训费"]),
+    ("机关运行经费", [r"机关运行经费"]),
+    ("政府采购", [r"政府采购(?!项目|合同|授予|的|中小|小微|货物|工程|服务)(?:预算|支出)?(?:总额|合计|总计)?"]),
+    ("政府采购货物", [r"政府采购货物(?:预算|支出)?"]),
+    ("政府采购工程", [r"政府采购工程(?:预算|支出)?"]),
+    ("政府采购服务", [r"政府采购服务(?:预算|支出)?"]),
+    # totals are named kind-neutrally: a 预算 document states the budget, a 决算 document the actual
+    ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计",
+              r"收入支出决算总计", r"收支决算总额", r"收支总决算"]),
+    ("收入合计", [r"收入预算(?:总额)?", r"本年收入合计", r"收入总计"]),
+    ("支出合计", [r"支出预算(?:总额)?", r"本年支出合计", r"支出总计"]),
+    ("财政拨款收入", [r"财政拨款收入"]),
+    ("基本支出", [r"基本支出"]),
+    ("项目支出", [r"项目支出"]),
+    ("人员经费", [r"人员经费"]),
+    ("公用经费", [r"公用经费"]),
+]
+COUNT_METRICS = [
+    ("车辆", re.compile(r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆)")),
+    ("编制", re.compile(r"(?:行政|事业|机关行政|机关事业)?编制(?:数)?(?:为|共)?\s*(?P<num>\d+)\s*(?P<unit>名|人)")),
+]
+METRIC_NAMES = [m for m, _ in METRICS] + [m for m, _ in COUNT_METRICS]
+
+def _literal_length(pattern: str) -> int:
+    """Length of what a pattern always matches: specific names must be tried before their prefixes."""
+    return len(re.sub(r"\(\?[:!][^)]*\)\??|\\.|[?*+]", "", pattern))
+
+
+_alternatives = sorted(((p, m) for m, ps in METRICS for p in ps), key=lambda x: -_literal_length(x[0]))
+_GROUPS = {f"m{i}": m for i, (_, m) in enumerate(_alternatives)}
+# "三公经费支出预算数为…", "基本支出决算…": the qualifiers belong to the mention, not to the next metric
+_QUALIFIERS = r"(?:财政拨款)?(?:支出)?(?:预算|决算)?(?:数)?"
+MENTION = re.compile("|".join(f"(?P<m{i}>(?:{p}){_QUALIFIERS})" for i, (p, _) in enumerate(_alternatives)))
+AMOUNT = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
+PERCENT = re.compile(r"(?P<num>-?\d+(?:\.\d+)?)\s*%")
+_INCREASE = re.compile(r"(增加|增长|上升|提高)")
+_DECREASE = re.compile(r"(减少|下降|降低|减)")
+_CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
+
+
+@dataclass
+class Fact:
+    doc_id: str
+    file: str
+    unit: str
+    region: str
+    year: int | None
+    kind: str               # the document's kind: 预算 or 决算
+    basis: str              # what the figure is: 预算 (budgeted) or 决算 (actual) — 决算 documents state both
+    metric: str
+    value: float            # in value_unit as printed
+    value_text: str         # exactly as printed, e.g. "15,579.95万元"
+    value_unit: str         # 元 / 万元 / 辆 / 名
+    value_wan: float | None  # money normalised to 万元 (None for counts)
+    change_text: str        # "比上年增加1.26万元" when stated
+    change_wan: float | None
+    change_rate: str        # "增长11.15%" when stated
+    share: str              # "占92.66%" when stated
+    completion: str         # "完成预算的96.40%" when stated (决算)
+    source: str             # "text" (narrative sentence) or "table"
+    sentence: str
+    passage_id: str
+    line_start: int
+    line_end: int
+    section: str
+    mismatch: str = ""      # set when text and table disagree
+
+
+FACT_COLUMNS = [f.name for f in fields(Fact)]
+_SQL_TYPES = {"value": "REAL", "value_wan": "REAL", "change_wan": "REAL", "year": "INTEGER",
+              "line_start": "INTEGER", "line_end": "INTEGER"}
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS facts ({", ".join(f"{c} {_SQL_TYPES.get(c, 'TEXT')}" for c in FACT_COLUMNS)});
+CREATE INDEX IF NOT EXISTS facts_metric ON facts(metric);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
+"""
+
+
+def _parse_number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _compact(text: str) -> str:
+    """Join wrapped lines and drop quotes so “三公”经费 reads 三公经费; NFKC-style parentheses."""
+    text = text.replace("\n", "").replace("“", "").replace("”", "").replace('"', "")
+    return text.replace("（", "(").replace("）", ")").replace("：", ":")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(_compact(text)) if s.strip()]
+
+
+def _basis(before: str, gap: str, doc_kind: str) -> str:
+    """预算 or 决算: the words right before the figure say which; names of budget types do not count."""
+    prefix = re.sub(r"一般公共预算|政府性基金预算|国有资本经营预算|部门预算", "", before)[-10:] + gap
+    if "决算" in prefix:
+        return "决算"
+    if "预算" in prefix:
+        return "预算"
+    return doc_kind or "预算"
+
+
+def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
+    """Figures stated in one sentence: [{metric, value_text, value, unit, basis, change_*, share}]."""
+    mentions = [(m.start(), m.end(), next(_GROUPS[k] for k, v in m.groupdict().items() if v))
+                for m in MENTION.finditer(sentence)]
+    found: list[dict] = []
+    for i, (start, end, metric) in enumerate(mentions):
+        nxt = mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)
+        if sentence[end:end + 1] in ("、", ")", "和", "及") or sentence[start - 1:start] == "(":
+            continue  # part of an enumeration ("公务接待费（因公出国（境）费、…）"), not a statement
+        window = sentence[end:nxt]
+        amounts = list(AMOUNT.finditer(window))
+        if not amounts:
+            continue
+        first = amounts[0]
+        gap = window[:first.start()]
+        if len(gap) > 24 or _CHANGE.search(gap) or "上年" in gap or "%" in gap:
+            continue  # the first number is not this metric's value (a change, last year's figure, a share)
+        if re.search(r"[,，:](?!.*(为|是|共|合计|总额))", gap) and len(gap) > 8:
+            continue
+        fact = {"metric": metric, "value_text": first.group().replace(" ", ""),
+                "value": _parse_number(first.group("num")), "unit": first.group("unit"),
+                "basis": _basis(sentence[max(0, start - 16):end], gap, doc_kind),
+                "change_text": "", "change_wan": None, "change_rate": "", "share": "", "completion": ""}
+        rest = window[first.end():]
+        tail = rest[:60]
+        share = re.match(r"\s*[,，]?\s*占.{0,12}?(?P<num>\d+(?:\.\d+)?)\s*%", tail)
+        if share:
+            fact["share"] = f"占{share.group('num')}%"
+        change = re.search(r"(比上年|较上年|同比|与上年相比)?[^,，。]{0,8}?(?P<dir>增加|增长|上升|提高|减少|下降|降低)\s*"
+                           r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)", tail)
+        if change:
+            sign = -1 if _DECREASE.match(change.group("dir")) else 1
+            fact["change_text"] = re.sub(r"\s+", "", change.group())
+            fact["change_wan"] = sign * _parse_number(change.group("num")) * TO_WAN[change.group("unit")]
+        completion = re.search(r"完成(?:年初)?预算的?\s*(?P<num>\d+(?:\.\d+)?)\s*%", tail)
+        if completion:
+            fact["completion"] = f"完成预算的{completion.group('num')}%"
+        rate = re.search(r"(?P<dir>增长|下降|增加|减少|上升|降低)\s*(?P<num>-?\d+(?:\.\d+)?)\s*%", tail)
+        if rate:
+            fact["change_rate"] = re.sub(r"\s+", "", rate.group())
+        elif re.search(r"(无增减变化|持平|零增长|没有变化|无变化)", tail[:30]):
+            fact["change_text"], fact["change_wan"] = "与上年持平", 0.0
+        found.append(fact)
+        # 决算 documents: "预算为 2.50 万元，支出决算为 2.41 万元" — the actual follows the budget
+        if fact["basis"] == "预算" and doc_kind == "决算":
+            actual = re.search(r"决算(?:数)?(?:为|是)?\s*(?P<amount>\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|千元|元))",
+                               rest[:30])
+            if actual:
+                amount = AMOUNT.match(actual.group("amount"))
+                found.append(dict(fact, value_text=amount.group().replace(" ", ""),
+                                  value=_parse_number(amount.group("num")), unit=amount.group("unit"),
+                                  basis="决算", change_text="", change_wan=None, change_rate="", share=""))
+                found[-1]["completion"] = fact["completion"]
+    for metric, pattern in COUNT_METRICS:
+        for m in pattern.finditer(sentence):
+            found.append({"metric": metric, "value_text": m.group("num") + m.group("unit"),
+                          "value": _parse_number(m.group("num")), "unit": m.group("unit"),
+                          "basis": doc_kind or "预算", "change_text": "", "change_wan": None,
+                          "change_rate": "", "share": "", "completion": ""})
+            break
+    return found
+
+
+def extract_document_facts(doc) -> list[Fact]:
+    facts: list[Fact] = []
+    seen = set()
+    m = doc.meta
+    for p in doc.passages:
+        if p.is_table:
+            continue
+        body = p.text
+        heading = p.section.rsplit(" › ", 1)[-1] if p.section else ""
+        if heading and body.startswith(heading):
+            body = heading + "。\n" + body[len(heading):].lstrip("\n")   # a heading is not part of the sentence
+        for sentence in sentences(body):
+            for f in extract_from_sentence(sentence, m.kind):
+                key = (f["metric"], f["basis"], f["value_text"], sentence)
+                if key in seen:
+                    continue
+                seen.add(key)
+                money = f["unit"] in TO_WAN
+                facts.append(Fact(
+                    doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, f["basis"], f["metric"], f["value"],
+                    f["value_text"], f["unit"], f["value"] * TO_WAN[f["unit"]] if money else None,
+                    f["change_text"], f["change_wan"], f["change_rate"], f["share"], f["completion"], "text", sentence,
+                    passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
+    return facts
+
+
+def facts_stage(conn: sqlite3.Connection, added, removed_ids) -> None:
+    """Index build stage: keep the figures table in step with the passages of the same generation."""
+    conn.executescript(SCHEMA)
+    for doc_id in removed_ids:
+        conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
+    rows = [astuple(f) for doc in added for f in extract_document_facts(doc)]
+    placeholders = ",".join("?" * len(FACT_COLUMNS))
+    conn.executemany(f"INSERT INTO facts ({','.join(FACT_COLUMNS)}) VALUES ({placeholders})", rows)
+
+
+def load_facts(conn: sqlite3.Connection) -> list[Fact]:
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='facts'").fetchone()
+    if not exists:
+        return []
+    cursor = conn.execute(f"SELECT {','.join(FACT_COLUMNS)} FROM facts")
+    out = []
+    for row in cursor:
+        values = list(row)
+        year_index = FACT_COLUMNS.index("year")
+        values[year_index] = int(values[year_index]) if values[year_index] not in (None, "") else None
+        for name in ("line_start", "line_end"):
+            idx = FACT_COLUMNS.index(name)
+            values[idx] = int(values[idx])
+        out.append(Fact(*values))
+    return out

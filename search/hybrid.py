@@ -8,6 +8,7 @@ UNIT_BOOST = 1.0    # a named unit outranks everything else: its passages come f
 YEAR_BOOST = 0.3
 KIND_BOOST = 0.3
 DEFINITION_BOOST = 0.5
+FIGURES_BOOST = 2.0  # passages stating the figures that answer the question come first
 GLOSSARY = ("名词解释", "名词说明", "释义", "术语")
 
 

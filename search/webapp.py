@@ -30,6 +30,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                               "embedding model supplied by the caller")
     app.extensions["budget_engine"] = Engine(Path(app.config["INDEX_DIR"]), embedder, status,
                                              rrf_k=app.config["RRF_K"])
+    from .qa import answer_question
+
+    app.extensions["budget_answerer"] = answer_question
     from . import api, errors, pages
 
     app.register_blueprint(api.bp)
