@@ -17,7 +17,7 @@ from .store import passage_id
 # canonical metric -> patterns as written in disclosures (longest first within the combined regex)
 METRICS: list[tuple[str, list[str]]] = [
     ("三公经费", [r"三公经费", r"三公经费(?:财政拨款)?(?:预算|支出)?"]),
-    ("因公出国(境)费", [r"因公出国\(境\)费用?", r"出国\(境\)费用?"]),
+    ("因公出国(境)费", [r"因公出国\(境\)费用?", r"出国\(境\)费用?", r"因公出国费用?"]),
     ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?费"]),
     ("公务用车购置费", [r"公务用车购置费"]),
     ("公务用车运行维护费", [r"公务用车运行(?:维护)?费"]),
@@ -155,7 +155,8 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
         share = re.match(r"\s*[,，]?\s*占.{0,12}?(?P<num>\d+(?:\.\d+)?)\s*%", tail)
         if share:
             fact["share"] = f"占{share.group('num')}%"
-        change = re.search(r"(比上年|较上年|同比|与上年相比)?[^,，。]{0,8}?(?P<dir>增加|增长|上升|提高|减少|下降|降低)\s*"
+        change = re.search(r"(?:(?:比|较)\s*(?:上年|20\d\d\s*年)[^,，。；]{0,14}?|同比|与上年相比)?"
+                           r"(?P<dir>增加|增长|上升|提高|减少|下降|降低)\s*"
                            r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)", tail)
         if change:
             sign = -1 if _DECREASE.match(change.group("dir")) else 1

@@ -80,10 +80,27 @@ def read_manifest(generation: Path) -> dict:
     return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
 
 
+_PIPELINE_MODULES = ("reader", "clean", "chunk", "metadata", "ingest", "facts", "keyword", "tokens", "store")
+
+
+def pipeline_version() -> str:
+    """Changes when any code that shapes the stored passages, figures or tokens changes: an index built by
+    older code is then rebuilt rather than silently mixed with new passages."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = Path(__file__).parent
+    for name in _PIPELINE_MODULES:
+        digest.update((folder / f"{name}.py").read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def check_compatible(manifest: dict, model_name: str | None) -> str | None:
     """Why this generation cannot be reused with the current code and model, or None."""
     if manifest.get("format") != FORMAT_VERSION:
         return f"index format {manifest.get('format')} != {FORMAT_VERSION}"
+    if manifest.get("pipeline_version") != pipeline_version():
+        return "the ingestion/extraction code changed since the index was built"
     if manifest.get("dictionary_version") != dictionary_version():
         return "the tokenizer dictionary changed since the index was built"
     if manifest.get("model") != model_name:
@@ -238,6 +255,7 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
     manifest = {
         "format": FORMAT_VERSION,
         "dictionary_version": dictionary_version(),
+        "pipeline_version": pipeline_version(),
         "model": embedder.name if embedder else None,
         "dimension": embedder.dimension if embedder else None,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),

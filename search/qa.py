@@ -138,8 +138,16 @@ def choose_facts(engine, question: Question) -> dict[str, list[Fact]]:
     return {d: fs for d, fs in by_doc.items() if fs}
 
 
-def _join(items: list[str]) -> str:
-    return "、".join(items)
+def _join(items, budget: int = 220) -> str:
+    """Join list items, stopping before the answer grows past what a reader takes in; the citations and
+    /api/facts carry the full list."""
+    items = list(items)
+    shown: list[str] = []
+    for item in items:
+        if shown and sum(len(x) + 1 for x in shown) + len(item) > budget:
+            return "、".join(shown) + "等（完整列表见数据表）"
+        shown.append(item)
+    return "、".join(shown)
 
 
 def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
@@ -200,37 +208,36 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
                 parts.append(f"{fact.unit}{_label(fact)}{metric}{fact.value_text}，{fact.share}")
                 used.append(fact)
                 continue
-            total = _total_for(engine, facts[0])
-            if total is not None and total.value_wan and facts[0].value_wan is not None:
-                pct = facts[0].value_wan / total.value_wan * 100
-                parts.append(f"{facts[0].unit}{_label(facts[0])}{metric}{facts[0].value_text}，占{total.metric}"
-                             f"{total.value_text}的{pct:.2f}%（{facts[0].value_text}÷{total.value_text}）")
-                used.extend([facts[0], total])
         if not parts:
             return None
         return "；".join(parts) + "。", "figure", used
 
-    rows = sorted(best.values(), key=lambda f: (f.value_wan if f.value_wan is not None else f.value))
+    rows = list(best.values())
+    if not question.basis:
+        # compare like with like: budgets with budgets unless the question asks for actuals
+        budgets = [f for f in rows if f.basis == "预算"]
+        rows = budgets or rows
+    rows.sort(key=lambda f: (f.value_wan if f.value_wan is not None else f.value))
     def item(f: Fact) -> str:
         return f"{f.unit}（{_label(f)}，{f.value_text}）"
 
     if question.op == "zero":
         hits = [f for f in rows if f.value == 0]
         if not hits:
-            return f"没有{year}{metric}为零的单位（已比较{len(rows)}个单位）。", "list", rows[:5]
+            return f"已载明{year}{metric}的单位中，没有为零的。", "list", rows[:5]
         return f"{year}{metric}为零的有：{_join(item(f) for f in hits)}。", "list", hits
     if question.op in ("max", "min"):
         ordered = rows[::-1] if question.op == "max" else rows
         word = "最高" if question.op == "max" else "最低"
         top = ordered[0]
         rest = "；其后为" + _join(item(f) for f in ordered[1:3]) if len(ordered) > 1 else ""
-        return (f"在{len(rows)}个单位中，{year}{metric}{word}的是{item(top)}{rest}。", "comparison", ordered[:3])
+        return (f"已载明{year}{metric}的单位中，{word}的是{item(top)}{rest}。", "comparison", ordered[:3])
     if question.op == "threshold":
         direction, limit = question.threshold
         hits = [f for f in rows if f.value_wan is not None and (f.value_wan > limit if direction == "gt" else
                                                                 f.value_wan < limit)]
         if not hits:
-            return f"没有{year}{metric}满足条件的单位（已比较{len(rows)}个单位）。", "list", rows[:5]
+            return f"已载明{year}{metric}的单位中，没有满足条件的。", "list", rows[:5]
         return f"{year}{metric}满足条件的有：{_join(item(f) for f in hits)}。", "list", hits
     if question.op in ("change_up", "change_down"):
         sign = 1 if question.op == "change_up" else -1
@@ -241,16 +248,9 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
                 hits.append(fact)
         word = "增加" if sign > 0 else "减少"
         if not hits:
-            return f"没有单位的{metric}比上年{word}（已比较{len(facts_by_doc)}个单位）。", "list", []
+            return f"已载明{metric}的单位中，没有比上年{word}的。", "list", []
         return (f"{metric}比上年{word}的有：{_join(f'{f.unit}（{_label(f)}{f.value_text}，{f.change_text}）' for f in hits)}。",
                 "list", hits)
-    return None
-
-
-def _total_for(engine, fact: Fact) -> Fact | None:
-    for candidate in engine.generation().facts_by_metric.get("支出合计", []):
-        if candidate.doc_id == fact.doc_id and candidate.basis == fact.basis:
-            return candidate
     return None
 
 

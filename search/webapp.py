@@ -33,9 +33,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .qa import answer_question
 
     app.extensions["budget_answerer"] = answer_question
-    from . import api, errors, pages
+    from . import api, errors, figures_api, pages
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(figures_api.bp)
     app.register_blueprint(pages.bp)
     errors.register_error_handlers(app)
     logging.getLogger("search").setLevel(logging.INFO)
