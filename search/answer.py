@@ -48,6 +48,17 @@ def _longest_common_run(a: str, b: str) -> int:
     return best
 
 
+def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> bool:
+    compact = re.sub(r"\s", "", sentence)
+    for term in terms:
+        if len(term) >= 2 and not term.isdigit():
+            for match in re.finditer(re.escape(term), compact):
+                window = compact[match.end():match.end() + 12]
+                if number.search(window) and not re.search(r"[。；]", window[:number.search(window).start()]):
+                    return True
+    return False
+
+
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "") -> tuple[str, float]:
     best, best_score = "", 0.0
     question = re.sub(r"\s", "", question)
@@ -64,6 +75,8 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
             score += 2.0 * _longest_common_run(question, re.sub(r"\s", "", sentence))
         if wants_number:
             score *= 2.0 if number.search(sentence) else 0.5
+            if _states_for_term(sentence, terms, number):
+                score *= 1.5   # the figure belongs to the asked thing, not to some total mentioned beside it
         score /= (1 + len(sentence) / 200)
         if score > best_score:
             best, best_score = sentence, score

@@ -26,6 +26,8 @@ SETTINGS = [
     Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
     Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
     Setting("RRF_K", 60, "BUDGET_RRF_K", "Reciprocal-rank-fusion constant (larger = flatter fusion)."),
+    Setting("SEMANTIC_WEIGHT", 0.3, "BUDGET_SEMANTIC_WEIGHT",
+            "Weight of the semantic ranking in the fusion (keyword = 1); figures and names need exact words."),
 ]
 
 # Query instructions recommended by model authors for short-query -> passage retrieval.
@@ -45,6 +47,8 @@ def query_instruction(model_name: str) -> str:
 
 
 def _coerce(default, raw: str):
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, int):
         return int(raw)
     return raw

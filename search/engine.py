@@ -89,11 +89,13 @@ class Generation:
 
 
 class Engine:
-    def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus, rrf_k: int = 60):
+    def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus, rrf_k: int = 60,
+                 semantic_weight: float = 0.3):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.model_status = model_status
         self.rrf_k = rrf_k
+        self.semantic_weight = semantic_weight
         self._generation: Generation | None = None
         self._generation_name = ""
         self._lock = threading.Lock()
@@ -206,7 +208,7 @@ class Engine:
         if pinned:
             rankings["figures"] = [pid for pid in pinned
                                    if allowed is None or gen.passages[pid].doc_id in allowed]
-        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k, {"semantic": self.semantic_weight})
         metric_terms = [w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions]
         scored = []
         for pid, item in fused.items():

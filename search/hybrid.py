@@ -19,12 +19,14 @@ class Fused:
     channels: dict[str, int] = field(default_factory=dict)   # channel -> 1-based rank in that channel
 
 
-def reciprocal_rank_fusion(rankings: dict[str, list[str]], k: int = 60) -> dict[str, Fused]:
+def reciprocal_rank_fusion(rankings: dict[str, list[str]], k: int = 60,
+                           weights: dict[str, float] | None = None) -> dict[str, Fused]:
     fused: dict[str, Fused] = {}
     for channel, ids in rankings.items():
+        weight = (weights or {}).get(channel, 1.0)
         for rank, pid in enumerate(ids, 1):
             item = fused.setdefault(pid, Fused(pid))
-            item.score += 1.0 / (k + rank)
+            item.score += weight / (k + rank)
             item.channels[channel] = rank
     return fused
 

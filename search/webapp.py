@@ -29,7 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         status = app.config.get("MODEL_STATUS") or ModelStatus(getattr(embedder, "name", "none"), embedder is not None,
                                                               "embedding model supplied by the caller")
     app.extensions["budget_engine"] = Engine(Path(app.config["INDEX_DIR"]), embedder, status,
-                                             rrf_k=app.config["RRF_K"])
+                                             rrf_k=app.config["RRF_K"],
+                                             semantic_weight=app.config["SEMANTIC_WEIGHT"])
     from .qa import answer_question
 
     app.extensions["budget_answerer"] = answer_question
