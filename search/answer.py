@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from .chunk import heading_level
 from .highlight import find_spans
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
@@ -13,6 +14,7 @@ _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _WANTS_NUMBER = re.compile(r"多少|几|金额|数额|比例|占比|得分|增长|减少|增加|规模|总额|是否")
 
 
+_REASON = re.compile(r"主要(?:原因)?(?:是|为|系)|原因(?:是|为|:|：)|由于|因为")
 _STATED_NUMBER = re.compile(r"\d[\d,.]*\s*(?:万元|亿元|元|%|辆|名|人|个|分|项|次|户)")
 # what kind of number the question wants, so "项目1个" does not answer "经费是多少"
 _WANTED_NUMBER = [
@@ -59,13 +61,21 @@ def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> boo
     return False
 
 
+# words every disclosure uses; a sentence sharing only these with the question does not answer it
+GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
+
+
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "") -> tuple[str, float]:
     best, best_score = "", 0.0
+    specific = [t for t in terms if t not in GENERIC_TERMS and len(t) >= 2]
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
+    asks_reason = bool(re.search(r"为什么|为何|原因|怎么回事", question))
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        if len(sentence) < 4:
+        if len(sentence) < 4 or heading_level(sentence) is not None:
+            continue   # a heading names a topic; it answers nothing
+        if specific and not find_spans(sentence, specific):
             continue
         score = 0.0
         for term in set(terms):
@@ -73,7 +83,9 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
                 score += len(term) if not term.isdigit() else 1
         if score and question:
             score += 2.0 * _longest_common_run(question, re.sub(r"\s", "", sentence))
-        if wants_number:
+        if asks_reason:
+            score *= 2.0 if _REASON.search(sentence) else 0.7
+        elif wants_number:
             score *= 2.0 if number.search(sentence) else 0.5
             if _states_for_term(sentence, terms, number):
                 score *= 1.5   # the figure belongs to the asked thing, not to some total mentioned beside it

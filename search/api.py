@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from .errors import ApiError
-from .params import filter_params, k_param, query_param, request_params
+from .params import filter_params, int_param, k_param, query_param, request_params
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -18,9 +18,12 @@ def search_data(params: dict) -> dict:
     q = query_param(params)
     k = k_param(params)
     filters = filter_params(params)
+    page = int_param(params, "page", 1, 1, 1000)
     from .qa import figure_passages
 
-    return engine().search(q, k=k, pinned=figure_passages(engine(), q), **filters)
+    result = engine().search(q, k=k, offset=(page - 1) * k, pinned=figure_passages(engine(), q), **filters)
+    result["page"] = page
+    return result
 
 
 def ask_data(params: dict) -> dict:

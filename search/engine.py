@@ -172,6 +172,7 @@ class Engine:
         allowed = self.allowed_documents(unit, year, kind)
         ranked = self.rank(gen, parsed, allowed, pinned=pinned or [])
         total = len(ranked)
+        facets = self.facets(gen, ranked)
         page = ranked[offset:offset + k]
         terms = self.highlight_terms(parsed)
         results = [self.result_dict(gen, pid, score, channels, terms) for pid, score, channels in page]
@@ -182,8 +183,22 @@ class Engine:
             "total": total,
             "understood": {"units": sorted({gen.documents[d].unit for d in parsed.doc_scores}),
                            "year": parsed.year, "kind": parsed.kind or None},
+            "offset": offset,
+            "facets": facets,
             "results": results,
         }
+
+    @staticmethod
+    def facets(gen: Generation, ranked) -> dict:
+        """Counts of matching passages by unit, year and kind (over all matches, not just this page)."""
+        counts: dict[str, dict] = {"unit": {}, "year": {}, "kind": {}}
+        for pid, _, _ in ranked:
+            doc = gen.documents[gen.passages[pid].doc_id]
+            for name, value in (("unit", doc.unit or "（未识别）"), ("year", doc.year or "（未识别）"),
+                                ("kind", doc.kind or "（未识别）")):
+                counts[name][value] = counts[name].get(value, 0) + 1
+        return {name: [{"value": v, "count": c} for v, c in sorted(values.items(), key=lambda x: (-x[1], str(x[0])))]
+                for name, values in counts.items()}
 
     def rank(self, gen: Generation, parsed: ParsedQuery, allowed: set[str] | None,
              limit: int = CANDIDATES, pinned: list[str] = ()) -> list[tuple[str, float, list[str]]]:

@@ -242,3 +242,13 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
             values[idx] = int(values[idx])
         out.append(Fact(*values))
     return out
+
+
+def primary_statement_key(fact) -> tuple:
+    """Order for picking a document's main statement of a metric: the section about the metric first,
+    then the earliest line."""
+    word = fact["metric"] if isinstance(fact, dict) else fact.metric
+    section = fact["section"] if isinstance(fact, dict) else fact.section
+    line = fact["line_start"] if isinstance(fact, dict) else fact.line_start
+    in_section = word.replace("(境)", "")[:4] in section.replace("“", "").replace("”", "")
+    return (not in_section, line)

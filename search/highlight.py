@@ -8,13 +8,13 @@ SNIPPET_CHARS = 240
 
 
 def _term_pattern(term: str) -> str:
-    parts = []
-    for ch in term:
-        if ch.isdigit():
-            parts.append(re.escape(ch) + r"[,，]?")
-        else:
-            parts.append(re.escape(ch))
-    return r"\s*".join(parts)
+    if re.fullmatch(r"\d+(?:\.\d+)?", term):
+        # a number token matches whole numbers only ("0" marks 0 and 0.00, not the 0 inside 2024)
+        whole, _, frac = term.partition(".")
+        digits = r"[,，]?".join(re.escape(d) for d in whole)
+        tail = rf"\.{re.escape(frac)}0*" if frac else r"(?:\.0+)?"
+        return rf"(?<![\d.,，]){digits}{tail}(?![\d.])"
+    return r"\s*".join(re.escape(ch) for ch in term)
 
 
 def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:

@@ -1,45 +1,118 @@
 """HTML pages; each is built from the same data function as its JSON twin under /api/."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 from .api import ask_data, document_data, engine, search_data
+from .chart import bar_chart
 from .errors import ApiError
+from .facts import METRIC_NAMES, primary_statement_key
+from .figures_api import facts_data
 from .params import request_params
 
 bp = Blueprint("pages", __name__)
+PAGE_SIZE = 10
 
 
-def _with_alternate(html: str, json_url: str):
+def _render(template: str, json_url: str, **context):
+    html = render_template(template, json_url=json_url, health=engine().health(), **context)
     response = current_app.make_response(html)
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response
 
 
+def _clean_params(params: dict, keep=("q", "unit", "year", "kind", "page")) -> dict:
+    return {k: str(v) for k, v in params.items() if k in keep and str(v).strip()}
+
+
 @bp.route("/")
 def search_page():
-    params = request_params()
-    q = (params.get("q") or "").strip()
-    data, answer, error = None, None, None
+    params = _clean_params(request_params())
+    q = params.get("q", "")
+    data, answer, error, status = None, None, None, 200
     if q:
         try:
-            data = search_data(params)
-            answer = ask_data(params)
+            data = search_data(dict(params, k=PAGE_SIZE))
+            if params.get("page", "1") == "1":
+                answer = ask_data({k: v for k, v in params.items() if k != "page"})
         except ApiError as exc:
-            error = exc.message
-    health = engine().health()
+            error, status = exc.message, exc.status
     json_url = "/api/search?" + urlencode(params) if q else "/api/health"
-    html = render_template("search.html", q=q, data=data, answer=answer, error=error, health=health,
-                           params=params, json_url=json_url)
-    return _with_alternate(html, json_url)
+
+    def url_with(**changes) -> str:
+        merged = dict(params)
+        for key, value in changes.items():
+            if value in (None, ""):
+                merged.pop(key, None)
+            else:
+                merged[key] = str(value)
+        if "page" not in changes:
+            merged.pop("page", None)
+        return "/?" + urlencode(merged)
+
+    pages = 0
+    if data:
+        pages = min(100, (data["total"] + PAGE_SIZE - 1) // PAGE_SIZE)
+    response = _render("search.html", json_url, q=q, data=data, answer=answer, error=error, params=params,
+                       url_with=url_with, pages=pages, page=int(params.get("page", "1") or 1)
+                       if params.get("page", "1").isdigit() else 1)
+    response.status_code = status
+    return response
 
 
 @bp.route("/doc/<doc_id>")
 def document_page(doc_id: str):
     doc = document_data(doc_id)
-    json_url = f"/api/documents/{doc_id}"
-    return _with_alternate(render_template("document.html", doc=doc, json_url=json_url,
-                                           start=request.args.get("start", type=int),
-                                           end=request.args.get("end", type=int)), json_url)
+    start = request.args.get("start", type=int)
+    end = request.args.get("end", type=int) or start
+    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end)
+
+
+@bp.route("/files/<doc_id>")
+def original_file(doc_id: str):
+    """The original file as downloaded, looked up by id (never by a path from the request)."""
+    doc = document_data(doc_id)
+    corpus = Path(current_app.config["CORPUS_DIR"]).resolve()
+    if not (corpus / doc["file"]).is_file():
+        abort(404, description="the original file is no longer in the corpus folder")
+    return send_from_directory(corpus, doc["file"], as_attachment=False)
+
+
+@bp.route("/facts")
+def facts_page():
+    params = _clean_params(request_params(), keep=("metric", "unit", "year", "kind", "basis", "sort"))
+    params.setdefault("metric", "三公经费")
+    error, data, status = None, None, 200
+    try:
+        data = facts_data(params)
+    except ApiError as exc:
+        error, status = exc.message, exc.status
+    rows = data["facts"] if data else []
+    sort = params.get("sort", "value")
+    if sort == "value":
+        rows = sorted(rows, key=lambda r: -(r["value_wan"] if r["value_wan"] is not None else r["value"]))
+    elif sort == "unit":
+        rows = sorted(rows, key=lambda r: (r["unit"], r["year"] or 0))
+    elif sort == "year":
+        rows = sorted(rows, key=lambda r: (-(r["year"] or 0), r["unit"]))
+    chart_rows, seen = [], set()
+    for r in sorted(rows, key=primary_statement_key):
+        # one bar per document and basis: its main statement of the metric
+        key = (r["doc_id"], r["basis"])
+        if key in seen:
+            continue
+        seen.add(key)
+        chart_rows.append({"label": f'{r["unit"]} {r["year"] or ""}{r["basis"]}',
+                           "value": r["value_wan"] if r["value_wan"] is not None else r["value"],
+                           "text": r["value_text"], "href": r["passage_url"]})
+    chart_rows.sort(key=lambda r: -r["value"])
+    chart = bar_chart(chart_rows, f'{params["metric"]}（按单位）') if rows else ""
+    query = urlencode(params)
+    response = _render("facts.html", "/api/facts?" + query, rows=rows, params=params, metrics=METRIC_NAMES,
+                       chart=chart, csv_url="/api/facts.csv?" + query, error=error,
+                       sort_url=lambda key: "/facts?" + urlencode(dict(params, sort=key)))
+    response.status_code = status
+    return response

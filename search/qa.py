@@ -60,8 +60,8 @@ def understand(engine, q: str) -> Question | None:
     parsed = engine.parse(q)
     normalized = normalize_query(q)
     metric = detect_metric(normalized)
-    if not metric:
-        return None
+    if not metric or re.search(r"为什么|为何|原因|怎么回事", normalized):
+        return None   # no figure asked for, or a reason is asked for: the cited sentence answers that
     if _MAX.search(normalized):
         op = "max"
     elif _MIN.search(normalized):
@@ -90,8 +90,6 @@ def understand(engine, q: str) -> Question | None:
         threshold = ("gt" if m.group("op") in ("超过", "高于", "大于", "多于", "不少于") else "lt", limit)
     question = Question(q, metric, op, set(parsed.doc_scores), parsed.year, parsed.kind, basis, threshold)
     if op == "lookup":
-        if not question.doc_ids:
-            return None
         leftover = normalized
         for mention in parsed.unit_mentions:
             leftover = leftover.replace(mention, "")
@@ -101,6 +99,8 @@ def understand(engine, q: str) -> Question | None:
         leftover = _FILLER.sub("", leftover)
         if len(leftover) >= 2:
             return None   # the question asks something more specific than the figure itself
+        if not question.doc_ids:
+            question.op = "overview"   # a bare metric ("机关运行经费"): the figure for every unit
     return question
 
 
@@ -226,6 +226,9 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
         if not hits:
             return f"已载明{year}{metric}的单位中，没有为零的。", "list", rows[:5]
         return f"{year}{metric}为零的有：{_join(item(f) for f in hits)}。", "list", hits
+    if question.op == "overview":
+        ordered = rows[::-1]
+        return f"各单位{year}{metric}（从高到低）：{_join(item(f) for f in ordered)}。", "list", ordered
     if question.op in ("max", "min"):
         ordered = rows[::-1] if question.op == "max" else rows
         word = "最高" if question.op == "max" else "最低"

@@ -20,7 +20,7 @@ def test_search_shape_and_channels(client, app):
     for r in body["results"]:
         assert RESULT_KEYS <= set(r)
         assert r["line_start"] <= r["line_end"]
-        assert set(r["channels"]) <= {"keyword", "semantic"} and r["channels"]
+        assert set(r["channels"]) <= {"keyword", "semantic", "figures"} and r["channels"]
     if body["mode"] == "hybrid":
         assert any("semantic" in r["channels"] for r in body["results"])
 
