@@ -7,7 +7,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .config import DEFAULT_MODEL, defaults_from_env
+from .backends import create_backend
+from .config import DEFAULT_MODEL, backend_options, defaults_from_env
 from .indexer import build_index
 from .semantic import load_embedder
 
@@ -30,9 +31,15 @@ def run_index(args, embedder=None, status=None) -> int:
     if embedder is None and status is None:
         embedder, status = load_embedder(args.model)
     print(f"mode: {'hybrid' if embedder else 'keyword'} — {status.message}", file=sys.stderr)
+    env = defaults_from_env()
+    env["INDEX_DIR"] = args.index
     try:
+        backend = create_backend(env["SEARCH_BACKEND"], **backend_options(env))
         report = build_index(Path(args.corpus), Path(args.index), embedder, rebuild=getattr(args, "rebuild", False),
-                             progress=sys.stderr.isatty() or True, extra_stages=build_stages())
+                             progress=sys.stderr.isatty() or True, extra_stages=build_stages(), backend=backend)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,11 @@ SETTINGS = [
     Setting("INDEX_DIR", "index", "BUDGET_INDEX", "Folder holding the built index (generations + 'current' link)."),
     Setting("EMBEDDING_MODEL", DEFAULT_MODEL, "BUDGET_MODEL",
             "sentence-transformers model name or local path; 'none' disables the semantic channel."),
+    Setting("SEARCH_BACKEND", "embedded", "SEARCH_BACKEND",
+            "Where passages are indexed: 'embedded' (whoosh + numpy in index/) or 'milvus' (see MILVUS_URI)."),
+    Setting("MILVUS_URI", "", "MILVUS_URI",
+            "Milvus to use with SEARCH_BACKEND=milvus: a milvus-lite file (default INDEX_DIR/milvus.db) or "
+            "http://host:19530 for a Milvus server or cluster."),
     Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
     Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
     Setting("RRF_K", 60, "BUDGET_RRF_K", "Reciprocal-rank-fusion constant (larger = flatter fusion)."),
@@ -66,3 +72,11 @@ def defaults_from_env(environ=None) -> dict:
 
 def describe() -> str:
     return "\n".join(f"{s.name} (env {s.env}, default {s.default!r}): {s.help}" for s in SETTINGS)
+
+
+def backend_options(config) -> dict:
+    """Constructor options for the configured backend (only Milvus takes any)."""
+    if str(config.get("SEARCH_BACKEND", "embedded")).lower() != "milvus":
+        return {}
+    uri = config.get("MILVUS_URI") or str(Path(config.get("INDEX_DIR", "index")) / "milvus.db")
+    return {"uri": uri}

@@ -15,9 +15,9 @@ from .highlight import highlight
 from .facts import load_facts
 from .hybrid import FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
 from .indexer import CURRENT, IndexNotReady, read_manifest
-from .keyword import KeywordSearcher
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
-from .semantic import Embedder, ModelStatus, VectorStore
+from .backends import create_backend
+from .semantic import Embedder, ModelStatus
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class PassageInfo:
 class Generation:
     """Everything read from one index generation folder; immutable once loaded."""
 
-    def __init__(self, folder: Path, embedder: Embedder | None):
+    def __init__(self, folder: Path, embedder: Embedder | None, backend):
         self.folder = folder
         self.manifest = read_manifest(folder)
         self.db_path = folder / "store.sqlite"
@@ -76,9 +76,8 @@ class Generation:
         self.facts_by_metric: dict[str, list] = {}
         for fact in self.facts:
             self.facts_by_metric.setdefault(fact.metric, []).append(fact)
-        self.keyword = KeywordSearcher(folder / "keyword")
-        self.vectors = VectorStore.load(folder) if embedder is not None and \
-            self.manifest.get("model") == embedder.name else None
+        with_vectors = embedder is not None and self.manifest.get("model") == embedder.name
+        self.search_backend = backend.open(folder, with_vectors)
         self.aliases = build_aliases(self.documents.values())
         self.years = {d.year for d in self.documents.values() if d.year}
 
@@ -90,12 +89,13 @@ class Generation:
 
 class Engine:
     def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus, rrf_k: int = 60,
-                 semantic_weight: float = 0.3):
+                 semantic_weight: float = 0.3, backend=None):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.model_status = model_status
         self.rrf_k = rrf_k
         self.semantic_weight = semantic_weight
+        self.backend = backend or create_backend("embedded")
         self._generation: Generation | None = None
         self._generation_name = ""
         self._lock = threading.Lock()
@@ -111,7 +111,7 @@ class Engine:
         if name != self._generation_name:
             with self._lock:
                 if name != self._generation_name:
-                    self._generation = Generation(self.index_dir / name, self.embedder)
+                    self._generation = Generation(self.index_dir / name, self.embedder, self.backend)
                     self._generation_name = name
                     log.info("loaded index generation %s", name)
         return self._generation
@@ -122,7 +122,7 @@ class Engine:
             gen = self.generation()
         except IndexNotReady:
             return "keyword"
-        return "hybrid" if self.embedder is not None and gen.vectors is not None else "keyword"
+        return "hybrid" if self.embedder is not None and gen.search_backend.has_vectors else "keyword"
 
     def health(self) -> dict:
         gen = self.generation()
@@ -134,6 +134,7 @@ class Engine:
             "mode": self.mode,
             "model": self.embedder.name if self.embedder else None,
             "model_status": self.model_status.message,
+            "backend": self.backend.name,
             "index_generation": gen.folder.name,
             "built_at": gen.manifest.get("built_at"),
             "skipped": [{"file": n, "reason": e["reason"]} for n, e in sorted(files.items())
@@ -204,22 +205,19 @@ class Engine:
              limit: int = CANDIDATES, pinned: list[str] = ()) -> list[tuple[str, float, list[str]]]:
         if allowed is not None and not allowed:
             return []
-        keyword_hits = gen.keyword.search(parsed.keyword_text, limit=limit, doc_ids=allowed)
+        keyword_hits = gen.search_backend.keyword_search(parsed.keyword_text, limit, allowed)
         named = set(parsed.doc_scores)
         if allowed is not None:
             named &= allowed
         if named:
             # make sure the named documents' best passages are candidates even if globally outranked
-            extra = gen.keyword.search(parsed.keyword_text, limit=50, doc_ids=named)
+            extra = gen.search_backend.keyword_search(parsed.keyword_text, 50, named)
             seen = {pid for pid, _ in keyword_hits}
             keyword_hits = sorted(keyword_hits + [h for h in extra if h[0] not in seen], key=lambda h: -h[1])
         rankings = {"keyword": [pid for pid, _ in keyword_hits]}
-        if self.embedder is not None and gen.vectors is not None:
+        if self.embedder is not None and gen.search_backend.has_vectors:
             vector = self.embedder.encode_query(parsed.text)
-            rows = None
-            if allowed is not None:
-                rows = gen.vectors.rows_for(p.id for p in gen.passages.values() if p.doc_id in allowed)
-            rankings["semantic"] = [pid for pid, _ in gen.vectors.search(vector, limit, rows)]
+            rankings["semantic"] = [pid for pid, _ in gen.search_backend.vector_search(vector, limit, allowed)]
         if pinned:
             rankings["figures"] = [pid for pid in pinned
                                    if allowed is None or gen.passages[pid].doc_id in allowed]

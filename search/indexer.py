@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import keyword, store
+from . import store
+from .backends import Backend, create_backend
 from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, unsupported_files
 from .reader import file_sha256
 from .semantic import Embedder, VectorStore
@@ -81,6 +82,7 @@ def read_manifest(generation: Path) -> dict:
 
 
 _PIPELINE_MODULES = ("reader", "clean", "chunk", "metadata", "ingest", "facts", "keyword", "tokens", "store")
+# note: backend code is not part of the pipeline version; a backend change is detected by name
 
 
 def pipeline_version() -> str:
@@ -135,7 +137,7 @@ def _process_all(paths: list[Path], progress: bool) -> list[ProcessedDocument | 
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, rebuild: bool = False,
-                progress: bool = False, extra_stages=()) -> BuildReport:
+                progress: bool = False, extra_stages=(), backend: Backend | None = None) -> BuildReport:
     """Bring index_dir up to date with corpus_dir; only changed files are processed.
 
     extra_stages: callables (conn, documents_added, doc_ids_removed) run inside the new generation before
@@ -145,6 +147,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     model_name = embedder.name if embedder else None
+    backend = backend or create_backend("embedded")
     report = BuildReport()
 
     files = corpus_files(corpus_dir)
@@ -156,7 +159,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     if old_gen and not rebuild:
         try:
             old_manifest = read_manifest(old_gen)
-            reason = check_compatible(old_manifest, model_name)
+            reason = check_compatible(old_manifest, model_name) or (
+                f"index was built for the {old_manifest.get('backend')!r} backend, configured: {backend.name!r}"
+                if old_manifest.get("backend", "embedded") != backend.name else None)
             if reason:
                 log.warning("rebuilding the whole index: %s", reason)
                 old_manifest = {}
@@ -180,15 +185,15 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     try:
         if report.full_rebuild:
             tmp.mkdir()
-            keyword.create(tmp / "keyword")
         else:
             shutil.copytree(old_gen, tmp, symlinks=True)
-        _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages)
         final = _new_generation_path(index_dir)
+        _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages,
+                       backend, final.name, None if report.full_rebuild else old_gen)
         os.rename(tmp, final)
         _swap_current(index_dir, final)
         report.generation = final.name
-        _remove_old_generations(index_dir, keep={final.name, old_gen.name if old_gen else ""})
+        _remove_old_generations(index_dir, keep={final.name, old_gen.name if old_gen else ""}, backend=backend)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -197,7 +202,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
 
 
 def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[str], old_files: dict, shas: dict,
-                   embedder: Embedder | None, report: BuildReport, progress: bool, extra_stages) -> None:
+                   embedder: Embedder | None, report: BuildReport, progress: bool, extra_stages,
+                   backend: Backend, generation_name: str, previous: Path | None) -> None:
     conn = store.connect(gen / "store.sqlite")
     files_state = {name: dict(entry) for name, entry in old_files.items()}
     removed_ids: list[str] = []
@@ -234,19 +240,10 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
         if result.file not in report.updated:
             report.added.append(result.file)
 
-    ix = keyword.open_index(gen / "keyword")
-    writer = ix.writer(limitmb=256)
-    try:
-        for doc_id in removed_ids:
-            writer.delete_by_term("doc_id", doc_id)
-        for doc in added:
-            keyword.add_passages(writer, doc)
-        writer.commit(optimize=report.full_rebuild)
-    except BaseException:
-        writer.cancel()
-        raise
-
     _update_vectors(gen, conn, removed_ids, added, embedder, progress)
+    # the backend indexes under the final generation name (a Milvus collection is named after it)
+    (gen / "generation.txt").write_text(generation_name, encoding="utf-8")
+    backend.apply(gen, previous, added, removed_ids, report.full_rebuild)
     for stage in extra_stages:
         stage(conn, added, removed_ids)
     conn.commit()
@@ -256,6 +253,7 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
         "format": FORMAT_VERSION,
         "dictionary_version": dictionary_version(),
         "pipeline_version": pipeline_version(),
+        "backend": backend.name,
         "model": embedder.name if embedder else None,
         "dimension": embedder.dimension if embedder else None,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -318,9 +316,10 @@ def _swap_current(index_dir: Path, generation: Path) -> None:
     os.replace(tmp_link, index_dir / CURRENT)   # atomic: readers see the old or the new generation
 
 
-def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+def _remove_old_generations(index_dir: Path, keep: set[str], backend: Backend) -> None:
     for path in index_dir.iterdir():
         if path.name.startswith("gen-") and path.name not in keep:
+            backend.drop(path)
             shutil.rmtree(path, ignore_errors=True)
         elif path.name.startswith(".building-") and not _pid_alive(path.name.split("-")[1]):
             shutil.rmtree(path, ignore_errors=True)   # left behind by a killed build

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import defaults_from_env
+from .backends import create_backend
+from .config import backend_options, defaults_from_env
 from .engine import Engine
 from .semantic import ModelStatus, load_embedder
 
@@ -28,9 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         status = app.config.get("MODEL_STATUS") or ModelStatus(getattr(embedder, "name", "none"), embedder is not None,
                                                               "embedding model supplied by the caller")
+    backend = app.config.get("BACKEND") or create_backend(app.config["SEARCH_BACKEND"],
+                                                          **backend_options(app.config))
     app.extensions["budget_engine"] = Engine(Path(app.config["INDEX_DIR"]), embedder, status,
                                              rrf_k=app.config["RRF_K"],
-                                             semantic_weight=app.config["SEMANTIC_WEIGHT"])
+                                             semantic_weight=app.config["SEMANTIC_WEIGHT"], backend=backend)
     from .qa import answer_question
 
     app.extensions["budget_answerer"] = answer_question
