@@ -14,7 +14,7 @@ from .chunk import SECTION_SEP
 from .highlight import highlight
 from .facts import load_facts
 from .hybrid import FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
-from .indexer import CURRENT, IndexNotReady, read_manifest
+from .indexer import CURRENT, IncompatibleIndex, IndexNotReady, check_compatible, read_manifest
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
 from .backends import create_backend
 from .semantic import Embedder, ModelStatus
@@ -76,7 +76,16 @@ class Generation:
         self.facts_by_metric: dict[str, list] = {}
         for fact in self.facts:
             self.facts_by_metric.setdefault(fact.metric, []).append(fact)
+        problem = check_compatible(dict(self.manifest, model=None), None)
+        if problem:
+            raise IncompatibleIndex(f"the index in {folder.parent} cannot be used: {problem}. "
+                                    f"Rebuild it with: python -m search index --index {folder.parent} --rebuild")
         with_vectors = embedder is not None and self.manifest.get("model") == embedder.name
+        self.model_notice = ""
+        if embedder is not None and not with_vectors:
+            self.model_notice = (f"the index was embedded with {self.manifest.get('model')!r}, not the configured "
+                                 f"{embedder.name!r}: semantic search is off until you run "
+                                 f"python -m search index --model {embedder.name}")
         self.search_backend = backend.open(folder, with_vectors)
         self.aliases = build_aliases(self.documents.values())
         self.years = {d.year for d in self.documents.values() if d.year}
@@ -133,7 +142,7 @@ class Engine:
             "passages": len(gen.passages),
             "mode": self.mode,
             "model": self.embedder.name if self.embedder else None,
-            "model_status": self.model_status.message,
+            "model_status": gen.model_notice or self.model_status.message,
             "backend": self.backend.name,
             "index_generation": gen.folder.name,
             "built_at": gen.manifest.get("built_at"),

@@ -6,7 +6,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .indexer import IndexNotReady
+from .indexer import IncompatibleIndex, IndexNotReady
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,10 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IndexNotReady)
     def not_ready(exc: IndexNotReady):
         return _respond(503, "index_not_ready", str(exc))
+
+    @app.errorhandler(IncompatibleIndex)
+    def incompatible(exc: IncompatibleIndex):
+        return _respond(503, "index_incompatible", str(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

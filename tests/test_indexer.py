@@ -105,3 +105,25 @@ def test_killed_build_leaves_the_old_index_serving(corpus_copy, tmp_path):
     assert json.loads((current_generation(index) / "manifest.json").read_text())["files"]["copy59.txt"]["status"] == "indexed"
     # the running app picks up the new generation on its next request
     assert client.get("/api/health").get_json()["documents"] == 65
+
+
+def test_index_from_other_code_is_refused_on_load_with_the_command_to_run(corpus_copy, tmp_path):
+    index = tmp_path / "ix"
+    build(corpus_copy, index)
+    manifest_path = current_generation(index) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["dictionary_version"] = "older-dictionary"
+    manifest_path.write_text(json.dumps(manifest))
+    response = make_app(index).test_client().get("/api/search", query_string={"q": "三公经费"})
+    assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["code"] == "index_incompatible" and "python -m search index" in error["message"]
+    # and the next index run rebuilds it
+    assert build(corpus_copy, index).full_rebuild
+
+
+def test_index_embedded_with_another_model_serves_keyword_mode_and_says_why(corpus_copy, tmp_path, embedder):
+    index = tmp_path / "ix"
+    build(corpus_copy, index)   # keyword-only index
+    health = make_app(index, embedder).test_client().get("/api/health").get_json()
+    assert health["mode"] == "keyword" and "python -m search index --model" in health["model_status"]
