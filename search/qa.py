@@ -177,7 +177,7 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
 
     if question.op == "change":
         used, parts = [], []
-        for doc_id, facts in facts_by_doc.items():
+        for facts in facts_by_doc.values():
             fact = next((f for f in facts if f.change_text or f.change_rate), None)
             if fact is None:
                 continue
@@ -190,7 +190,7 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
 
     if question.op == "completion":
         used, parts = [], []
-        for doc_id, facts in facts_by_doc.items():
+        for facts in facts_by_doc.values():
             fact = next((f for f in facts if f.completion and f.basis == "决算"), None) or \
                 next((f for f in facts if f.completion), None)
             if fact is not None:
@@ -202,7 +202,7 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
 
     if question.op == "share":
         used, parts = [], []
-        for doc_id, facts in facts_by_doc.items():
+        for facts in facts_by_doc.values():
             fact = next((f for f in facts if f.share), None)
             if fact is not None:
                 parts.append(f"{fact.unit}{_label(fact)}{metric}{fact.value_text}，{fact.share}")
@@ -245,7 +245,7 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
     if question.op in ("change_up", "change_down"):
         sign = 1 if question.op == "change_up" else -1
         hits = []
-        for doc_id, facts in facts_by_doc.items():
+        for facts in facts_by_doc.values():
             fact = next((f for f in facts if f.change_wan is not None and f.change_wan * sign > 0), None)
             if fact:
                 hits.append(fact)

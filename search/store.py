@@ -45,8 +45,6 @@ def insert_document(conn: sqlite3.Connection, doc) -> None:
 
 
 def delete_document(conn: sqlite3.Connection, doc_id: str) -> None:
+    # later stages (the figures table) clean up their own rows for removed documents
     for table in ("passages", "documents"):
         conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
-    # tables added by later stages (figures) register their own per-document cleanup
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='facts'"):
-        conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))

@@ -4,7 +4,7 @@ import re
 from conftest import SAMPLE_CORPUS
 
 from search.chunk import SECTION_SEP, chunk_document, heading_level, is_table_title
-from search.clean import Line, clean_lines
+from search.clean import clean_lines
 from search.reader import read_file
 
 
