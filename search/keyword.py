@@ -75,7 +75,8 @@ def add_passages(writer, document) -> None:
 
 
 class KeywordSearcher:
-    """Holds one open whoosh searcher for the lifetime of an index generation."""
+    """Holds one open whoosh searcher for the lifetime of an index generation: BM25F over the OR of the
+    query's words (the reference ranking the numpy core reproduces) and exact phrases by position."""
 
     def __init__(self, path: Path):
         self._index = open_index(path)
@@ -118,3 +119,10 @@ class KeywordSearcher:
         results = self._searcher.search(q, limit=limit, filter=filter_query)
         return [(hit["id"], float(hit.score)) for hit in results]
 
+
+    def phrase(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+        words = [w for w in self._tokenizer(text)]
+        if not words:
+            return []
+        q = query.Phrase("text", words) if len(words) > 1 else query.Term("text", words[0])
+        return [(hit["id"], float(hit.score)) for hit in self._searcher.search(q, limit=limit)]

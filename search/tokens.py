@@ -83,13 +83,15 @@ class BudgetTokenizer:
                     found.append(part)
         return found
 
-    def positioned(self, text: str) -> list[tuple[int, str]]:
+    @functools.lru_cache(maxsize=65536)
+    def positioned(self, text: str) -> tuple[tuple[int, str], ...]:
         """(position, token) pairs; sub-words share their word's position."""
+        # cached: at build time whoosh and the BM25 counts tokenize each passage once between them
         out: list[tuple[int, str]] = []
         for position, word in enumerate(self._words(normalize_text(text))):
             out.append((position, word))
             out.extend((position, part) for part in self.subwords(word))
-        return out
+        return tuple(out)
 
     def __call__(self, text: str) -> list[str]:
         """Sequential words (no sub-words): what phrase matching and the baseline use."""

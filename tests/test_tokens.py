@@ -40,3 +40,31 @@ def test_phrase_queries_match_in_whoosh():
         hits = searcher.search(query.Phrase("text", tok("公务接待费0元")))
         assert [h["id"] for h in hits] == ["a"]
         assert {h["id"] for h in searcher.search(query.Term("text", "0"))} == {"a", "b"}
+
+
+def test_numpy_bm25f_ranks_like_whoosh_bm25f(keyword_index):
+    """The fast core must reproduce the reference ranking (whoosh stores lengths lossily, so compare sets)."""
+    from search.backends.embedded import EmbeddedReader
+    from search.indexer import current_generation
+
+    reader = EmbeddedReader(current_generation(keyword_index), with_vectors=False)
+    overlaps = []
+    for q in ("公务接待费", "三公经费预算", "机关运行经费", "政府采购", "离休干部医药费", "长期护理保险财政补助",
+              "医疗保障基金监督管理", "绩效目标", "住房公积金", "一般公共预算基本支出"):
+        ours = [pid for pid, _ in reader.keyword_search(q, 10)]
+        reference = [pid for pid, _ in reader.keyword.search(q, limit=10)]
+        assert ours and reference
+        overlaps.append(len(set(ours) & set(reference)) / 10)
+    assert sum(overlaps) / len(overlaps) >= 0.7, overlaps
+
+
+def test_exact_phrase_search_uses_positions(keyword_index):
+    from search.backends.embedded import EmbeddedReader
+    from search.indexer import current_generation
+
+    reader = EmbeddedReader(current_generation(keyword_index), with_vectors=False)
+    texts = dict(zip(reader.scorer.ids, reader.compact_texts))
+    hits = reader.phrase_search("监督执法项目经费")
+    assert hits and all("监督执法项目经费" in texts[h] for h in hits)
+    scattered = [pid for pid, text in texts.items() if "监督执法" in text and "监督执法项目经费" not in text]
+    assert scattered and not set(scattered) & set(hits)

@@ -1,16 +1,49 @@
-"""The default backend: a whoosh index (keyword/) and the numpy vectors inside the generation folder."""
+"""The default backend, all inside the generation folder: BM25F term counts ranked by the numpy core
+(bm25.py), the positional whoosh index (keyword/) for exact phrases, and the numpy vectors."""
 from __future__ import annotations
 
+import re
+import sqlite3
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from .. import keyword
+from ..bm25 import BM25FScorer, TermCounts
 from ..semantic import VectorStore
+from ..tokens import QUERY_STOPWORDS, normalize_text, shared_tokenizer
+
+PHRASE_FACTOR = 1.5   # a passage holding the query's words in sequence outranks one that scatters them
+
+
+def compact(text: str) -> str:
+    """Normalised text without spaces or thousands separators, for exact-sequence checks."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", normalize_text(text)))
+
+
+def passage_fields(doc) -> list[tuple[str, dict[str, str]]]:
+    return [(f"{doc.doc_id}-{p.ordinal:04d}", {"text": p.text, "section": p.section, "title": doc.meta.title})
+            for p in doc.passages]
+
+
+def token_list(text: str) -> list[str]:
+    return [w for _, w in shared_tokenizer().positioned(text)]
 
 
 class EmbeddedReader:
     def __init__(self, generation: Path, with_vectors: bool):
         self.keyword = keyword.KeywordSearcher(generation / "keyword")
+        counts = TermCounts.load(generation, shared_tokenizer().version)
+        if counts is None:
+            raise FileNotFoundError(f"{generation} has no BM25 term counts; rebuild with python -m search index --rebuild")
+        self.scorer = BM25FScorer(counts)
+        self.row_of = {pid: i for i, pid in enumerate(self.scorer.ids)}
+        self.doc_of_row = np.array([pid.rsplit("-", 1)[0] for pid in self.scorer.ids], dtype=object)
+        conn = sqlite3.connect(f"file:{generation / 'store.sqlite'}?mode=ro", uri=True)
+        texts = dict(conn.execute("SELECT id, text FROM passages"))
+        conn.close()
+        self.compact_texts = [compact(texts.get(pid, "")) for pid in self.scorer.ids]
         self.vectors = VectorStore.load(generation) if with_vectors else None
 
     @property
@@ -18,7 +51,23 @@ class EmbeddedReader:
         return self.vectors is not None
 
     def keyword_search(self, text: str, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        return self.keyword.search(text, limit=limit, doc_ids=doc_ids)
+        tokenizer = shared_tokenizer()
+        terms = [w for _, w in tokenizer.positioned(text) if w not in QUERY_STOPWORDS]
+        scores = self.scorer.scores(terms)
+        mask = None
+        if doc_ids is not None:
+            mask = np.isin(self.doc_of_row, list(doc_ids))
+        hits = self.scorer.top(scores, max(limit * 3, limit), mask)
+        phrase_words = [w for w in tokenizer(text) if w not in QUERY_STOPWORDS]
+        if len(phrase_words) >= 2:
+            phrase = "".join(phrase_words)
+            hits = [(row, score * PHRASE_FACTOR if phrase in self.compact_texts[row] else score) for row, score in hits]
+            hits.sort(key=lambda h: -h[1])
+        return [(self.scorer.ids[row], score) for row, score in hits[:limit]]
+
+    def phrase_search(self, phrase: str, limit: int = 1000) -> list[str]:
+        """Passages holding the exact phrase (positional whoosh index)."""
+        return [pid for pid, _ in self.keyword.phrase(phrase, limit)]
 
     def vector_search(self, vector, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if self.vectors is None:
@@ -37,6 +86,14 @@ class EmbeddedBackend:
 
     def apply(self, generation: Path, previous: Path | None, added: Sequence, removed_doc_ids: Sequence[str],
               full_rebuild: bool) -> None:
+        version = shared_tokenizer().version
+        counts = None if full_rebuild else TermCounts.load(generation, version)
+        if counts is None and not full_rebuild and previous is not None:
+            raise FileNotFoundError("previous generation has no BM25 counts; rebuild with --rebuild")
+        counts = counts or TermCounts.empty()
+        counts.remove_documents(removed_doc_ids)
+        counts.add([item for doc in added for item in passage_fields(doc)], token_list)
+        counts.save(generation, version)
         folder = generation / "keyword"
         ix = keyword.create(folder) if full_rebuild or not folder.exists() else keyword.open_index(folder)
         writer = ix.writer(limitmb=256)

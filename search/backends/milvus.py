@@ -13,8 +13,11 @@ Collection per generation
 -------------------------
 `apply()` runs inside the temporary build folder, before it is renamed; it creates the collection named
 after the final generation (generation.txt, e.g. ``gen_20261122_131500_000``) and inserts *every* passage
-of the generation from store.sqlite (+ vectors.npy / vector_ids.json when present). It does not matter
-that the folder was copied from the previous generation, and the previous collection keeps serving
+of the generation with its document's metadata (+ its vector from vectors.npy / vector_ids.json when
+present). The rows are the committed store the build started from (the previous generation's
+store.sqlite) minus the removed documents plus the added ones — the indexer calls apply() before it
+commits the new store, see `_passages`. It does not matter that the folder was copied from the previous
+generation, and the previous collection keeps serving
 until the indexer swaps ``current``: the same crash-safety as the embedded backend. An incremental
 build therefore re-inserts the whole corpus into a new collection (no re-reading of files and no
 re-embedding — vectors come from vectors.npy — but BM25 analysis of every passage again). `drop()`
@@ -61,8 +64,8 @@ import logging
 import re
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -70,10 +73,8 @@ from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, normalize_number, normali
 
 log = logging.getLogger(__name__)
 
-try:   # imported here so that create_backend reports a missing install as a clear ValueError
-    from pymilvus import DataType, Function, FunctionType, MilvusClient
-except ImportError as exc:   # pragma: no cover - exercised only without pymilvus
-    raise ImportError(f"pymilvus is not installed ({exc})") from exc
+# without pymilvus this import fails and create_backend("milvus") explains how to install it
+from pymilvus import DataType, Function, FunctionType, MilvusClient
 
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
@@ -141,12 +142,32 @@ def _is_local(uri: str) -> bool:
     return uri.endswith(".db") and "://" not in uri
 
 
+class MilvusUnavailable(ValueError):
+    """Milvus cannot be reached or the milvus-lite file is in use (a ValueError: the CLI reports it as a
+    configuration error, without a traceback)."""
+
+
+class _DropUnimplemented(logging.Filter):
+    """milvus-lite's in-process gRPC server does not implement AllocTimestamp, which pymilvus calls and
+    tolerates (ignore_unimplemented); grpc still logs each call as an ERROR with a traceback. Drop only those."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not (isinstance(exc, NotImplementedError) and "Method not implemented" in str(exc))
+
+
+def _quiet_grpc_unimplemented() -> None:
+    logger = logging.getLogger("grpc._server")
+    if not any(isinstance(f, _DropUnimplemented) for f in logger.filters):
+        logger.addFilter(_DropUnimplemented())
+
+
 class MilvusReader:
     """Search side for one generation's collection. Safe to share between waitress threads: calls go
     through one pymilvus client (gRPC channels are thread-safe); with milvus-lite, whose in-process engine
     is documented as single-writer and not hardened for concurrency, calls are serialised by a lock."""
 
-    def __init__(self, backend: "MilvusBackend", name: str, dense: bool, with_vectors: bool):
+    def __init__(self, backend: MilvusBackend, name: str, dense: bool, with_vectors: bool):
         self._backend = backend
         self.collection = name
         self._dense = dense
@@ -204,6 +225,8 @@ class MilvusBackend:
         self.dense_index = dense_index.upper()
         self.local = _is_local(self.uri)
         self._client = None
+        if self.local:
+            _quiet_grpc_unimplemented()
         self._connect_lock = threading.Lock()
         # milvus-lite's engine is not hardened for concurrent use: serialise; a server handles its own
         self._call_lock: threading.Lock | None = threading.Lock() if self.local else None
@@ -221,8 +244,18 @@ class MilvusBackend:
                         kwargs["token"] = self.token
                     if self.db_name:
                         kwargs["db_name"] = self.db_name
-                    self._client = MilvusClient(self.uri, **kwargs)
+                    try:
+                        self._client = MilvusClient(self.uri, **kwargs)
+                    except Exception as exc:
+                        raise MilvusUnavailable(self._unavailable(exc)) from exc
         return self._client
+
+    def _unavailable(self, exc: Exception) -> str:
+        if self.local:
+            return (f"cannot open the milvus-lite file {self.uri} ({type(exc).__name__}: {exc}). milvus-lite lets one "
+                    "process use a file at a time: stop the running service before indexing from another process, "
+                    "or index and serve from a Milvus server (MILVUS_URI=http://host:19530; see docs/scaling.md)")
+        return f"cannot connect to Milvus at {self.uri} ({type(exc).__name__}: {exc})"
 
     def _call(self, method: str, *args, **kwargs):
         fn = getattr(self.client, method)
@@ -251,7 +284,12 @@ class MilvusBackend:
         batch: list[dict] = []
         inserted = 0
         missing_vectors = 0
-        for row in _passages(generation / "store.sqlite", added, removed_doc_ids):
+        source = None
+        if not full_rebuild:
+            # the rows this build kept: the previous generation's committed store (see _passages)
+            source = Path(previous) / "store.sqlite" if previous and (Path(previous) / "store.sqlite").exists() \
+                else generation / "store.sqlite"
+        for row in _passages(source, added, removed_doc_ids):
             if matrix is not None:
                 i = row_of.get(row["id"])
                 if i is None:
@@ -310,15 +348,21 @@ class MilvusBackend:
         schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
                                      input_field_names=["text"], output_field_names=[SPARSE_FIELD]))
         index_params = MilvusClient.prepare_index_params()
+        bm25 = {"bm25_k1": BM25_K1, "bm25_b": BM25_B}
+        # pymilvus sends params as flat key/values (what a server reads); milvus-lite reads only a JSON
+        # "params" entry, which a server also accepts (its legacy form) — send both
         index_params.add_index(field_name=SPARSE_FIELD, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                               params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
+                               params=dict(bm25, params={k: str(v) for k, v in bm25.items()}))
         index_params.add_index(field_name="doc_id", index_type="INVERTED")
         if dimension:
             params = {"M": 16, "efConstruction": 200} if self.dense_index == "HNSW" else {}
             index_params.add_index(field_name=VECTOR_FIELD, index_type=self.dense_index, metric_type="COSINE",
                                    params=params)
-        self._call("create_collection", name, schema=schema, index_params=index_params,
-                   consistency_level="Strong")
+        self._call("create_collection", name, schema=schema, consistency_level="Strong")
+        # a server builds indexes asynchronously: wait there; milvus-lite builds them on flush and does not
+        # implement the wait's timestamp call (pymilvus then polls for 0.5 s per index for nothing)
+        self._call("create_index", name, index_params, sync=not self.local)
+        self._call("load_collection", name)
 
     def _drop_orphans(self, index_dir: Path, keep: str) -> None:
         """Drop collections of generations that no longer exist in this index folder (a killed build's).
@@ -355,18 +399,20 @@ def _row(pid: str, doc_id: str, section: str, text: str, unit, year, kind, title
             "section": _clip(section or "", SHORT_MAX_BYTES), "text": _clip(text, TEXT_MAX_BYTES)}
 
 
-def _passages(db_path: Path, added: Sequence, removed_doc_ids: Sequence[str]):
+def _passages(db_path: Path | None, added: Sequence, removed_doc_ids: Sequence[str]):
     """Every passage of the generation with its document's metadata, as Milvus rows (text normalised).
 
-    The indexer calls apply() before it commits the generation's store (its own connection still holds the
-    deletions and insertions of this build), so a separate connection sees the store as copied from the
-    previous generation: we take those rows minus the removed documents, plus the added documents. Should the
-    store already be committed, the result is the same (added rows are de-duplicated by id)."""
+    The indexer calls apply() before it commits the generation's store: its own connection still holds this
+    build's deletions and insertions, and may even hold an exclusive lock on the file. So the kept rows are read
+    from the previous generation's committed store (which the new one was copied from), minus the removed
+    documents, plus the added documents (from `added`, i.e. what was just inserted). Reading the generation's
+    own store instead (when the previous one is gone) gives the same rows: the added documents' rows are
+    de-duplicated by their doc_id. A full rebuild starts from an empty store: `added` is everything."""
     from ..store import passage_id
 
     fresh = {doc.doc_id for doc in added}
     skip = set(removed_doc_ids) | fresh
-    if db_path.exists():
+    if db_path is not None and db_path.exists():
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         try:
