@@ -98,7 +98,12 @@ class BudgetTokenizer:
         return self._words(normalize_text(text))
 
 
+def shared_tokenizer(dictionary: str | Path = DICTIONARY_PATH) -> BudgetTokenizer:
+    """One tokenizer per dictionary and process: jieba's model takes a second to load, and the
+    tokenization cache only helps if indexing and the whoosh analyzer share it."""
+    return _tokenizer_for(str(Path(dictionary).resolve()))
+
+
 @functools.lru_cache(maxsize=4)
-def shared_tokenizer(dictionary: str = str(DICTIONARY_PATH)) -> BudgetTokenizer:
-    """One tokenizer per dictionary and process: jieba's model takes a second to load."""
+def _tokenizer_for(dictionary: str) -> BudgetTokenizer:
     return BudgetTokenizer(Path(dictionary))
