@@ -32,8 +32,10 @@ METRICS: list[tuple[str, list[str]]] = [
     # totals are named kind-neutrally: a 预算 document states the budget, a 决算 document the actual
     ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计",
               r"收入支出决算总计", r"收支决算总额", r"收支总决算"]),
-    ("收入合计", [r"收入预算(?:总额)?", r"本年收入合计", r"收入总计"]),
-    ("支出合计", [r"支出预算(?:总额)?", r"本年支出合计", r"支出总计"]),
+    ("收入总计", [r"收入预算(?:总额)?", r"收入总计"]),          # includes last year's carry-over
+    ("支出总计", [r"支出预算(?:总额)?", r"支出总计"]),
+    ("本年收入合计", [r"本年收入合计", r"本年收入"]),              # this year's income only
+    ("本年支出合计", [r"本年支出合计", r"本年支出"]),
     ("财政拨款收入", [r"财政拨款收入"]),
     ("基本支出", [r"基本支出"]),
     ("项目支出", [r"项目支出"]),
@@ -62,6 +64,8 @@ _INCREASE = re.compile(r"(增加|增长|上升|提高)")
 _DECREASE = re.compile(r"(减少|下降|降低|减)")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+_WHOLE_BUDGET_METRICS = {"收入总计", "支出总计", "收支总计"}
+_UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府")
 TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
 
 
@@ -136,6 +140,10 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
         nxt = mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)
         if sentence[end:end + 1] in ("、", ")", "和", "及") or sentence[start - 1:start] == "(":
             continue  # part of an enumeration ("公务接待费（因公出国（境）费、…）"), not a statement
+        before = sentence[start - 1:start]
+        if metric in _WHOLE_BUDGET_METRICS and (before == "、" or (re.search(r"[\u4e00-\u9fff]", before)
+                                                                  and before not in _UNIT_ENDINGS)):
+            continue  # "转移支付支出预算", "基金收入预算": a part of the budget, not its total
         window = sentence[end:nxt]
         amounts = list(AMOUNT.finditer(window))
         if not amounts:
@@ -217,12 +225,89 @@ def extract_document_facts(doc) -> list[Fact]:
     return facts
 
 
+# Table rows read for figures: only labels whose meaning does not depend on the table's column layout.
+# a small integer before the figure is the 行次 (row number) column: skip it
+_TABLE_TOTALS = re.compile(r"(?P<label>本年收入合计|本年支出合计|收入总计|支出总计)[\s|:：]*(?:\d{1,3}[\s|]+(?=\d))?"
+                           r"(?P<num>\d[\d,]*(?:\.\d+)?)")
+_TABLE_SANGONG_PARTS = re.compile(
+    r"^(?:[\d一二三四五六七八九十]+[、.．)）]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?"
+    r"(?P<label>因公出国\(境\)费用?|公务用车购置费|公务用车运行(?:维护)?费|公务接待费)(?:支出)?[\s|]+(?:\d{1,3}[\s|]+(?=\d))?(?P<num>\d[\d,]*(?:\.\d+)?)")
+_TABLE_LABEL_METRIC = {"本年收入合计": "本年收入合计", "本年支出合计": "本年支出合计"}
+
+
+def _table_rows(doc):
+    for p in doc.passages:
+        if p.is_table and p.money_unit in TO_WAN:
+            yield p, [line for line in p.text.split("\n")]
+
+
+def extract_table_facts(doc) -> list[Fact]:
+    """Totals (收入总计/支出总计, 本年收入/支出合计) from any table and the parts of 三公经费 from the 三公
+    table, converted with the table's own unit line. Used when the text states no figure, and to flag
+    disagreements with the text."""
+    facts: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    m = doc.meta
+    for p, lines in _table_rows(doc):
+        unit = p.money_unit
+        title = p.section.rsplit(" › ", 1)[-1].replace("“", "").replace("”", "")
+        in_sangong_table = "三公" in title
+        # 财政拨款/一般公共预算 tables total a subset of the funds: their totals are another concept
+        whole_budget_table = not re.search(r"财政拨款|一般公共预算|政府性基金|国有资本|基本支出|项目支出", title)
+        for line in lines:
+            compact_line = _compact(line)
+            found: list[tuple[str, str]] = []
+            totals = {x.group("label"): x.group("num") for x in _TABLE_TOTALS.finditer(compact_line)} \
+                if whole_budget_table else {}
+            if totals.get("收入总计") and totals.get("收入总计") == totals.get("支出总计"):
+                found.append(("收支总计", totals["收入总计"]))
+            found += [(_TABLE_LABEL_METRIC.get(label, label), num) for label, num in totals.items()]
+            if in_sangong_table:
+                part = _TABLE_SANGONG_PARTS.match(re.sub(r"^[|\s]+", "", compact_line))
+                if part:
+                    metric = next(_GROUPS[k] for k, v in MENTION.match(part.group("label")).groupdict().items() if v)
+                    found.append((metric, part.group("num")))
+            for metric, num in found:
+                if (metric, num) in seen:
+                    continue   # the same total printed in several tables
+                seen.add((metric, num))
+                value = _parse_number(num)
+                facts.append(Fact(
+                    doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind or "预算", metric, value,
+                    f"{num}{unit}", unit, value * TO_WAN[unit], "", None, "", "", "", "table", line.strip(),
+                    passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
+    return facts
+
+
+def flag_mismatches(text_facts: list[Fact], table_facts: list[Fact]) -> list[Fact]:
+    """Keep table figures that add something: a metric the text does not state, or one that disagrees with
+    the text (both rows flagged). Table figures that repeat the text are dropped as redundant."""
+    kept: list[Fact] = []
+    for t in table_facts:
+        same = [f for f in text_facts if f.metric == t.metric and f.basis == t.basis and f.value_wan is not None]
+        if not same:
+            kept.append(t)
+            continue
+        if any(abs(f.value_wan - t.value_wan) <= 0.006 + 1e-4 * abs(f.value_wan) for f in same):
+            continue
+        primary = min(same, key=primary_statement_key)
+        note = f"正文{primary.value_text}与表格{t.value_text}不一致"
+        primary.mismatch = primary.mismatch or note
+        t.mismatch = note
+        kept.append(t)
+    return kept
+
+
 def facts_stage(conn: sqlite3.Connection, added, removed_ids) -> None:
     """Index build stage: keep the figures table in step with the passages of the same generation."""
     conn.executescript(SCHEMA)
     for doc_id in removed_ids:
         conn.execute("DELETE FROM facts WHERE doc_id = ?", (doc_id,))
-    rows = [astuple(f) for doc in added for f in extract_document_facts(doc)]
+    rows = []
+    for doc in added:
+        text_facts = extract_document_facts(doc)
+        table_facts = flag_mismatches(text_facts, extract_table_facts(doc))
+        rows += [astuple(f) for f in text_facts + table_facts]
     placeholders = ",".join("?" * len(FACT_COLUMNS))
     conn.executemany(f"INSERT INTO facts ({','.join(FACT_COLUMNS)}) VALUES ({placeholders})", rows)
 

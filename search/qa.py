@@ -113,7 +113,7 @@ def _rank_fact(fact: Fact, question: Question) -> tuple:
     metric_word = fact.metric.replace("(境)", "")
     in_section = metric_word[:4] in fact.section.replace("“", "").replace("”", "")
     scope = sum(1 for w in ("一般公共预算", "财政拨款", "部门") if w in question.text and w in fact.sentence)
-    return (-int(in_section), -scope, fact.line_start)
+    return (fact.source != "text", -int(in_section), -scope, fact.line_start)
 
 
 def choose_facts(engine, question: Question) -> dict[str, list[Fact]]:
@@ -171,6 +171,9 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
                     used.append(pair[0])
             if fact.change_text:
                 line += f"，{fact.change_text}"
+            if fact.mismatch:
+                line += f"（注意：{fact.mismatch}）"
+                used.extend(f for f in facts_by_doc[doc_id] if f.source == "table" and f.mismatch)
             parts.append(line)
             used.append(fact)
         return "；".join(parts) + "。", "figure", used
