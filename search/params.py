@@ -1,17 +1,23 @@
 """Request parameter parsing shared by the JSON API and the HTML pages (same rules, same errors)."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 
 from .errors import ApiError
 
 KINDS = ("预算", "决算")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def request_params() -> dict:
     """Query-string parameters, or a JSON object body for POST."""
     if request.method == "POST":
-        body = request.get_json(silent=True)
+        try:
+            body = request.get_json(silent=True)
+        except RecursionError:   # silent=True only covers ValueError; absurdly nested JSON is still bad JSON
+            body = None
         if body is None and request.form:
             return request.form.to_dict()
         if not isinstance(body, dict):
@@ -27,6 +33,8 @@ def text_param(params: dict, name: str, required: bool = False, max_chars: int =
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise ApiError(400, "bad_parameter", f"'{name}' must be a string")
     value = str(value).strip()
+    if _SURROGATE.search(value):
+        raise ApiError(400, "bad_parameter", f"'{name}' contains invalid Unicode (a lone surrogate)")
     if required and not value:
         raise ApiError(400, "missing_query", f"'{name}' is required and must not be empty")
     if len(value) > max_chars:

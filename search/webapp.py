@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     app.config.update(defaults_from_env())
     app.config["JSON_AS_ASCII"] = False
+    app.config["MAX_CONTENT_LENGTH"] = 1 << 20   # a query body is a few hundred bytes; refuse megabytes
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     if test_config:
