@@ -29,6 +29,12 @@ SETTINGS = [
     Setting("MILVUS_URI", "", "MILVUS_URI",
             "Milvus to use with SEARCH_BACKEND=milvus: a milvus-lite file (default INDEX_DIR/milvus.db) or "
             "http://host:19530 for a Milvus server or cluster."),
+    Setting("MILVUS_TOKEN", "", "MILVUS_TOKEN", "Milvus credentials (user:password or an API token), if the server needs them."),
+    Setting("MILVUS_DB", "", "MILVUS_DB", "Milvus database name (server only; default database when empty)."),
+    Setting("MILVUS_COLLECTION_PREFIX", "", "MILVUS_COLLECTION_PREFIX",
+            "Prefix for collection names, so several index folders can share one Milvus server."),
+    Setting("MILVUS_DENSE_INDEX", "FLAT", "MILVUS_DENSE_INDEX",
+            "Vector index type on Milvus: FLAT (exact, small corpora) or HNSW / IVF_SQ8 for large ones."),
     Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
     Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
     Setting("RRF_K", 60, "BUDGET_RRF_K", "Reciprocal-rank-fusion constant (larger = flatter fusion)."),
@@ -79,4 +85,6 @@ def backend_options(config) -> dict:
     if str(config.get("SEARCH_BACKEND", "embedded")).lower() != "milvus":
         return {}
     uri = config.get("MILVUS_URI") or str(Path(config.get("INDEX_DIR", "index")) / "milvus.db")
-    return {"uri": uri}
+    return {"uri": uri, "token": config.get("MILVUS_TOKEN", ""), "db_name": config.get("MILVUS_DB", ""),
+            "prefix": config.get("MILVUS_COLLECTION_PREFIX", ""),
+            "dense_index": config.get("MILVUS_DENSE_INDEX", "FLAT") or "FLAT"}

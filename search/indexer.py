@@ -243,6 +243,7 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
     _update_vectors(gen, conn, removed_ids, added, embedder, progress)
     # the backend indexes under the final generation name (a Milvus collection is named after it)
     (gen / "generation.txt").write_text(generation_name, encoding="utf-8")
+    conn.commit()   # the backend may read the finished store
     backend.apply(gen, previous, added, removed_ids, report.full_rebuild)
     for stage in extra_stages:
         stage(conn, added, removed_ids)

@@ -32,13 +32,15 @@ dimension from vectors.npy, COSINE).
 How it differs from the embedded (whoosh + numpy) backend
 ---------------------------------------------------------
 * BM25 on one field. The embedded backend scores BM25F over text, section path and title
-  (boosts 1.0 / 0.6 / 0.3). Here BM25 runs on ``text`` only; section and title are stored but not
+  (boosts 1.0 / 0.6 / 0.3; its numpy core in search/bm25.py). Here BM25 runs on ``text`` only; section and title are stored but not
   scored. (Milvus can hold several BM25 functions and fuse them with hybrid_search, but its rankers
   combine *normalised ranks/scores*, not BM25F's summed field scores.) The engine's own boosts —
   named unit, year/kind hints, figure statements — still apply on top, as before.
-* No phrase boost. The embedded query adds an exact-sequence (slop 2, boost 2) clause; Milvus full-text
-  search has no phrase scoring inside a BM25 search (milvus-lite has no ``phrase_match`` at all), so
-  passages that state the asked words in sequence are not lifted.
+* Phrase boost, same rule, different text. Like the embedded backend, the 3 x limit best BM25 candidates
+  whose text holds the query's words in sequence are multiplied by PHRASE_FACTOR (1.5) and re-sorted. The
+  embedded backend checks its compacted passage text; here the check runs on the text Milvus stored (the
+  normalised text, spaces removed), fetched with the hits — Milvus has no phrase scoring inside a BM25
+  search (and milvus-lite has no ``phrase_match`` filter).
 * Tokenization. Milvus runs its own jieba analyzer (``cut_for_search`` mode: dictionary sub-words are
   emitted too, like the embedded tokenizer's sub-words, and with jieba's HMM for unknown words, which
   the embedded tokenizer switches off). We load the project's budget dictionary
@@ -69,7 +71,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, normalize_number, normalize_text
+from ..tokens import (
+    DICTIONARY_PATH,
+    QUERY_STOPWORDS,
+    normalize_number,
+    normalize_text,
+    shared_tokenizer,
+)
+from .embedded import PHRASE_FACTOR
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +88,7 @@ from pymilvus import DataType, Function, FunctionType, MilvusClient
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
+_SPACE = re.compile(r"\s+")
 
 TEXT_MAX_BYTES = 65535        # Milvus's largest VARCHAR
 SHORT_MAX_BYTES = 4096        # title, section, unit
@@ -164,8 +174,10 @@ def _quiet_grpc_unimplemented() -> None:
 
 class MilvusReader:
     """Search side for one generation's collection. Safe to share between waitress threads: calls go
-    through one pymilvus client (gRPC channels are thread-safe); with milvus-lite, whose in-process engine
-    is documented as single-writer and not hardened for concurrency, calls are serialised by a lock."""
+    through the backend's one pymilvus client (gRPC channels are thread-safe). With milvus-lite, whose
+    in-process engine documents concurrent reads as safe but concurrent writes as not (and is not hardened
+    further), every call is serialised by a lock — a build in the same process never overlaps a search;
+    the pure-Python engine would gain little from parallel calls under the GIL anyway."""
 
     def __init__(self, backend: MilvusBackend, name: str, dense: bool, with_vectors: bool):
         self._backend = backend
@@ -183,22 +195,34 @@ class MilvusReader:
         return f"doc_id in {json.dumps(sorted(doc_ids), ensure_ascii=False)}"
 
     def keyword_search(self, text: str, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
+        """BM25 on the text field; then, like the embedded backend, passages holding the query's words in
+        sequence get PHRASE_FACTOR — checked here on the stored (normalised) text of 3 x limit candidates."""
         query = search_text(text)
         if (doc_ids is not None and not doc_ids) or not _WORDLIKE.search(query) or limit <= 0:
             return []
+        words = [w for w in shared_tokenizer()(text) if w not in QUERY_STOPWORDS]
+        phrase = "".join(words) if len(words) >= 2 else ""
         hits = self._backend.search(self.collection, data=[query], anns_field=SPARSE_FIELD,
-                                    limit=min(limit, MAX_TOPK), filter=self._filter(doc_ids),
-                                    search_params={"metric_type": "BM25"})
+                                    limit=min(limit * 3 if phrase else limit, MAX_TOPK),
+                                    filter=self._filter(doc_ids), search_params={"metric_type": "BM25"},
+                                    output_fields=["id", "text"] if phrase else ["id"])
         # milvus-lite reports -score as a distance, a Milvus server +score; both best first
-        return [(hit["id"], abs(float(hit["distance"]))) for hit in hits]
+        scored = []
+        for hit in hits:
+            score = abs(float(hit["distance"]))
+            if phrase and phrase in _SPACE.sub("", (hit.get("entity") or {}).get("text", "")):
+                score *= PHRASE_FACTOR
+            scored.append((hit["id"], score))
+        scored.sort(key=lambda h: -h[1])
+        return scored[:limit]
 
     def vector_search(self, vector, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if not self.has_vectors or (doc_ids is not None and not doc_ids) or limit <= 0:
             return []
         vector = np.asarray(vector, dtype=np.float32).ravel().tolist()
-        hits = self._backend.search(self.collection, data=[vector], anns_field=VECTOR_FIELD,
-                                    limit=min(limit, MAX_TOPK), filter=self._filter(doc_ids),
-                                    search_params={"metric_type": "COSINE"})
+        limit = min(limit, MAX_TOPK)
+        hits = self._backend.search(self.collection, data=[vector], anns_field=VECTOR_FIELD, limit=limit,
+                                    filter=self._filter(doc_ids), search_params=self._backend.dense_search_params(limit))
         return [(hit["id"], float(hit["distance"])) for hit in hits]
 
     def close(self) -> None:
@@ -264,9 +288,17 @@ class MilvusBackend:
         with self._call_lock:
             return fn(*args, **kwargs)
 
-    def search(self, collection: str, **kwargs) -> list[dict]:
-        result = self._call("search", collection, output_fields=["id"], **kwargs)
+    def search(self, collection: str, output_fields=("id",), **kwargs) -> list[dict]:
+        result = self._call("search", collection, output_fields=list(output_fields), **kwargs)
         return list(result[0]) if result else []
+
+    def dense_search_params(self, limit: int) -> dict:
+        params: dict = {"metric_type": "COSINE"}
+        if self.dense_index == "HNSW":
+            params["params"] = {"ef": max(64, limit)}   # ef must be at least the number of results
+        elif self.dense_index.startswith("IVF"):
+            params["params"] = {"nprobe": 32}
+        return params
 
     # -- Backend protocol ----------------------------------------------------------------------------
     def apply(self, generation: Path, previous: Path | None, added: Sequence, removed_doc_ids: Sequence[str],
@@ -355,7 +387,11 @@ class MilvusBackend:
                                params=dict(bm25, params={k: str(v) for k, v in bm25.items()}))
         index_params.add_index(field_name="doc_id", index_type="INVERTED")
         if dimension:
-            params = {"M": 16, "efConstruction": 200} if self.dense_index == "HNSW" else {}
+            params = {}
+            if self.dense_index == "HNSW":
+                params = {"M": 16, "efConstruction": 200}
+            elif self.dense_index.startswith("IVF"):
+                params = {"nlist": 1024}
             index_params.add_index(field_name=VECTOR_FIELD, index_type=self.dense_index, metric_type="COSINE",
                                    params=params)
         self._call("create_collection", name, schema=schema, consistency_level="Strong")
