@@ -6,7 +6,6 @@ built from logical lines can be cited as "file, lines 120-134" of the text the r
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -34,8 +33,16 @@ _HEADING_ENDINGS = ("说明", "情况", "概况", "职能", "职责", "设置", 
 _NUMERIC_CELL = re.compile(r"^[-+]?[\d,，]*\.?\d+%?$")
 
 
+# wide (W/F) characters in these documents: CJK, CJK punctuation, full-width forms
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f"
+                   r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def visual_width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    """Layout width (CJK = 1, ASCII = 0.5); one regex pass instead of a per-character Unicode lookup,
+    which dominated cleaning time."""
+    wide = len(_WIDE.findall(text))
+    return wide + 0.5 * (len(text) - wide)
 
 
 def looks_like_table_row(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -13,7 +14,8 @@ from pathlib import Path
 from .chunk import SECTION_SEP
 from .highlight import highlight
 from .facts import load_facts
-from .hybrid import FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus
+from .hybrid import (FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus,
+                     statement_pattern)
 from .indexer import CURRENT, IncompatibleIndex, IndexNotReady, check_compatible, read_manifest
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
 from .backends import create_backend
@@ -22,6 +24,7 @@ from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
 log = logging.getLogger(__name__)
 CANDIDATES = 200
+BONUS_CANDIDATES = 60
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Generation:
             r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
                                  r["line_end"], bool(r["is_table"]), r["money_unit"] or "")
             for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
+        self.compact_texts = {pid: re.sub(r"[\s“”\"]", "", p.text) for pid, p in self.passages.items()}
         self.facts = load_facts(conn)
         conn.close()
         self.facts_by_metric: dict[str, list] = {}
@@ -214,6 +218,13 @@ class Engine:
              limit: int = CANDIDATES, pinned: list[str] = ()) -> list[tuple[str, float, list[str]]]:
         if allowed is not None and not allowed:
             return []
+        required = self.phrase_matches(gen, parsed.phrases)
+        if required is not None:
+            if not required:
+                return []
+            # only documents holding the phrase can match; rank within them
+            allowed = {gen.passages[pid].doc_id for pid in required} & (allowed if allowed is not None else
+                                                                      set(gen.documents))
         keyword_hits = gen.search_backend.keyword_search(parsed.keyword_text, limit, allowed)
         named = set(parsed.doc_scores)
         if allowed is not None:
@@ -227,11 +238,18 @@ class Engine:
         if self.embedder is not None and gen.search_backend.has_vectors:
             vector = self.embedder.encode_query(parsed.text)
             rankings["semantic"] = [pid for pid, _ in gen.search_backend.vector_search(vector, limit, allowed)]
+        if required is not None:
+            rankings = {channel: [pid for pid in ids if pid in required] for channel, ids in rankings.items()}
         if pinned:
             rankings["figures"] = [pid for pid in pinned
                                    if allowed is None or gen.passages[pid].doc_id in allowed]
         fused = reciprocal_rank_fusion(rankings, self.rrf_k, {"semantic": self.semantic_weight})
-        metric_terms = [w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions]
+        for pid in (required or ()):
+            if pid in fused:
+                fused[pid].channels["phrase"] = 1   # shown as a channel; the filter already did the work
+        statement = statement_pattern([w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions])
+        # the fine-grained bonuses move passages a few places: only the leading candidates can gain from them
+        leading = set(sorted(fused, key=lambda pid: -fused[pid].score)[:BONUS_CANDIDATES])
         scored = []
         for pid, item in fused.items():
             passage = gen.passages.get(pid)
@@ -241,12 +259,29 @@ class Engine:
             score = item.score + hint_bonus(doc, parsed.doc_scores, parsed.year, parsed.kind)
             if "figures" in item.channels:
                 score += FIGURES_BOOST
-            score += statement_bonus(passage.text, passage.is_table, metric_terms)
+            if pid in leading:
+                score += statement_bonus(gen.compact_texts[pid], passage.is_table, statement)
             if parsed.defines:
                 score += definition_bonus(passage.section, passage.text, parsed.defines)
             scored.append((pid, score, sorted(item.channels)))
         scored.sort(key=lambda s: (-s[1], s[0]))
         return scored
+
+    @staticmethod
+    def phrase_matches(gen: Generation, phrases: list[str]) -> set[str] | None:
+        """Passages containing every exact phrase (positional index when the backend has one), or None."""
+        if not phrases:
+            return None
+        matches: set[str] | None = None
+        for phrase in phrases:
+            finder = getattr(gen.search_backend, "phrase_search", None)
+            if finder is not None:
+                found = set(finder(phrase, limit=100000))
+            else:
+                wanted = re.sub(r"[\s“”\"]", "", phrase)
+                found = {pid for pid, text in gen.compact_texts.items() if wanted in text}
+            matches = found if matches is None else matches & found
+        return matches
 
     def highlight_terms(self, parsed: ParsedQuery) -> list[str]:
         words = [w for _, w in shared_tokenizer().positioned(parsed.text)]

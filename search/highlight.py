@@ -1,6 +1,7 @@
 """Escaped snippets with <mark>: document and query text are never rendered as HTML."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -17,11 +18,19 @@ def _term_pattern(term: str) -> str:
     return r"\s*".join(re.escape(ch) for ch in term)
 
 
+@functools.lru_cache(maxsize=4096)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """Compiled once per distinct term set (a query highlights ten results with the same terms)."""
+    wanted = sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile("|".join(_term_pattern(t) for t in wanted), re.IGNORECASE)
+
+
 def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    terms = sorted({t for t in terms if len(t) >= 2 or t.isdigit()}, key=len, reverse=True)
-    if not terms:
+    pattern = _terms_pattern(tuple(terms))
+    if pattern is None:
         return []
-    pattern = re.compile("|".join(_term_pattern(t) for t in terms), re.IGNORECASE)
     return [(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
 
 
@@ -30,11 +39,12 @@ def highlight(text: str, terms: list[str], width: int = SNIPPET_CHARS) -> str:
     start, end = 0, min(len(text), width)
     if spans and len(text) > width:
         # the window holding the most matches
-        best, best_count = spans[0][0], 0
-        for s, _ in spans:
-            count = sum(1 for a, _ in spans if s <= a < s + width)
-            if count > best_count:
-                best, best_count = s, count
+        best, best_count, right = spans[0][0], 0, 0
+        for left, (s, _) in enumerate(spans):   # spans are in order: a sliding window counts matches
+            while right < len(spans) and spans[right][0] < s + width:
+                right += 1
+            if right - left > best_count:
+                best, best_count = s, right - left
         start = max(0, best - width // 6)
         end = min(len(text), start + width)
     out, cursor = [], start

@@ -54,13 +54,17 @@ def definition_bonus(section: str, text: str, term: str) -> float:
 STATEMENT_BOOST = 0.006   # about five RRF ranks near the top
 
 
-def statement_bonus(text: str, is_table: bool, terms: list[str]) -> float:
+def statement_pattern(terms: list[str]) -> re.Pattern | None:
+    """One pattern per query: an asked term followed closely by a figure."""
+    terms = sorted((t for t in set(terms) if len(t) >= 3 and not t.isdigit()), key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("(?:" + "|".join(map(re.escape, terms)) + r")[^\d。；，,]{0,8}?\d")
+
+
+def statement_bonus(compact_text: str, is_table: bool, pattern: re.Pattern | None) -> float:
     """A prose sentence that states a figure for the asked metric ("项目支出15,579.95万元") beats a
-    passage that merely mentions the metric, e.g. a table's title."""
-    if is_table:
+    passage that merely mentions the metric, e.g. a table's title. compact_text: without spaces/quotes."""
+    if is_table or pattern is None:
         return 0.0
-    compact = re.sub(r"[\s“”\"]", "", text)
-    for term in sorted((t for t in terms if len(t) >= 3 and not t.isdigit()), key=len, reverse=True):
-        if re.search(re.escape(term) + r"[^\d。；，,]{0,8}?\d", compact):
-            return STATEMENT_BOOST
-    return 0.0
+    return STATEMENT_BOOST if pattern.search(compact_text) else 0.0

@@ -5,6 +5,7 @@ Queries are built from tokens directly (never parsed as whoosh syntax), so user 
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -82,6 +83,8 @@ class KeywordSearcher:
         self._index = open_index(path)
         self._searcher = self._index.searcher(weighting=scoring.BM25F(B=0.75, K1=1.2))
         self._tokenizer = shared_tokenizer()
+        # a whoosh searcher is not safe to share between server threads (it unpickles postings lazily)
+        self._lock = threading.Lock()
 
     def close(self):
         self._searcher.close()
@@ -116,8 +119,9 @@ class KeywordSearcher:
             if value not in (None, ""):
                 restrict.append(query.Term(field, value))
         filter_query = query.And(restrict) if restrict else None
-        results = self._searcher.search(q, limit=limit, filter=filter_query)
-        return [(hit["id"], float(hit.score)) for hit in results]
+        with self._lock:
+            results = self._searcher.search(q, limit=limit, filter=filter_query)
+            return [(hit["id"], float(hit.score)) for hit in results]
 
 
     def phrase(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
@@ -125,4 +129,5 @@ class KeywordSearcher:
         if not words:
             return []
         q = query.Phrase("text", words) if len(words) > 1 else query.Term("text", words[0])
-        return [(hit["id"], float(hit.score)) for hit in self._searcher.search(q, limit=limit)]
+        with self._lock:
+            return [(hit["id"], float(hit.score)) for hit in self._searcher.search(q, limit=limit)]

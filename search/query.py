@@ -34,6 +34,15 @@ _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:�
 _KIND_FINAL = re.compile(r"决算|实际支出|执行情况")
 
 
+_EXACT_PHRASE = re.compile(r'"([^"]{2,60})"')
+
+
+def exact_phrases(raw: str) -> list[str]:
+    """Phrases the user put in straight double quotes ("监督执法项目经费"): results must contain them as
+    written. Curly quotes (“三公”经费) are part of how documents write terms and are not search syntax."""
+    return [p.strip() for p in _EXACT_PHRASE.findall(unicodedata.normalize("NFKC", raw or "")) if p.strip()]
+
+
 def normalize_query(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _QUOTES.sub("", text)
@@ -61,6 +70,7 @@ class ParsedQuery:
     kind: str = ""
     unit_mentions: list[str] = field(default_factory=list)
     defines: str = ""              # "什么是三公经费" asks for the definition of 三公经费
+    phrases: list[str] = field(default_factory=list)   # exact phrases the results must contain
 
 
 def _short_forms(name: str) -> set[str]:
@@ -108,7 +118,7 @@ def build_aliases(documents) -> list[UnitAlias]:
 
 def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None = None) -> ParsedQuery:
     text = normalize_query(raw)
-    parsed = ParsedQuery(raw=raw, text=text, keyword_text=text)
+    parsed = ParsedQuery(raw=raw, text=text, keyword_text=text, phrases=exact_phrases(raw))
     compact = text.replace(" ", "")
     best: dict[str, float] = {}
     consumed = compact

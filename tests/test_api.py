@@ -20,7 +20,7 @@ def test_search_shape_and_channels(client, app):
     for r in body["results"]:
         assert RESULT_KEYS <= set(r)
         assert r["line_start"] <= r["line_end"]
-        assert set(r["channels"]) <= {"keyword", "semantic", "figures"} and r["channels"]
+        assert set(r["channels"]) <= {"keyword", "semantic", "figures", "phrase"} and r["channels"]
     if body["mode"] == "hybrid":
         assert any("semantic" in r["channels"] for r in body["results"])
 
@@ -110,3 +110,13 @@ def test_no_index_yet_is_503(tmp_path):
     client = make_app(tmp_path / "empty-index").test_client()
     response = client.get("/api/search", query_string={"q": "三公"})
     assert response.status_code == 503 and response.get_json()["error"]["code"] == "index_not_ready"
+
+
+def test_straight_quotes_ask_for_an_exact_phrase(client):
+    body = client.get("/api/search", query_string={"q": '"监督执法项目经费"'}).get_json()
+    assert body["results"] and all("监督执法项目经费" in r["text"].replace(" ", "") for r in body["results"])
+    assert all("phrase" in r["channels"] for r in body["results"])
+    loose = client.get("/api/search", query_string={"q": "监督执法项目经费"}).get_json()
+    assert loose["total"] > body["total"]
+    none = client.get("/api/search", query_string={"q": '"这个短语不在任何文件里"'}).get_json()
+    assert none["total"] == 0 and none["results"] == []

@@ -15,6 +15,7 @@ from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, normalize_text, shared_tokenizer
 
 PHRASE_FACTOR = 1.5   # a passage holding the query's words in sequence outranks one that scatters them
+PHRASE_WINDOW = 100   # only the leading hits can move into the first pages
 
 
 def compact(text: str) -> str:
@@ -61,8 +62,10 @@ class EmbeddedReader:
         phrase_words = [w for w in tokenizer(text) if w not in QUERY_STOPWORDS]
         if len(phrase_words) >= 2:
             phrase = "".join(phrase_words)
-            hits = [(row, score * PHRASE_FACTOR if phrase in self.compact_texts[row] else score) for row, score in hits]
-            hits.sort(key=lambda h: -h[1])
+            head, tail = hits[:PHRASE_WINDOW], hits[PHRASE_WINDOW:]
+            head = [(row, score * PHRASE_FACTOR if phrase in self.compact_texts[row] else score) for row, score in head]
+            head.sort(key=lambda h: -h[1])
+            hits = head + tail
         return [(self.scorer.ids[row], score) for row, score in hits[:limit]]
 
     def phrase_search(self, phrase: str, limit: int = 1000) -> list[str]:
