@@ -178,39 +178,23 @@ def compose(engine, question: Question) -> tuple[str, str, list[Fact]] | None:
             used.append(fact)
         return "；".join(parts) + "。", "figure", used
 
-    if question.op == "change":
+    # one stated detail per document: the change, the completion rate or the share the text gives
+    detail_ops = {
+        "change": (lambda f: bool(f.change_text or f.change_rate),
+                   lambda f: "，".join(x for x in (f.change_text, f.change_rate) if x)),
+        "completion": (lambda f: bool(f.completion), lambda f: f.completion),
+        "share": (lambda f: bool(f.share), lambda f: f.share),
+    }
+    if question.op in detail_ops:
+        has_detail, detail = detail_ops[question.op]
         used, parts = [], []
         for facts in facts_by_doc.values():
-            fact = next((f for f in facts if f.change_text or f.change_rate), None)
-            if fact is None:
-                continue
-            change = "，".join(x for x in (fact.change_text, fact.change_rate) if x)
-            parts.append(f"{fact.unit}{_label(fact)}{metric}{fact.value_text}，{change}")
-            used.append(fact)
-        if not parts:
-            return None
-        return "；".join(parts) + "。", "figure", used
-
-    if question.op == "completion":
-        used, parts = [], []
-        for facts in facts_by_doc.values():
-            fact = next((f for f in facts if f.completion and f.basis == "决算"), None) or \
-                next((f for f in facts if f.completion), None)
+            # for completion rates the actual (决算) row is the one to quote
+            candidates = sorted(facts, key=lambda f: f.basis != "决算") if question.op == "completion" else facts
+            fact = next((f for f in candidates if has_detail(f)), None)
             if fact is not None:
-                parts.append(f"{fact.unit}{fact.year or ''}年{metric}决算{fact.value_text}，{fact.completion}")
+                parts.append(f"{fact.unit}{_label(fact)}{metric}{fact.value_text}，{detail(fact)}")
                 used.append(fact)
-        if not parts:
-            return None
-        return "；".join(parts) + "。", "figure", used
-
-    if question.op == "share":
-        used, parts = [], []
-        for facts in facts_by_doc.values():
-            fact = next((f for f in facts if f.share), None)
-            if fact is not None:
-                parts.append(f"{fact.unit}{_label(fact)}{metric}{fact.value_text}，{fact.share}")
-                used.append(fact)
-                continue
         if not parts:
             return None
         return "；".join(parts) + "。", "figure", used
