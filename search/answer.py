@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from .chunk import heading_level
+from .chunk import heading_level, is_table_title
 from .highlight import find_spans
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
@@ -62,21 +62,29 @@ def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> boo
 
 
 # words every disclosure uses; a sentence sharing only these with the question does not answer it
+QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱".split())
 GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
 
 
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "") -> tuple[str, float]:
     best, best_score = "", 0.0
-    specific = [t for t in terms if t not in GENERIC_TERMS and len(t) >= 2]
+    specific = [t for t in terms if t not in GENERIC_TERMS and t not in QUESTION_WORDS and len(t) >= 2]
+    # the question's main content word ("财政拨款收入", "内设机构") must be in the answering sentence:
+    # "机关运行经费财政拨款预算6.08万元" does not answer a question about 财政拨款收入
+    key = max((t for t in specific if len(t) >= 3 and not t.isdigit()), key=len, default="")
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
     asks_reason = bool(re.search(r"为什么|为何|原因|怎么回事", question))
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
-        if len(sentence) < 4 or heading_level(sentence) is not None:
-            continue   # a heading names a topic; it answers nothing
+        if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):
+            continue   # a heading or table title names a topic; it answers nothing
         if specific and not find_spans(sentence, specific):
             continue
+        if key and not asks_reason and not find_spans(sentence, [key]):
+            continue
+        if wants_number and not asks_reason and not number.search(sentence):
+            continue   # "多少" is not answered by a sentence without the figure
         score = 0.0
         for term in set(terms):
             if find_spans(sentence, [term]):
@@ -102,8 +110,12 @@ def passage_answer(engine, question: str, k: int = 5, **filters) -> dict:
     # content words only: the unit, year and kind are already used to pick the document
     terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]
     wants_number = bool(_WANTS_NUMBER.search(question))
+    hits = result["results"]
+    if parsed.doc_scores:
+        # the question names a unit: only that unit's documents may answer it
+        hits = [h for h in hits if h["doc_id"] in parsed.doc_scores]
     best = ("", 0.0, None)
-    for rank, hit in enumerate(result["results"][:5]):
+    for rank, hit in enumerate(hits[:5]):
         sentence, score = best_sentence(hit["text"], terms, wants_number, parsed.keyword_text)
         score *= 1.0 - 0.05 * rank   # the sentence's own match matters more than its passage's rank
         if score > best[1]:

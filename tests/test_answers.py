@@ -170,3 +170,19 @@ def test_generated_questions_over_real_pdfs_are_traceable(real_pdf_client):
     for q in ("哪个局三公经费最高", "哪些局三公经费为零", "哪些单位三公经费比上年减少了", "哪个局政府采购预算最多",
               "机关运行经费低于10万元的有哪些"):
         assert_trustworthy(ask(real_pdf_client, q))
+
+
+@pytest.mark.parametrize("q, unit", [
+    ("西宁市城东区医疗保障局编制多少", "西宁市城东区医疗保障局"),      # 002 states no staffing figure
+    ("海东市平安区医疗保障局内设机构有哪些", "海东市平安区医疗保障局"),
+    ("平安区医保局2024年财政拨款收入多少", "海东市平安区医疗保障局"),
+])
+def test_a_named_unit_is_answered_from_its_own_documents_or_not_at_all(keyword_client, q, unit):
+    body = ask(keyword_client, q)
+    if body["answer_type"] != "none":
+        assert body["answer"].startswith(unit)
+        assert all(c["unit"] == unit for c in body["citations"][:1])
+    # a figure question is never answered with a sentence that holds no figure, nor another metric's figure
+    if "多少" in q and body["answer_type"] == "passage":
+        assert re.search(r"\d", body["answer"].split("：", 1)[1])
+        assert "机关运行经费" not in body["answer"]
