@@ -15,7 +15,9 @@ from .clean import Line
 _ORG_SUFFIX = (r"(?:委员会|办公室|办公厅|管理局|事务局|支队|总队|大队|中心|学院|大学|学校|医院|研究院|研究所|"
                r"执法局|局|厅|委|院|所|部|会|队|站|馆|处|署|办|社|团|室)")
 _UNIT = rf"(?:中共)?[\u4e00-\u9fff（）()]{{2,40}}?{_ORG_SUFFIX}"
-_LABELLED_UNIT = re.compile(rf"(?:预算单位|部门名称|单位名称|部门\(单位\)|部门（单位）)[:：]({_UNIT})(?=$|[\s单(（0-9：:]|部门|本级)")
+# after an explicit label the name runs to the next label, whatever its last character (…良种试验场)
+_LABELLED_UNIT = re.compile(r"(?:预算单位|部门名称|单位名称|部门\(单位\)|部门（单位）)[:：]"
+                            r"((?:(?!金额单位|单位[:：]|部门名称|预算单位)[\u4e00-\u9fff（）()·]){2,40})")
 _YEAR = r"(20[1-3]\d)年度?"
 _TITLE_PATTERNS = [
     # 2024年临夏州医疗保障局部门（单位）预算 / 2026年深圳市司法局（本级）部门预算 / 2026年度福州市商务局部门预算
@@ -95,7 +97,7 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         # unit on its own line above "2024年部门预算" (the common cover page)
         for i, text in enumerate(head_lines[:-1]):
             nxt = _squash(head_lines[i + 1])
-            if re.fullmatch(_UNIT, _squash(text)) and re.match(rf"{_YEAR}(?:部门|单位)?(?:综合)?(预算|决算)", nxt):
+            if re.fullmatch(_UNIT, _squash(text)) and re.match(r"(20[1-3]\d)年?度?(?:部门|单位)?(?:综合)?(预算|决算)", nxt):
                 meta.unit = _clean_unit(_squash(text))
                 break
     if not meta.unit:
@@ -114,10 +116,11 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         if years:
             meta.year = years.most_common(1)[0][0]
     if not meta.kind:
-        if re.search(r"决\s*算", flat_head):
-            meta.kind = "决算"
-        elif re.search(r"预\s*算", flat_head):
-            meta.kind = "预算"
+        # the title says which: the first of the two words in the opening lines
+        title_zone = "".join(_squash(t) for t in head_lines[:4])
+        first = re.search(r"决算|预算", title_zone) or re.search(r"决算|预算", flat_head)
+        if first:
+            meta.kind = first.group()
         else:
             final = body.count("决算")
             meta.kind = "决算" if final > body.count("预算") else ("预算" if "预算" in body else "")
