@@ -16,7 +16,7 @@ _ORG_SUFFIX = (r"(?:委员会|办公室|办公厅|管理局|事务局|支队|总
                r"执法局|局|厅|委|院|所|部|会|队|站|馆|处|署|办|社|团|室)")
 _UNIT = rf"(?:中共)?[\u4e00-\u9fff（）()]{{2,40}}?{_ORG_SUFFIX}"
 # after an explicit label the name runs to the next label, whatever its last character (…良种试验场)
-_LABELLED_UNIT = re.compile(r"(?:预算单位|部门名称|单位名称|部门\(单位\)|部门（单位）)[:：]"
+_LABELLED_UNIT = re.compile(r"(?:预算单位|部门名称|单位名称|部门\(单位\)|部门（单位）)\s*[:：]\s*"
                             r"((?:(?!金额单位|单位[:：]|部门名称|预算单位)[\u4e00-\u9fff（）()·]){2,40})")
 _YEAR = r"(20[1-3]\d)年度?"
 _TITLE_PATTERNS = [
@@ -89,7 +89,10 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
             meta.year, meta.unit, meta.kind = int(year), _clean_unit(unit), kind
             break
 
-    labelled = _LABELLED_UNIT.search(head) or _LABELLED_UNIT.search(body[:20000])
+    # labels are matched on the unsquashed lines: a space ends the name ("单位名称：XX局 保密审查情况")
+    raw_head = "\n".join(head_lines)
+    raw_body = "\n".join(ln.text for ln in lines[:600])
+    labelled = _LABELLED_UNIT.search(raw_head) or _LABELLED_UNIT.search(raw_body)
     if labelled:
         meta.unit = _clean_unit(labelled.group(1))  # "预算单位：X" names the unit exactly
 
