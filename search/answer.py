@@ -6,6 +6,7 @@ import re
 import time
 
 from .chunk import heading_level, is_table_title
+from .facts import MENTION, _compact
 from .highlight import find_spans
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
@@ -109,7 +110,8 @@ def passage_answer(engine, question: str, k: int = 5, **filters) -> dict:
     parsed = engine.parse(question)
     # content words only: the unit, year and kind are already used to pick the document
     terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]
-    wants_number = bool(_WANTS_NUMBER.search(question))
+    # a question naming a budget metric ("…项目支出") asks for its figure even without "多少"
+    wants_number = bool(_WANTS_NUMBER.search(question) or MENTION.search(_compact(parsed.text)))
     hits = result["results"]
     if parsed.doc_scores:
         # the question names a unit: only that unit's documents may answer it

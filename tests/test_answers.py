@@ -186,3 +186,9 @@ def test_a_named_unit_is_answered_from_its_own_documents_or_not_at_all(keyword_c
     if "多少" in q and body["answer_type"] == "passage":
         assert re.search(r"\d", body["answer"].split("：", 1)[1])
         assert "机关运行经费" not in body["answer"]
+
+
+def test_a_metric_question_without_a_stated_figure_is_not_answered_with_a_table_header(keyword_client):
+    # 003 (决算) states no 会议费 in its text; the header row "…会议费…" of a table is no answer
+    body = ask(keyword_client, "海东市医疗保障局会议费")
+    assert body["answer_type"] == "none" or re.search(r"\d", body["answer"])
