@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -14,13 +13,13 @@ from pathlib import Path
 from .chunk import SECTION_SEP
 from .highlight import highlight
 from .facts import load_facts
-from .hybrid import (FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, statement_bonus,
-                     statement_pattern)
+from .hybrid import (FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, sequence_bonus,
+                     statement_bonus, statement_pattern)
 from .indexer import CURRENT, IncompatibleIndex, IndexNotReady, check_compatible, read_manifest
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
 from .backends import create_backend
 from .semantic import Embedder, ModelStatus
-from .tokens import QUERY_STOPWORDS, shared_tokenizer
+from .tokens import QUERY_STOPWORDS, compact_text, shared_tokenizer
 
 log = logging.getLogger(__name__)
 CANDIDATES = 200
@@ -74,7 +73,7 @@ class Generation:
             r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
                                  r["line_end"], bool(r["is_table"]), r["money_unit"] or "")
             for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
-        self.compact_texts = {pid: re.sub(r"[\s“”\"]", "", p.text) for pid, p in self.passages.items()}
+        self.compact_texts = {pid: compact_text(p.text) for pid, p in self.passages.items()}
         self.facts = load_facts(conn)
         conn.close()
         self.facts_by_metric: dict[str, list] = {}
@@ -234,6 +233,8 @@ class Engine:
             extra = gen.search_backend.keyword_search(parsed.keyword_text, 50, named)
             seen = {pid for pid, _ in keyword_hits}
             keyword_hits = sorted(keyword_hits + [h for h in extra if h[0] not in seen], key=lambda h: -h[1])
+        words = [w for w in shared_tokenizer()(parsed.keyword_text) if w not in QUERY_STOPWORDS]
+        keyword_hits = sequence_bonus(keyword_hits, "".join(words) if len(words) >= 2 else "", gen.compact_texts)
         rankings = {"keyword": [pid for pid, _ in keyword_hits]}
         if self.embedder is not None and gen.search_backend.has_vectors:
             vector = self.embedder.encode_query(parsed.text)
@@ -278,7 +279,7 @@ class Engine:
             if finder is not None:
                 found = set(finder(phrase, limit=100000))
             else:
-                wanted = re.sub(r"[\s“”\"]", "", phrase)
+                wanted = compact_text(phrase)
                 found = {pid for pid, text in gen.compact_texts.items() if wanted in text}
             matches = found if matches is None else matches & found
         return matches

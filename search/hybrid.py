@@ -68,3 +68,18 @@ def statement_bonus(compact_text: str, is_table: bool, pattern: re.Pattern | Non
     if is_table or pattern is None:
         return 0.0
     return STATEMENT_BOOST if pattern.search(compact_text) else 0.0
+
+
+SEQUENCE_FACTOR = 1.5   # a passage holding the query's words in sequence outranks one that scatters them
+SEQUENCE_WINDOW = 100   # only the leading keyword hits can move into the first pages
+
+
+def sequence_bonus(hits: list[tuple[str, float]], phrase: str, compact_texts: dict[str, str]) -> list[tuple[str, float]]:
+    """Re-rank a backend's keyword hits: the same rule whichever backend produced them. phrase and
+    compact_texts are in tokens.compact_text form."""
+    if not phrase:
+        return hits
+    head, tail = hits[:SEQUENCE_WINDOW], hits[SEQUENCE_WINDOW:]
+    head = [(pid, score * SEQUENCE_FACTOR if phrase in compact_texts.get(pid, "") else score) for pid, score in head]
+    head.sort(key=lambda h: -h[1])
+    return head + tail

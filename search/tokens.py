@@ -38,6 +38,18 @@ def normalize_text(text: str) -> str:
     return _QUOTES.sub("", text).lower()
 
 
+def canonical_text(text: str) -> str:
+    """Text as the tokenizer sees it, still as a string: NFKC, quotes dropped, lower-case, every number in
+    its canonical form ("15,579.95" -> "15579.95", "0.00" -> "0"), padded with spaces so word
+    segmenters keep numbers whole."""
+    return _NUMBER.sub(lambda m: f" {normalize_number(m.group())} ", normalize_text(text))
+
+
+def compact_text(text: str) -> str:
+    """canonical_text without any whitespace: the form exact-sequence checks compare."""
+    return re.sub(r"\s+", "", canonical_text(text))
+
+
 def normalize_number(token: str) -> str:
     token = token.replace(",", "")
     if "." in token:

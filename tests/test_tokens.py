@@ -63,7 +63,13 @@ def test_exact_phrase_search_uses_positions(keyword_index):
     from search.indexer import current_generation
 
     reader = EmbeddedReader(current_generation(keyword_index), with_vectors=False)
-    texts = dict(zip(reader.scorer.ids, reader.compact_texts))
+    import sqlite3
+
+    from search.tokens import compact_text
+
+    conn = sqlite3.connect(current_generation(keyword_index) / "store.sqlite")
+    texts = {pid: compact_text(text) for pid, text in conn.execute("SELECT id, text FROM passages")}
+    conn.close()
     hits = reader.phrase_search("监督执法项目经费")
     assert hits and all("监督执法项目经费" in texts[h] for h in hits)
     scattered = [pid for pid, text in texts.items() if "监督执法" in text and "监督执法项目经费" not in text]

@@ -2,8 +2,6 @@
 (bm25.py), the positional whoosh index (keyword/) for exact phrases, and the numpy vectors."""
 from __future__ import annotations
 
-import re
-import sqlite3
 from pathlib import Path
 from typing import Sequence
 
@@ -12,16 +10,7 @@ import numpy as np
 from .. import keyword
 from ..bm25 import BM25FScorer, TermCounts
 from ..semantic import VectorStore
-from ..tokens import QUERY_STOPWORDS, normalize_text, shared_tokenizer
-
-PHRASE_FACTOR = 1.5   # a passage holding the query's words in sequence outranks one that scatters them
-PHRASE_WINDOW = 100   # only the leading hits can move into the first pages
-
-
-def compact(text: str) -> str:
-    """Normalised text without spaces or thousands separators, for exact-sequence checks."""
-    return re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"\s+", "", normalize_text(text)))
-
+from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 
 def passage_fields(doc) -> list[tuple[str, dict[str, str]]]:
     return [(f"{doc.doc_id}-{p.ordinal:04d}", {"text": p.text, "section": p.section, "title": doc.meta.title})
@@ -39,12 +28,7 @@ class EmbeddedReader:
         if counts is None:
             raise FileNotFoundError(f"{generation} has no BM25 term counts; rebuild with python -m search index --rebuild")
         self.scorer = BM25FScorer(counts)
-        self.row_of = {pid: i for i, pid in enumerate(self.scorer.ids)}
         self.doc_of_row = np.array([pid.rsplit("-", 1)[0] for pid in self.scorer.ids], dtype=object)
-        conn = sqlite3.connect(f"file:{generation / 'store.sqlite'}?mode=ro", uri=True)
-        texts = dict(conn.execute("SELECT id, text FROM passages"))
-        conn.close()
-        self.compact_texts = [compact(texts.get(pid, "")) for pid in self.scorer.ids]
         self.vectors = VectorStore.load(generation) if with_vectors else None
 
     @property
@@ -58,15 +42,7 @@ class EmbeddedReader:
         mask = None
         if doc_ids is not None:
             mask = np.isin(self.doc_of_row, list(doc_ids))
-        hits = self.scorer.top(scores, max(limit * 3, limit), mask)
-        phrase_words = [w for w in tokenizer(text) if w not in QUERY_STOPWORDS]
-        if len(phrase_words) >= 2:
-            phrase = "".join(phrase_words)
-            head, tail = hits[:PHRASE_WINDOW], hits[PHRASE_WINDOW:]
-            head = [(row, score * PHRASE_FACTOR if phrase in self.compact_texts[row] else score) for row, score in head]
-            head.sort(key=lambda h: -h[1])
-            hits = head + tail
-        return [(self.scorer.ids[row], score) for row, score in hits[:limit]]
+        return [(self.scorer.ids[row], score) for row, score in self.scorer.top(scores, limit, mask)]
 
     def phrase_search(self, phrase: str, limit: int = 1000) -> list[str]:
         """Passages holding the exact phrase (positional whoosh index)."""

@@ -36,11 +36,8 @@ How it differs from the embedded (whoosh + numpy) backend
   scored. (Milvus can hold several BM25 functions and fuse them with hybrid_search, but its rankers
   combine *normalised ranks/scores*, not BM25F's summed field scores.) The engine's own boosts —
   named unit, year/kind hints, figure statements — still apply on top, as before.
-* Phrase boost, same rule, different text. Like the embedded backend, the 3 x limit best BM25 candidates
-  whose text holds the query's words in sequence are multiplied by PHRASE_FACTOR (1.5) and re-sorted. The
-  embedded backend checks its compacted passage text; here the check runs on the text Milvus stored (the
-  normalised text, spaces removed), fetched with the hits — Milvus has no phrase scoring inside a BM25
-  search (and milvus-lite has no ``phrase_match`` filter).
+* Phrase boost: applied by the engine to any backend's keyword hits (search.hybrid.sequence_bonus), so
+  it is the same rule on both.
 * Tokenization. Milvus runs its own jieba analyzer (``cut_for_search`` mode: dictionary sub-words are
   emitted too, like the embedded tokenizer's sub-words, and with jieba's HMM for unknown words, which
   the embedded tokenizer switches off). We load the project's budget dictionary
@@ -71,24 +68,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..tokens import (
-    DICTIONARY_PATH,
-    QUERY_STOPWORDS,
-    normalize_number,
-    normalize_text,
-    shared_tokenizer,
-)
-from .embedded import PHRASE_FACTOR
+from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, canonical_text, normalize_text
 
 log = logging.getLogger(__name__)
 
 # without pymilvus this import fails and create_backend("milvus") explains how to install it
 from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
-_SPACE = re.compile(r"\s+")
 
 TEXT_MAX_BYTES = 65535        # Milvus's largest VARCHAR
 SHORT_MAX_BYTES = 4096        # title, section, unit
@@ -101,12 +89,8 @@ SPARSE_FIELD = "sparse"
 
 
 def search_text(text: str) -> str:
-    """Text as the Milvus analyzer should see it: what search.tokens does before jieba, as plain text.
-
-    NFKC, quotes dropped, lower-case; numbers in one canonical form so "15,579.95" == "15579.95" and
-    "0.00" == "0" (numbers are padded with spaces so jieba keeps them whole)."""
-    text = normalize_text(text)
-    return _NUMBER.sub(lambda m: f" {normalize_number(m.group())} ", text)
+    """Text as the Milvus analyzer should see it: what search.tokens does before jieba, as plain text."""
+    return canonical_text(text)
 
 
 def dictionary_words(path: Path = DICTIONARY_PATH) -> list[str]:
@@ -195,24 +179,15 @@ class MilvusReader:
         return f"doc_id in {json.dumps(sorted(doc_ids), ensure_ascii=False)}"
 
     def keyword_search(self, text: str, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
-        """BM25 on the text field; then, like the embedded backend, passages holding the query's words in
-        sequence get PHRASE_FACTOR — checked here on the stored (normalised) text of 3 x limit candidates."""
+        """BM25 on the text field."""
         query = search_text(text)
         if (doc_ids is not None and not doc_ids) or not _WORDLIKE.search(query) or limit <= 0:
             return []
-        words = [w for w in shared_tokenizer()(text) if w not in QUERY_STOPWORDS]
-        phrase = "".join(words) if len(words) >= 2 else ""
         hits = self._backend.search(self.collection, data=[query], anns_field=SPARSE_FIELD,
-                                    limit=min(limit * 3 if phrase else limit, MAX_TOPK),
-                                    filter=self._filter(doc_ids), search_params={"metric_type": "BM25"},
-                                    output_fields=["id", "text"] if phrase else ["id"])
+                                    limit=min(limit, MAX_TOPK), filter=self._filter(doc_ids),
+                                    search_params={"metric_type": "BM25"}, output_fields=["id"])
         # milvus-lite reports -score as a distance, a Milvus server +score; both best first
-        scored = []
-        for hit in hits:
-            score = abs(float(hit["distance"]))
-            if phrase and phrase in _SPACE.sub("", (hit.get("entity") or {}).get("text", "")):
-                score *= PHRASE_FACTOR
-            scored.append((hit["id"], score))
+        scored = [(hit["id"], abs(float(hit["distance"]))) for hit in hits]
         scored.sort(key=lambda h: -h[1])
         return scored[:limit]
 
