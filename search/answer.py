@@ -8,6 +8,7 @@ import time
 from .chunk import heading_level, is_table_title
 from .facts import MENTION, _compact
 from .highlight import find_spans
+from .query import ASKS_REASON
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
 MAX_ANSWER_CHARS = 300
@@ -75,7 +76,7 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     key = max((t for t in specific if len(t) >= 3 and not t.isdigit()), key=len, default="")
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
-    asks_reason = bool(re.search(r"为什么|为何|原因|怎么回事", question))
+    asks_reason = bool(ASKS_REASON.search(question))
     for match in _SENTENCE.finditer(text):
         sentence = match.group().strip()
         if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):

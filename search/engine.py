@@ -1,6 +1,7 @@
 """The search engine over one loaded index generation, reloaded when a new generation is swapped in."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -93,6 +94,12 @@ class Generation:
         self.aliases = build_aliases(self.documents.values())
         self.years = {d.year for d in self.documents.values() if d.year}
 
+    @functools.lru_cache(maxsize=1024)
+    def parse(self, q: str) -> ParsedQuery:
+        """One reading per query and generation: a page asks the search, the figures channel and the
+        answer about the same question. The result is shared; callers must not modify it."""
+        return parse_query(q, self.aliases, self.years)
+
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
         conn.row_factory = sqlite3.Row
@@ -157,8 +164,7 @@ class Engine:
 
     # -- search --------------------------------------------------------------------------------------
     def parse(self, q: str) -> ParsedQuery:
-        gen = self.generation()
-        return parse_query(q, gen.aliases, gen.years)
+        return self.generation().parse(q)
 
     def allowed_documents(self, unit: str = "", year: int | None = None, kind: str = "") -> set[str] | None:
         if not unit and not year and not kind:
@@ -181,7 +187,7 @@ class Engine:
         """pinned: passages that state the figures answering the question (the "figures" channel)."""
         started = time.perf_counter()
         gen = self.generation()
-        parsed = parse_query(q, gen.aliases, gen.years)
+        parsed = gen.parse(q)
         allowed = self.allowed_documents(unit, year, kind)
         ranked = self.rank(gen, parsed, allowed, pinned=pinned or [])
         total = len(ranked)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .answer import MAX_ANSWER_CHARS, passage_answer
 from .facts import MENTION, TO_WAN, Fact, _GROUPS, _compact
-from .query import normalize_query
+from .query import ASKS_REASON, normalize_query
 
 _ZERO = re.compile(r"为0|为零|是0|没有安排|未安排|没有|无")
 _MAX = re.compile(r"最高|最多|最大")
@@ -60,7 +60,7 @@ def understand(engine, q: str) -> Question | None:
     parsed = engine.parse(q)
     normalized = normalize_query(q)
     metric = detect_metric(normalized)
-    if not metric or re.search(r"为什么|为何|原因|怎么回事", normalized):
+    if not metric or ASKS_REASON.search(normalized):
         return None   # no figure asked for, or a reason is asked for: the cited sentence answers that
     if _MAX.search(normalized):
         op = "max"
