@@ -50,12 +50,12 @@ QUERY_STAGES = [
     ("whoosh phrase search (KeywordSearcher.phrase)", "search/keyword.py", "phrase"),
     ("whoosh searcher.search", "whoosh/searching.py", "search"),
     ("  whoosh collector (matching, scoring)", "whoosh/collectors.py", "collect_matches"),
-    ("rank: fusion and boosts (Engine.rank)", "search/engine.py", "rank"),
+    ("rank: fusion and boosts (Ranker.rank)", "search/ranking.py", "rank"),
     ("  statement_bonus", "search/hybrid.py", "statement_bonus"),
     ("highlight terms (Engine.highlight_terms)", "search/engine.py", "highlight_terms"),
     ("result_dict (incl. highlight)", "search/engine.py", "result_dict"),
     ("  highlight.highlight", "search/highlight.py", "highlight"),
-    ("figures channel (qa.figure_passages)", "search/qa.py", "figure_passages"),
+    ("figures channel (qa.figure_passages)", "search/qa/__init__.py", "figure_passages"),
     ("tokenizer (BudgetTokenizer.positioned)", "search/tokens.py", "positioned"),
     ("jieba cut", "jieba/__init__.py", "cut"),
 ]
@@ -124,17 +124,16 @@ def profile_incremental(corpus: Path, index: Path, top: int, out_dir: Path) -> s
 
 
 def profile_queries(index: Path, queries: list[str], top: int, out_dir: Path) -> list[str]:
-    from search.qa import answer_question
     from search.semantic import ModelStatus
     from search.webapp import create_app
 
     app = create_app({"INDEX_DIR": str(index), "EMBEDDER": None,
                       "MODEL_STATUS": ModelStatus("none", False, "bench")})
-    engine = app.extensions["budget_engine"]
-    engine.search("三公经费")   # loads the generation outside the profile
+    service = app.extensions["budget_service"]
+    service.search("三公经费")   # loads the generation outside the profile
     texts = []
-    for title, call in (("search (engine.search, k=10)", lambda q: engine.search(q, k=10)),
-                        ("ask (qa.answer_question, k=5)", lambda q: answer_question(engine, q, k=5))):
+    for title, call in (("search (service.search, k=10)", lambda q: service.search(q, k=10)),
+                        ("ask (service.ask, k=5)", lambda q: service.ask(q, k=5))):
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()

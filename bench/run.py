@@ -309,18 +309,19 @@ def measure_baseline(code: Path, corpus: Path, queries_path: Path, limit: int | 
 
 def measure_inprocess(index: Path, queries: list[str]) -> dict:
     """engine.search called directly: the like-for-like counterpart of the baseline's per-query time. The
-    same queries through the work /api/search and /api/ask do (figures channel, answers) are timed too."""
-    from search.qa import answer_question, figure_passages
+    same queries through the service layer (what /api/search and /api/ask do: figures channel, answers)
+    are timed too."""
     from search.semantic import ModelStatus
     from search.webapp import create_app
 
     app = create_app({"INDEX_DIR": str(index), "EMBEDDER": None,
                       "MODEL_STATUS": ModelStatus("none", False, "bench")})
     engine = app.extensions["budget_engine"]
+    service = app.extensions["budget_service"]
     steps = {
         "search": lambda q: engine.search(q, k=TOP_K),
-        "search_with_figures": lambda q: engine.search(q, k=TOP_K, pinned=figure_passages(engine, q)),
-        "ask": lambda q: answer_question(engine, q, k=5),
+        "search_with_figures": lambda q: service.search(q, k=TOP_K),
+        "ask": lambda q: service.ask(q, k=5),
     }
     results = {}
     for name, step in steps.items():

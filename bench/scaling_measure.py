@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from search.backends import create_backend
-from search.cli import build_stages
-from search.indexer import build_index, current_generation
+from search.backends import create_backend  # noqa: E402
+from search.cli import build_stages  # noqa: E402
+from search.indexer import build_index, current_generation  # noqa: E402
 
 
 def cpu_seconds() -> float:

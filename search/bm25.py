@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from .vocab import passage_doc_id
+
 FIELDS = ("text", "section", "title")
 FIELD_BOOSTS = {"text": 1.0, "section": 0.6, "title": 0.3}
 K1 = 1.2
@@ -63,7 +65,7 @@ class TermCounts:
         doc_ids = set(doc_ids)
         if not doc_ids or not self.ids:
             return
-        keep = np.array([pid.rsplit("-", 1)[0] not in doc_ids for pid in self.ids], dtype=bool)
+        keep = np.array([passage_doc_id(pid) not in doc_ids for pid in self.ids], dtype=bool)
         new_row = np.cumsum(keep) - 1
         for f in FIELDS:
             mask = keep[self.rows[f]]

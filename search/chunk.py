@@ -11,35 +11,26 @@ import re
 from dataclasses import dataclass, field
 
 from .clean import Line, looks_like_table_row, visual_width
+from .vocab import (
+    CN_NUM,
+    LEVEL_PATTERNS,
+    MONEY_UNIT_LINE,
+    SECTION_SEP,
+    TABLE_LABEL,
+    TABLE_NAME,
+    TOC,
+)
 
-CN_NUM = "一二三四五六七八九十百零〇"
-_LEVEL_PATTERNS = [
-    (1, re.compile(rf"^第[{CN_NUM}\d]+部分")),
-    (2, re.compile(rf"^[{CN_NUM}]+\s*[、.．]")),
-    (3, re.compile(rf"^[（(]\s*[{CN_NUM}]+\s*[）)]")),
-    (4, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-]
-_TABLE_LABEL = re.compile(rf"^(部门公开表|附表|公开\s*\d+\s*表|预算公开表|决算公开表|表)\s*[\d{CN_NUM}]+")
-_TABLE_NAME = re.compile(r"(情况表|总表|明细表|预算表|决算表|支出表|收入表|一览表|汇总表|变动表|目标表)$")
-_TOC = re.compile(r"^目\s*录$")
-MONEY_UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)")
-SECTION_SEP = " › "
 MAX_HEADING_WIDTH = 60
 PROSE_TARGET = 500
 PROSE_MIN = 100
 TABLE_MAX = 1500
 
 
-def starts_like_heading(text: str) -> bool:
-    """A heading marker at the line start (the line may still be a long list item, see heading_level)."""
-    return any(p.match(text) for _, p in _LEVEL_PATTERNS) or bool(_TABLE_LABEL.match(text)) \
-        or bool(_TOC.match(text))
-
-
 def is_table_title(text: str) -> bool:
     if visual_width(text) > MAX_HEADING_WIDTH or text.endswith(("。", "；", "，")):
         return False
-    return bool(_TABLE_LABEL.match(text)) or bool(_TABLE_NAME.search(text.rstrip(" 0123456789")))
+    return bool(TABLE_LABEL.match(text)) or bool(TABLE_NAME.search(text.rstrip(" 0123456789")))
 
 
 def heading_level(text: str) -> int | None:
@@ -49,7 +40,7 @@ def heading_level(text: str) -> int | None:
     body = text.rstrip("。 ")
     if any(mark in body for mark in "。，；,;") or text.count("|") >= 2:
         return None
-    for level, pattern in _LEVEL_PATTERNS:
+    for level, pattern in LEVEL_PATTERNS:
         if pattern.match(text):
             # "5. 年度预算安排： 15 万元" is a key: value line, not a heading
             if (level >= 3 and re.search(r"[:：]\s*\S", text)) or re.search(r"[:：]\s*\S{6,}", text):
@@ -98,7 +89,7 @@ def split_sections(lines: list[Line]) -> list[_Section]:
 
     for i, line in enumerate(lines):
         text = line.text
-        unit_match = MONEY_UNIT.search(text)
+        unit_match = MONEY_UNIT_LINE.search(text)
         if unit_match:
             pending_unit, pending_unit_age = unit_match.group(1), 0
             if current.is_table and not current.money_unit:
@@ -106,7 +97,7 @@ def split_sections(lines: list[Line]) -> list[_Section]:
         else:
             pending_unit_age += 1
 
-        if _TOC.match(text):
+        if TOC.match(text):
             in_toc, toc_first = True, None
             current = open_section(1, line, False)
             continue
@@ -128,7 +119,7 @@ def split_sections(lines: list[Line]) -> list[_Section]:
             current = open_section(level, line, False)
             continue
         if is_table_title(text) and not (current.is_table and not current.lines and current.heading
-                                         and _TABLE_LABEL.match(current.heading.text)):
+                                         and TABLE_LABEL.match(current.heading.text)):
             current = open_section(5, line, True)
             if pending_unit_age <= 3:
                 current.money_unit = pending_unit
@@ -253,7 +244,7 @@ def chunk_document(lines: list[Line]) -> list[Passage]:
     for sec in split_sections(merge_bare_part_headings(lines)):
         section = SECTION_SEP.join(sec.path)
         heading = [sec.heading] if sec.heading else []
-        if not sec.lines or (sec.heading and _TOC.match(sec.heading.text)):
+        if not sec.lines or (sec.heading and TOC.match(sec.heading.text)):
             continue  # a table of contents repeats every heading and answers nothing
         if sec.is_table or sum(looks_like_table_row(ln.text) for ln in sec.lines) > len(sec.lines) / 2:
             for index, (header, rows) in enumerate(_table_chunks(sec.lines)):

@@ -9,6 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .vocab import starts_like_heading
+
 
 @dataclass
 class Line:
@@ -80,8 +82,6 @@ def _repeated_page_furniture(raw_lines: list[str], page_starts: list[int]) -> se
 
 
 def is_heading_start(text: str) -> bool:
-    from .chunk import starts_like_heading  # local import: chunk depends on this module
-
     return starts_like_heading(text)
 
 

@@ -52,8 +52,7 @@ def run_query(args) -> int:
 
     embedder, status = load_embedder(args.model)
     app = create_app({"INDEX_DIR": args.index, "EMBEDDER": embedder, "MODEL_STATUS": status})
-    engine = app.extensions["budget_engine"]
-    result = engine.search(args.q, k=args.k)
+    result = app.extensions["budget_service"].search(args.q, k=args.k)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0

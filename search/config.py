@@ -37,10 +37,41 @@ SETTINGS = [
             "Vector index type on Milvus: FLAT (exact, small corpora) or HNSW / IVF_SQ8 for large ones."),
     Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
     Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
-    Setting("RRF_K", 60, "BUDGET_RRF_K", "Reciprocal-rank-fusion constant (larger = flatter fusion)."),
-    Setting("SEMANTIC_WEIGHT", 0.3, "BUDGET_SEMANTIC_WEIGHT",
-            "Weight of the semantic ranking in the fusion (keyword = 1); figures and names need exact words."),
+    Setting("CURRENT_YEAR", 0, "BUDGET_CURRENT_YEAR",
+            "The year a question's 今年 means (去年 = one before, 明年 = one after); 0 = the clock's year."),
+    Setting("ANSWERER", None, "", "Python callable answering /api/ask (tests and embedders); default search.qa."),
 ]
+
+# Ranking weights: their defaults live on search.ranking.RankingConfig; each is a setting too, so a
+# deployment can retune (env BUDGET_<NAME>, e.g. BUDGET_SEMANTIC_WEIGHT=0.6 with bge-small-zh).
+RANKING_HELP = {
+    "rrf_k": "Reciprocal-rank-fusion constant (larger = flatter fusion).",
+    "semantic_weight": "Weight of the semantic ranking in the fusion (keyword = 1); figures and names need exact "
+                       "words, so a weak model must not outvote them.",
+    "candidates": "Keyword and semantic hits taken into the fusion per query.",
+    "named_candidates": "Extra keyword hits taken from the documents a query names.",
+    "bonus_candidates": "Only this many leading candidates get the fine-grained statement bonus.",
+    "unit_boost": "Score added to passages of a unit the query names.",
+    "year_boost": "Score added to passages of the year the query names.",
+    "kind_boost": "Score added to passages of the kind (预算/决算) the query names.",
+    "definition_boost": "Score added to the glossary entry defining the term of a 什么是 question.",
+    "figures_boost": "Score added to passages stating the figure that answers the question.",
+    "statement_boost": "Score added to a prose sentence stating a figure for the asked term.",
+    "sequence_factor": "Keyword-score factor for passages holding the query words in sequence.",
+    "sequence_window": "Only this many leading keyword hits can move by the sequence factor.",
+}
+
+
+def _ranking_settings() -> list[Setting]:
+    from dataclasses import fields
+
+    from .ranking import RankingConfig
+
+    return [Setting(f.name.upper(), f.default, f"BUDGET_{f.name.upper()}", RANKING_HELP[f.name])
+            for f in fields(RankingConfig)]
+
+
+SETTINGS += _ranking_settings()
 
 # Query instructions recommended by model authors for short-query -> passage retrieval.
 QUERY_INSTRUCTIONS = {
@@ -71,9 +102,17 @@ def defaults_from_env(environ=None) -> dict:
     environ = os.environ if environ is None else environ
     values = {}
     for s in SETTINGS:
-        raw = environ.get(s.env)
+        raw = environ.get(s.env) if s.env else None
         values[s.name] = s.default if raw in (None, "") else _coerce(s.default, raw)
     return values
+
+
+def current_year(environ=None) -> int:
+    """What 今年 means in a question: BUDGET_CURRENT_YEAR, else the calendar year."""
+    import datetime
+
+    configured = defaults_from_env(environ)["CURRENT_YEAR"]
+    return int(configured) or datetime.date.today().year
 
 
 def describe() -> str:

@@ -11,20 +11,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .chunk import SECTION_SEP
-from .highlight import highlight
-from .facts import load_facts
-from .hybrid import (FIGURES_BOOST, definition_bonus, hint_bonus, reciprocal_rank_fusion, sequence_bonus,
-                     statement_bonus, statement_pattern)
-from .indexer import CURRENT, IncompatibleIndex, IndexNotReady, check_compatible, read_manifest
-from .query import ParsedQuery, build_aliases, normalize_query, parse_query
 from .backends import create_backend
+from .exceptions import IncompatibleIndex, IndexNotReady
+from .facts import load_facts
+from .highlight import highlight
+from .indexer import CURRENT, check_compatible, read_manifest
+from .query import ParsedQuery, build_aliases, normalize_query, parse_query
+from .ranking import Ranker, RankingConfig, query_terms
 from .semantic import Embedder, ModelStatus
-from .tokens import QUERY_STOPWORDS, compact_text, shared_tokenizer
+from .tokens import compact_text
+from .vocab import SECTION_SEP
 
 log = logging.getLogger(__name__)
-CANDIDATES = 200
-BONUS_CANDIDATES = 60
 
 
 @dataclass
@@ -94,7 +92,7 @@ class Generation:
         self.aliases = build_aliases(self.documents.values())
         self.years = {d.year for d in self.documents.values() if d.year}
 
-    @functools.lru_cache(maxsize=1024)
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 -- generation-scoped; replaced by a per-instance cache
     def parse(self, q: str) -> ParsedQuery:
         """One reading per query and generation: a page asks the search, the figures channel and the
         answer about the same question. The result is shared; callers must not modify it."""
@@ -107,13 +105,12 @@ class Generation:
 
 
 class Engine:
-    def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus, rrf_k: int = 60,
-                 semantic_weight: float = 0.3, backend=None):
+    def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus,
+                 ranking: RankingConfig | None = None, backend=None):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.model_status = model_status
-        self.rrf_k = rrf_k
-        self.semantic_weight = semantic_weight
+        self.ranker = Ranker(ranking)
         self.backend = backend or create_backend("embedded")
         self._generation: Generation | None = None
         self._generation_name = ""
@@ -219,80 +216,12 @@ class Engine:
         return {name: [{"value": v, "count": c} for v, c in sorted(values.items(), key=lambda x: (-x[1], str(x[0])))]
                 for name, values in counts.items()}
 
-    def rank(self, gen: Generation, parsed: ParsedQuery, allowed: set[str] | None,
-             limit: int = CANDIDATES, pinned: list[str] = ()) -> list[tuple[str, float, list[str]]]:
-        if allowed is not None and not allowed:
-            return []
-        required = self.phrase_matches(gen, parsed.phrases)
-        if required is not None:
-            if not required:
-                return []
-            # only documents holding the phrase can match; rank within them
-            allowed = {gen.passages[pid].doc_id for pid in required} & (allowed if allowed is not None else
-                                                                      set(gen.documents))
-        keyword_hits = gen.search_backend.keyword_search(parsed.keyword_text, limit, allowed)
-        named = set(parsed.doc_scores)
-        if allowed is not None:
-            named &= allowed
-        if named:
-            # make sure the named documents' best passages are candidates even if globally outranked
-            extra = gen.search_backend.keyword_search(parsed.keyword_text, 50, named)
-            seen = {pid for pid, _ in keyword_hits}
-            keyword_hits = sorted(keyword_hits + [h for h in extra if h[0] not in seen], key=lambda h: -h[1])
-        words = [w for w in shared_tokenizer()(parsed.keyword_text) if w not in QUERY_STOPWORDS]
-        keyword_hits = sequence_bonus(keyword_hits, "".join(words) if len(words) >= 2 else "", gen.compact_texts)
-        rankings = {"keyword": [pid for pid, _ in keyword_hits]}
-        if self.embedder is not None and gen.search_backend.has_vectors:
-            vector = self.embedder.encode_query(parsed.text)
-            rankings["semantic"] = [pid for pid, _ in gen.search_backend.vector_search(vector, limit, allowed)]
-        if required is not None:
-            rankings = {channel: [pid for pid in ids if pid in required] for channel, ids in rankings.items()}
-        if pinned:
-            rankings["figures"] = [pid for pid in pinned
-                                   if allowed is None or gen.passages[pid].doc_id in allowed]
-        fused = reciprocal_rank_fusion(rankings, self.rrf_k, {"semantic": self.semantic_weight})
-        for pid in (required or ()):
-            if pid in fused:
-                fused[pid].channels["phrase"] = 1   # shown as a channel; the filter already did the work
-        statement = statement_pattern([w for w in self.highlight_terms(parsed) if w not in parsed.unit_mentions])
-        # the fine-grained bonuses move passages a few places: only the leading candidates can gain from them
-        leading = set(sorted(fused, key=lambda pid: -fused[pid].score)[:BONUS_CANDIDATES])
-        scored = []
-        for pid, item in fused.items():
-            passage = gen.passages.get(pid)
-            if passage is None:
-                continue
-            doc = gen.documents[passage.doc_id]
-            score = item.score + hint_bonus(doc, parsed.doc_scores, parsed.year, parsed.kind)
-            if "figures" in item.channels:
-                score += FIGURES_BOOST
-            if pid in leading:
-                score += statement_bonus(gen.compact_texts[pid], passage.is_table, statement)
-            if parsed.defines:
-                score += definition_bonus(passage.section, passage.text, parsed.defines)
-            scored.append((pid, score, sorted(item.channels)))
-        scored.sort(key=lambda s: (-s[1], s[0]))
-        return scored
-
-    @staticmethod
-    def phrase_matches(gen: Generation, phrases: list[str]) -> set[str] | None:
-        """Passages containing every exact phrase (positional index when the backend has one), or None."""
-        if not phrases:
-            return None
-        matches: set[str] | None = None
-        for phrase in phrases:
-            finder = getattr(gen.search_backend, "phrase_search", None)
-            if finder is not None:
-                found = set(finder(phrase, limit=100000))
-            else:
-                wanted = compact_text(phrase)
-                found = {pid for pid, text in gen.compact_texts.items() if wanted in text}
-            matches = found if matches is None else matches & found
-        return matches
-
     def highlight_terms(self, parsed: ParsedQuery) -> list[str]:
-        words = [w for _, w in shared_tokenizer().positioned(parsed.text)]
-        return [w for w in words if w not in QUERY_STOPWORDS]
+        return query_terms(parsed)
+
+    def rank(self, gen: Generation, parsed: ParsedQuery, allowed: set[str] | None, limit: int | None = None,
+             pinned=()) -> list[tuple[str, float, list[str]]]:
+        return self.ranker.rank(gen, parsed, allowed, self.embedder, pinned=pinned, limit=limit)
 
     def result_dict(self, gen: Generation, pid: str, score: float, channels: list[str], terms: list[str]) -> dict:
         p = gen.passages[pid]

@@ -6,7 +6,7 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .indexer import IncompatibleIndex, IndexNotReady
+from .exceptions import IncompatibleIndex, IndexNotReady
 
 log = logging.getLogger(__name__)
 

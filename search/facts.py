@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import astuple, dataclass, fields
 
-from .store import passage_id
+from .vocab import passage_id
 
 # canonical metric -> patterns as written in disclosures (longest first within the combined regex)
 METRICS: list[tuple[str, list[str]]] = [

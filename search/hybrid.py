@@ -1,14 +1,14 @@
-"""Reciprocal rank fusion of the keyword and semantic rankings, plus the boosts for what a query names."""
+"""Reciprocal rank fusion of the keyword and semantic rankings, plus the boosts for what a query names.
+
+The weights come from search/ranking.RankingConfig (fed from config.py); these are the pure functions.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-UNIT_BOOST = 1.0    # a named unit outranks everything else: its passages come first
-YEAR_BOOST = 0.3
-KIND_BOOST = 0.3
-DEFINITION_BOOST = 0.5
-FIGURES_BOOST = 2.0  # passages stating the figures that answer the question come first
+from .vocab import strip_quotes
+
 GLOSSARY = ("名词解释", "名词说明", "释义", "术语")
 
 
@@ -31,27 +31,24 @@ def reciprocal_rank_fusion(rankings: dict[str, list[str]], k: int = 60,
     return fused
 
 
-def hint_bonus(doc, doc_scores: dict[str, float], year: int | None, kind: str) -> float:
-    bonus = UNIT_BOOST * doc_scores.get(doc.doc_id, 0.0)
+def hint_bonus(doc, doc_scores: dict[str, float], year: int | None, kind: str, weights) -> float:
+    bonus = weights.unit_boost * doc_scores.get(doc.doc_id, 0.0)
     if year and doc.year == year:
-        bonus += YEAR_BOOST
+        bonus += weights.year_boost
     if kind and doc.kind == kind:
-        bonus += KIND_BOOST
+        bonus += weights.kind_boost
     return bonus
 
 
-def definition_bonus(section: str, text: str, term: str) -> float:
+def definition_bonus(section: str, text: str, term: str, boost: float) -> float:
     """For "什么是X": the glossary entry that defines X, wherever the glossary is."""
     if not term:
         return 0.0
-    compact = text.replace("“", "").replace("”", "").replace(" ", "")
+    compact = strip_quotes(text).replace(" ", "")
     defines = re.search(re.escape(term) + r"(?:支出)?\s*[:：]\s*(?:是指|指|是)", compact)
     if defines:
-        return DEFINITION_BOOST + (0.2 if any(g in section for g in GLOSSARY) else 0.0)
+        return boost + (0.2 if any(g in section for g in GLOSSARY) else 0.0)
     return 0.0
-
-
-STATEMENT_BOOST = 0.006   # about five RRF ranks near the top
 
 
 def statement_pattern(terms: list[str]) -> re.Pattern | None:
@@ -62,24 +59,21 @@ def statement_pattern(terms: list[str]) -> re.Pattern | None:
     return re.compile("(?:" + "|".join(map(re.escape, terms)) + r")[^\d。；，,]{0,8}?\d")
 
 
-def statement_bonus(compact_text: str, is_table: bool, pattern: re.Pattern | None) -> float:
+def statement_bonus(compact_text: str, is_table: bool, pattern: re.Pattern | None, boost: float) -> float:
     """A prose sentence that states a figure for the asked metric ("项目支出15,579.95万元") beats a
     passage that merely mentions the metric, e.g. a table's title. compact_text: without spaces/quotes."""
     if is_table or pattern is None:
         return 0.0
-    return STATEMENT_BOOST if pattern.search(compact_text) else 0.0
+    return boost if pattern.search(compact_text) else 0.0
 
 
-SEQUENCE_FACTOR = 1.5   # a passage holding the query's words in sequence outranks one that scatters them
-SEQUENCE_WINDOW = 100   # only the leading keyword hits can move into the first pages
-
-
-def sequence_bonus(hits: list[tuple[str, float]], phrase: str, compact_texts: dict[str, str]) -> list[tuple[str, float]]:
+def sequence_bonus(hits: list[tuple[str, float]], phrase: str, compact_texts: dict[str, str], factor: float,
+                   window: int) -> list[tuple[str, float]]:
     """Re-rank a backend's keyword hits: the same rule whichever backend produced them. phrase and
     compact_texts are in tokens.compact_text form."""
     if not phrase:
         return hits
-    head, tail = hits[:SEQUENCE_WINDOW], hits[SEQUENCE_WINDOW:]
-    head = [(pid, score * SEQUENCE_FACTOR if phrase in compact_texts.get(pid, "") else score) for pid, score in head]
+    head, tail = hits[:window], hits[window:]
+    head = [(pid, score * factor if phrase in compact_texts.get(pid, "") else score) for pid, score in head]
     head.sort(key=lambda h: -h[1])
     return head + tail

@@ -8,6 +8,7 @@ swaps `current` when everything is written. A killed build leaves `current` unto
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -21,22 +22,16 @@ import numpy as np
 
 from . import store
 from .backends import Backend, create_backend
+from .exceptions import IncompatibleIndex, IndexNotReady  # noqa: F401 (re-exported for callers)
 from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, unsupported_files
 from .reader import file_sha256
 from .semantic import Embedder, VectorStore
 from .tokens import dictionary_version
+from .vocab import passage_doc_id, passage_id
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 CURRENT = "current"
-
-
-class IndexNotReady(Exception):
-    pass
-
-
-class IncompatibleIndex(Exception):
-    pass
 
 
 @dataclass
@@ -81,20 +76,66 @@ def read_manifest(generation: Path) -> dict:
     return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
 
 
-_PIPELINE_MODULES = ("reader", "clean", "chunk", "metadata", "ingest", "facts", "keyword", "tokens", "store")
-# note: backend code is not part of the pipeline version; a backend change is detected by name
-
-
 def pipeline_version() -> str:
     """Changes when any code that shapes the stored passages, figures or tokens changes: an index built by
-    older code is then rebuilt rather than silently mixed with new passages."""
+    older code is then rebuilt rather than silently mixed with new passages. The modules are found by
+    following imports from the build's entry points (this module and the build stages), not from a
+    hand-kept list, so a new stage or helper module cannot be forgotten; code only the query side uses
+    (answers, pages) does not force a rebuild."""
+    return _pipeline_digest()
+
+
+PIPELINE_ROOTS = ("search.indexer", "search.cli")   # search.cli holds build_stages()
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline_digest() -> str:
     import hashlib
 
-    digest = hashlib.sha256()
     folder = Path(__file__).parent
-    for name in _PIPELINE_MODULES:
-        digest.update((folder / f"{name}.py").read_bytes())
+    digest = hashlib.sha256()
+    sources = pipeline_sources(folder)
+    for path in sources:
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def pipeline_sources(folder: Path) -> list[Path]:
+    """The package's source files the build imports (transitively, module- and function-level imports,
+    except the query side that search.cli starts: the web app), plus the data files they name."""
+    import ast
+
+    modules = {}
+    for path in folder.rglob("*.py"):
+        parts = path.relative_to(folder.parent).with_suffix("").parts
+        modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    seen: set[str] = set()
+    todo = list(PIPELINE_ROOTS)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in modules:
+            continue
+        seen.add(name)
+        path = modules[name]
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if name == "search.cli":   # its module-level imports and build_stages(); the rest starts the web app
+            nodes = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+            nodes += [n for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "build_stages"
+                      for n in ast.walk(f)]
+        else:
+            nodes = list(ast.walk(tree))
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+                root = ".".join(base + ([node.module] if node.module else [])) if node.level else node.module or ""
+                todo += [root] + [f"{root}.{alias.name}" for alias in node.names]
+    # search.cli's own body is argument parsing: hash what it imports for the build, not the file itself
+    code = [modules[m] for m in sorted(seen) if m != "search.cli"]
+    text = "".join(p.read_text(encoding="utf-8") for p in code)
+    data = [p for p in sorted((folder / "data").glob("*")) if p.is_file() and p.name in text]
+    return code + data
 
 
 def check_compatible(manifest: dict, model_name: str | None) -> str | None:
@@ -275,13 +316,13 @@ def _update_vectors(gen: Path, conn, removed_ids: list[str], added: list[Process
     matrix = np.zeros((0, embedder.dimension), dtype=np.float32)
     if old is not None:
         removed = set(removed_ids)
-        keep = [i for i, pid in enumerate(old.ids) if pid.rsplit("-", 1)[0] not in removed]
+        keep = [i for i, pid in enumerate(old.ids) if passage_doc_id(pid) not in removed]
         ids = [old.ids[i] for i in keep]
         matrix = np.asarray(old.matrix)[keep]
     new_ids, texts = [], []
     for doc in added:
         for p in doc.passages:
-            new_ids.append(store.passage_id(doc.doc_id, p.ordinal))
+            new_ids.append(passage_id(doc.doc_id, p.ordinal))
             texts.append(f"{doc.meta.title} {p.section}\n{p.text}")
     if texts:
         vectors = embedder.encode_passages(texts, show_progress=progress)

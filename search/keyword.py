@@ -14,6 +14,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, NUMERIC, TEXT, Schema
 
 from .tokens import DICTIONARY_PATH, QUERY_STOPWORDS, shared_tokenizer
+from .vocab import passage_id
 
 FIELD_BOOSTS = {"text": 1.0, "section": 0.6, "title": 0.3}
 
@@ -70,7 +71,7 @@ def open_index(path: Path):
 def add_passages(writer, document) -> None:
     title = document.meta.title
     for p in document.passages:
-        writer.add_document(id=f"{document.doc_id}-{p.ordinal:04d}", doc_id=document.doc_id,
+        writer.add_document(id=passage_id(document.doc_id, p.ordinal), doc_id=document.doc_id,
                             unit=document.meta.unit or "", year=document.meta.year or 0,
                             kind=document.meta.kind or "", text=p.text, section=p.section, title=title)
 

@@ -6,11 +6,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
-from .api import ask_data, document_data, engine, search_data
 from .chart import bar_chart
+from .endpoints import ask_data, document_data, facts_data, search_data, service
 from .errors import ApiError
 from .facts import METRIC_NAMES, primary_statement_key
-from .figures_api import facts_data
 from .params import request_params
 
 bp = Blueprint("pages", __name__)
@@ -18,7 +17,7 @@ PAGE_SIZE = 10
 
 
 def _render(template: str, json_url: str, **context):
-    html = render_template(template, json_url=json_url, health=engine().health(), **context)
+    html = render_template(template, json_url=json_url, health=service().health(), **context)
     response = current_app.make_response(html)
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response

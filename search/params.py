@@ -6,8 +6,8 @@ import re
 from flask import current_app, request
 
 from .errors import ApiError
+from .vocab import KINDS
 
-KINDS = ("预算", "决算")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -44,11 +44,38 @@ def exact_phrases(raw: str) -> list[str]:
     return [p.strip() for p in _EXACT_PHRASE.findall(unicodedata.normalize("NFKC", raw or "")) if p.strip()]
 
 
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
+              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([1-3]\d)\s*年(?!度?[\d])")
+_BARE_YEAR = re.compile(r"(?<![\d.,])(20[1-3]\d)(?![\d.,%]|\s*(?:万|亿|元|年|个|人|名|辆|项))")
+# relative years; "比去年/较上年" compares with the previous year and names no year of its own
+_COMPARED_YEAR = re.compile(r"(比|较|与|同|跟|和)(去年|上年|上一年)")
+_RELATIVE_YEARS = (("前年", -2), ("去年", -1), ("上一年度", -1), ("今年", 0), ("本年度", 0), ("明年", 1))
+
+
+def normalize_years(text: str, this_year: int | None = None) -> str:
+    """Written years -> "2026年": 二〇二六年, 26年, 今年/去年/明年, a bare 2026 in a keyword query."""
+    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
+    text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
+    text = _COMPARED_YEAR.sub(lambda m: m.group(1) + "上年", text)
+    if any(word in text for word, _ in _RELATIVE_YEARS):
+        if this_year is None:
+            from .config import current_year
+
+            this_year = current_year()
+        for word, offset in _RELATIVE_YEARS:
+            text = text.replace(word, f"{this_year + offset}年")
+    text = _BARE_YEAR.sub(lambda m: m.group(1) + "年", text)
+    return re.sub(r"(20[1-3]\d)年\s*年", r"\1年", text)
+
+
 def normalize_query(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _QUOTES.sub("", text)
     text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = normalize_years(text)
     for pattern, replacement in SYNONYMS:
         text = re.sub(pattern, replacement, text)
     return text

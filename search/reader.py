@@ -10,11 +10,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .exceptions import UnreadableFile
+
 SUPPORTED_SUFFIXES = {".txt", ".pdf"}
-
-
-class UnreadableFile(Exception):
-    """The file is skipped; str(exc) is the reason shown in the CLI and /api/health."""
 
 
 @dataclass

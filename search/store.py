@@ -5,6 +5,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .vocab import passage_id
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, file TEXT NOT NULL, sha256 TEXT NOT NULL, content_hash TEXT NOT NULL,
@@ -25,10 +27,6 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.executescript(SCHEMA)
     return conn
-
-
-def passage_id(doc_id: str, ordinal: int) -> str:
-    return f"{doc_id}-{ordinal:04d}"
 
 
 def insert_document(conn: sqlite3.Connection, doc) -> None:

@@ -95,7 +95,7 @@ class BudgetTokenizer:
                     found.append(part)
         return found
 
-    @functools.lru_cache(maxsize=65536)
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 -- one shared tokenizer per dictionary lives for the process
     def positioned(self, text: str) -> tuple[tuple[int, str], ...]:
         """(position, token) pairs; sub-words share their word's position."""
         # cached: at build time whoosh and the BM25 counts tokenize each passage once between them

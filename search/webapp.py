@@ -9,7 +9,9 @@ from flask import Flask
 from .backends import create_backend
 from .config import backend_options, defaults_from_env
 from .engine import Engine
+from .ranking import RankingConfig
 from .semantic import ModelStatus, load_embedder
+from .service import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,12 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                                                               "embedding model supplied by the caller")
     backend = app.config.get("BACKEND") or create_backend(app.config["SEARCH_BACKEND"],
                                                           **backend_options(app.config))
-    app.extensions["budget_engine"] = Engine(Path(app.config["INDEX_DIR"]), embedder, status,
-                                             rrf_k=app.config["RRF_K"],
-                                             semantic_weight=app.config["SEMANTIC_WEIGHT"], backend=backend)
-    from .qa import answer_question
-
-    app.extensions["budget_answerer"] = answer_question
+    engine = Engine(Path(app.config["INDEX_DIR"]), embedder, status, ranking=RankingConfig.from_config(app.config),
+                    backend=backend)
+    app.extensions["budget_engine"] = engine
+    app.extensions["budget_service"] = SearchService(engine, app.config.get("ANSWERER"))
     from . import api, errors, figures_api, pages
 
     app.register_blueprint(api.bp)

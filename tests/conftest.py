@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from char_model import build_char_model
+
+from search.cli import build_stages
+from search.indexer import build_index
+from search.semantic import ModelStatus, load_embedder
+from search.webapp import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from char_model import build_char_model  # noqa: E402
-
-from search.cli import build_stages  # noqa: E402
-from search.indexer import build_index  # noqa: E402
-from search.semantic import ModelStatus, load_embedder  # noqa: E402
-from search.webapp import create_app  # noqa: E402
 
 SAMPLE_CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
@@ -93,3 +89,25 @@ def require_shared(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not available (../shared missing)")
     return path
+
+
+# -- tiers (pyproject.toml declares the markers) ------------------------------------------------------------
+# A test is "integration" when it needs an index or a server built from real documents, "unit" otherwise;
+# `python -m pytest -m unit` runs the unit tier in seconds. Markers are derived from the fixtures a test
+# uses, so a new test lands in the right tier without anyone remembering to mark it.
+INDEX_FIXTURES = {"keyword_index", "hybrid_index", "app", "client", "keyword_client", "real_pdf_client", "built",
+                  "keyword_server", "hybrid_server", "planted", "corpus_copy", "embedder", "char_model_path"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        module = item.module.__name__ if item.module else ""
+        if module.endswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+        if "milvus" in item.nodeid:
+            item.add_marker(pytest.mark.milvus)
+        if names & INDEX_FIXTURES or item.get_closest_marker("browser") or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)

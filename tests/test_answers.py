@@ -27,11 +27,16 @@ def figures_in(answer):
     """Numbers that are figures: not years ("2024年") and not list markers."""
     compact = norm(answer)
     return [m.group() for m in NUMBER.finditer(compact)
-            if not re.match(r"年", compact[m.end():m.end() + 1]) and not re.fullmatch(r"20\d\d", m.group())]
+            if not re.match(r"[年个]", compact[m.end():m.end() + 1]) and not re.fullmatch(r"20\d\d", m.group())]
 
 
 def assert_trustworthy(body):
+    """Every figure of the answer is in a cited passage; counts of units ("共3个") are ours, and must be
+    the number of figures the answer lists in `facts`."""
     cited = norm("".join(c["text"] for c in body["citations"]))
+    listed = re.search(r"共(\d+)个", body["answer"])
+    if listed and body["answer_type"] == "list":
+        assert int(listed.group(1)) == len({f["doc_id"] for f in body["facts"]}), body["answer"]
     for figure in figures_in(body["answer"]):
         assert figure.replace(",", "") in cited, (body["answer"], figure)
     for fact in body.get("facts", []):
@@ -159,7 +164,7 @@ def test_generated_questions_over_real_pdfs_are_traceable(real_pdf_client):
             units.setdefault((r["unit"], r["year"]), r)
     assert len(units) >= 10
     answered = 0
-    for (unit, year), fact in sorted(units.items()):
+    for unit, year in sorted(units):
         for q in (f"{unit}{year}年三公经费预算是多少", f"{unit}{year}年机关运行经费是多少", f"{unit}有几辆车"):
             body = ask(real_pdf_client, q)
             assert_trustworthy(body)

@@ -1,4 +1,5 @@
 """The JSON API contract, run against both backends (keyword and hybrid) over real sample indexes."""
+import json
 import re
 
 import pytest
@@ -120,3 +121,14 @@ def test_straight_quotes_ask_for_an_exact_phrase(client):
     assert loose["total"] > body["total"]
     none = client.get("/api/search", query_string={"q": '"这个短语不在任何文件里"'}).get_json()
     assert none["total"] == 0 and none["results"] == []
+
+
+def test_cli_query_ranks_like_the_api(keyword_index, keyword_client, capsys):
+    """Every entry point goes through the service layer: the CLI's top 5 is the API's top 5."""
+    from search.cli import main
+
+    for q in ("三公经费", "东昌府区医疗保障局项目支出", "临夏州医保局公务接待费", "哪个局三公经费为零", "政府采购"):
+        assert main(["query", q, "--index", str(keyword_index), "--model", "none", "--json", "-k", "5"]) == 0
+        cli_ids = [r["id"] for r in json.loads(capsys.readouterr().out)["results"]]
+        api_ids = [r["id"] for r in keyword_client.get("/api/search", query_string={"q": q, "k": 5}).get_json()["results"]]
+        assert cli_ids == api_ids and len(cli_ids) == 5, q

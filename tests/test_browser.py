@@ -45,7 +45,7 @@ def start_server(index_dir: Path, model: str):
             return proc, base
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("server exited early")
+                raise RuntimeError("server exited early") from None
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("server did not start")
@@ -149,7 +149,7 @@ def test_figures_page_chart_and_csv(browser, keyword_server):
 def test_script_in_query_is_shown_as_text(browser, keyword_server):
     browser.get(keyword_server + "/?q=" + urllib.request.quote("<script>alert(1)</script>三公经费"))
     with pytest.raises(NoAlertPresentException):
-        browser.switch_to.alert.text
+        _ = browser.switch_to.alert.text
     assert browser.find_element(By.ID, "q").get_attribute("value") == "<script>alert(1)</script>三公经费"
     assert "<script>alert(1)</script>" not in browser.page_source.split("<main>")[1].split("</main>")[0]
 

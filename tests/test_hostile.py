@@ -12,10 +12,10 @@ import re
 import shutil
 
 import pytest
+from conftest import SAMPLE_CORPUS, make_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SAMPLE_CORPUS, make_app
 from search.cli import build_stages
 from search.indexer import build_index
 

@@ -12,6 +12,7 @@ from ..bm25 import BM25FScorer, TermCounts
 from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 
+
 def passage_fields(doc) -> list[tuple[str, dict[str, str]]]:
     return [(f"{doc.doc_id}-{p.ordinal:04d}", {"text": p.text, "section": p.section, "title": doc.meta.title})
             for p in doc.passages]

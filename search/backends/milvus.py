@@ -73,7 +73,7 @@ from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, canonical_text, normalize
 log = logging.getLogger(__name__)
 
 # without pymilvus this import fails and create_backend("milvus") explains how to install it
-from pymilvus import DataType, Function, FunctionType, MilvusClient
+from pymilvus import DataType, Function, FunctionType, MilvusClient  # noqa: E402
 
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -322,7 +322,7 @@ class MilvusBackend:
     def open(self, generation: Path, with_vectors: bool) -> MilvusReader:
         name = collection_name(generation, self.prefix)
         if not self._call("has_collection", name):
-            from ..indexer import IncompatibleIndex
+            from ..exceptions import IncompatibleIndex
 
             raise IncompatibleIndex(
                 f"Milvus at {self.uri} has no collection {name!r} for index generation {Path(generation).name} "
@@ -419,7 +419,7 @@ def _passages(db_path: Path | None, added: Sequence, removed_doc_ids: Sequence[s
     documents, plus the added documents (from `added`, i.e. what was just inserted). Reading the generation's
     own store instead (when the previous one is gone) gives the same rows: the added documents' rows are
     de-duplicated by their doc_id. A full rebuild starts from an empty store: `added` is everything."""
-    from ..store import passage_id
+    from ..vocab import passage_id
 
     fresh = {doc.doc_id for doc in added}
     skip = set(removed_doc_ids) | fresh

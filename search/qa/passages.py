@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import time
 
-from .chunk import heading_level, is_table_title
-from .facts import MENTION, _compact
-from .highlight import find_spans
-from .query import ASKS_REASON
-from .tokens import QUERY_STOPWORDS, shared_tokenizer
+from ..chunk import heading_level, is_table_title
+from ..facts import MENTION, _compact
+from ..highlight import find_spans
+from ..query import ASKS_REASON
+from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 
 MAX_ANSWER_CHARS = 300
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -105,31 +105,62 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     return best, best_score
 
 
-def passage_answer(engine, question: str, k: int = 5, **filters) -> dict:
+def _joined(text: str, is_table: bool) -> str:
+    """Prose passages keep the PDF's line wraps; a sentence runs across them, so join before splitting."""
+    if is_table:
+        return text
+    return re.sub(r"(?<=[^。！？；：:\n])\n(?=\S)", "", text)
+
+
+def whole_clause(sentence: str, terms: list[str], limit: int = 200) -> str:
+    """A sentence short enough to quote, else the clause(s) holding the asked terms — never a cut word."""
+    if len(sentence) <= limit:
+        return sentence
+    clauses = re.findall(r"[^，,]+[，,]?", sentence)
+    scored = [(sum(len(t) for t in terms if t in c), i) for i, c in enumerate(clauses)]
+    best = max(scored)[1] if scored else 0
+    start, end = best, best + 1
+    while end < len(clauses) and len("".join(clauses[start:end + 1])) <= limit:
+        end += 1
+    return "".join(clauses[start:end]).rstrip("，,") + "。" if len("".join(clauses[start:end])) <= limit else ""
+
+
+def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None) -> dict:
+    """The best whole sentence of the best passages from the allowed documents, or an abstention.
+
+    u: the understood question (search.qa.understand.Understood). The sentence must hold the question's
+    specific words and, when a figure is asked, a figure of the asked kind (money, %, 辆 …)."""
     started = time.perf_counter()
-    result = engine.search(question, k=k, **filters)
+    question = u.question
+    filters = {}
+    result = engine.search(question, k=max(k, 20), **filters)
     parsed = engine.parse(question)
-    # content words only: the unit, year and kind are already used to pick the document
     terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]
-    # a question naming a budget metric ("…项目支出") asks for its figure even without "多少"
-    wants_number = bool(_WANTS_NUMBER.search(question) or MENTION.search(_compact(parsed.text)))
+    if wants_figure is None:
+        wants_figure = bool(_WANTS_NUMBER.search(question) or MENTION.search(_compact(parsed.text)))
     hits = result["results"]
-    if parsed.doc_scores:
-        # the question names a unit: only that unit's documents may answer it
-        hits = [h for h in hits if h["doc_id"] in parsed.doc_scores]
+    if allowed is not None:
+        hits = [h for h in hits if h["doc_id"] in allowed]
     best = ("", 0.0, None)
-    for rank, hit in enumerate(hits[:5]):
-        sentence, score = best_sentence(hit["text"], terms, wants_number, parsed.keyword_text)
+    for rank, hit in enumerate(hits[:6]):
+        text = _joined(hit["text"], hit.get("is_table", False))
+        sentence, score = best_sentence(text, terms, wants_figure, parsed.keyword_text)
         score *= 1.0 - 0.05 * rank   # the sentence's own match matters more than its passage's rank
         if score > best[1]:
             best = (sentence, score, hit)
     sentence, score, hit = best
-    if not hit or score < 2:
-        return {"question": question, "answer": "没有找到可靠的答案。", "answer_type": "none", "facts": [],
-                "citations": result["results"], "took_ms": round((time.perf_counter() - started) * 1000, 2)}
-    answer = sentence if len(sentence) <= 200 else sentence[:200] + "…"
+    quoted = whole_clause(sentence, terms) if hit else ""
+    if not hit or score < 2 or not quoted:
+        return none_answer(question, "没有找到可靠的答案：所问单位和年份的文件中没有陈述所问内容的句子。",
+                           result["results"][:k], started)
     who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
-    text = f"{who}：{answer}" if who else answer
+    text = f"{who}：{quoted}" if who else quoted
     citations = [hit] + [r for r in result["results"] if r["id"] != hit["id"]]
     return {"question": question, "answer": text[:MAX_ANSWER_CHARS], "answer_type": "passage", "facts": [],
+            "citations": citations[:max(k, 1)], "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def none_answer(question: str, reason: str, citations: list[dict], started: float) -> dict:
+    """An abstention: why, and the closest passages the corpus does hold, as citations."""
+    return {"question": question, "answer": reason[:MAX_ANSWER_CHARS], "answer_type": "none", "facts": [],
             "citations": citations, "took_ms": round((time.perf_counter() - started) * 1000, 2)}

@@ -1,0 +1,115 @@
+"""Question answering: understand a question into slots, answer it with one registered operation, or abstain.
+
+    understand (understand.py: units via the gazetteer, years, basis, metric, operation, item)
+      -> not held?  abstain, saying what the corpus holds           (never another unit's or year's figure)
+      -> operations.py, in order: compare, rank, threshold, zero, change list, detail, lookup, overview
+         (+ table rows when the tables layer is indexed)
+      -> a whole cited sentence from the named unit's documents that holds the asked thing
+      -> abstain with the reason and the closest passages as citations
+
+Every figure is quoted exactly as printed, with the passage that states it. The answer carries an
+`understood` object, so a reader sees what was answered ("理解为：…").
+"""
+from __future__ import annotations
+
+import time
+import weakref
+
+from .gazetteer import gazetteer_for
+from .operations import OPERATIONS, Answer, Context
+from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
+from .understand import Understood, detect_metric, understand
+
+__all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood"]
+
+_UNDERSTOOD: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def understand_question(engine, q: str) -> Understood:
+    """One reading per question and index generation (a page asks the search, the figures channel and the
+    answer about the same question). The result is shared; callers must not modify it."""
+    gen = engine.generation()
+    cache = _UNDERSTOOD.setdefault(gen, {})
+    u = cache.get(q)
+    if u is None:
+        if len(cache) > 2048:
+            cache.clear()
+        u = cache[q] = understand(engine, q)
+    return u
+
+
+def detect_metric_name(text: str) -> str:
+    return detect_metric(text)[0]
+
+
+def _operate(engine, u: Understood) -> Answer | None:
+    if u.not_held:
+        return None
+    ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
+    for op in OPERATIONS:
+        if op.applies(u):
+            answer = op.answer(ctx, u)
+            if answer is not None:
+                return answer
+    return None
+
+
+def figure_passages(engine, q: str) -> list[str]:
+    """Passages stating the figures that answer q (the "figures" channel of search; empty when none)."""
+    answer = _operate(engine, understand_question(engine, q))
+    if answer is None:
+        return []
+    return list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
+
+
+def _fact_dict(fact) -> dict:
+    return dict(fact.__dict__)
+
+
+def _respond(engine, u: Understood, answer: dict) -> dict:
+    answer["understood"] = u.summary(gazetteer_for(engine.generation()))
+    return answer
+
+
+def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:
+    started = time.perf_counter()
+    u = understand_question(engine, q)
+    gen = engine.generation()
+    if u.not_held:
+        closest = engine.search(q, k=k)["results"]
+        return _respond(engine, u, none_answer(q, f"{u.not_held}。", closest, started))
+    answer = _operate(engine, u)
+    if answer is not None:
+        terms = engine.highlight_terms(engine.parse(q))
+        citations, seen = [], set()
+        for pid in [f.passage_id for f in answer.facts] + answer.passages:
+            if pid in seen or pid not in gen.passages:
+                continue
+            seen.add(pid)
+            citations.append(engine.result_dict(gen, pid, 1.0, ["figures"], terms))
+        text = answer.text if len(answer.text) <= MAX_ANSWER_CHARS else answer.text[:MAX_ANSWER_CHARS - 1] + "…"
+        return _respond(engine, u, {
+            "question": q, "answer": text, "answer_type": answer.answer_type,
+            "facts": [_fact_dict(f) for f in answer.facts] + answer.rows,
+            "citations": citations[:max(k, len(citations))],
+            "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+    return _respond(engine, u, _fallback(engine, u, k, started))
+
+
+def _fallback(engine, u: Understood, k: int, started: float) -> dict:
+    """No operation answered: a cited sentence when the question's scope allows one, else abstain."""
+    scope = u.doc_ids
+    if u.years and scope is not None:
+        scope = {d for d in scope if engine.generation().documents[d].year in u.years}
+    if u.operation == "definition":
+        return passage_answer(engine, u, k, allowed=None, wants_figure=False)
+    cross_document = u.operation in ("max", "min", "threshold", "zero", "change_list", "compare", "overview")
+    if scope is None or cross_document:
+        # no unit named, or a cross-document question the figures table cannot answer: a sentence from
+        # some unit would be a guess
+        if u.metric or u.operation != "lookup":
+            why = "没有找到可靠的答案：" + ("本库的数据表中没有足够的已载明数字来回答这个比较或排序问题" if cross_document
+                                  else "问题没有指明单位，无法确定回答哪个单位的数字") + "。"
+            return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
+        return passage_answer(engine, u, k, allowed=None)
+    return passage_answer(engine, u, k, allowed=scope, wants_figure=None if u.operation != "reason" else False)

@@ -1,0 +1,168 @@
+"""Which units, regions and years the indexed documents hold, and what a question's unit mention resolves to.
+
+Built once per index generation from the documents' metadata: each document's unit is placed in the
+national region table (province -> city -> county) and given a department type from the data files. A
+mention in a question ("深圳人社局", "广州市", "卫健委", "上海市中医文献馆") resolves to a set of documents,
+or to *not held* with a sentence that says what the corpus does hold — never to another unit.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+
+from ..query import normalize_query
+from . import lexicon
+
+_ORG_TAIL = re.compile(r"(?:局|委员会|委|厅|办公室|办|中心|馆|院|所|队|站|部|处|会|社|署)")
+
+
+@dataclass
+class UnitEntry:
+    doc_id: str
+    unit: str
+    regions: list[str]        # region codes, most specific first (county, city, province)
+    region_names: list[str]
+    dept_type: str
+    year: int | None
+    kind: str
+    rest: str                 # the unit name after its region prefix: 中医文献馆, 医疗保障局
+
+
+@dataclass
+class Mention:
+    """One unit (or scope) a question names, and what it resolved to."""
+    text: str                            # as found in the question
+    region: str = ""                     # official region name, e.g. 深圳市
+    region_codes: set[str] = field(default_factory=set)
+    dept_type: str = ""
+    doc_ids: set[str] = field(default_factory=set)
+    held: bool = True
+    reason: str = ""                     # why not held, in Chinese, for the answer
+    by_name: bool = False                # resolved from the unit's own name, not region + type
+    start: int = 0
+
+
+def _locate_regions(unit: str) -> list[lexicon.Region]:
+    """Regions a unit's name begins with: 海东市平安区医疗保障局 -> [平安区, 海东市, 青海省]."""
+    _, by_form = lexicon.regions()
+    found: list[lexicon.Region] = []
+    pos = 0
+    name = re.sub(r"^(?:中共|中国共产党)", "", unit)
+    while pos < len(name):
+        match = None
+        for size in range(min(12, len(name) - pos), 1, -1):
+            form = name[pos:pos + size]
+            candidates = by_form.get(form)
+            if not candidates:
+                continue
+            if found:   # below what was found already
+                codes = {r.code for r in lexicon.ancestors(found[0])}
+                candidates = [c for c in candidates if c.parent in codes] or []
+            elif len(candidates) > 1:
+                candidates = [c for c in candidates if c.level != "county"] or candidates
+            if candidates:
+                match = (size, candidates[0])
+                break
+        if not match:
+            break
+        found.insert(0, match[1])
+        pos += match[0]
+    if not found:
+        return []
+    return lexicon.ancestors(found[0])
+
+
+class Gazetteer:
+    def __init__(self, documents):
+        self.entries: dict[str, UnitEntry] = {}
+        for doc in documents:
+            chain = _locate_regions(doc.unit) if doc.unit else []
+            prefix_len = 0
+            for r in reversed(chain):
+                for form in sorted(lexicon.short_forms(r.name), key=len, reverse=True):
+                    if doc.unit[prefix_len:].startswith(form):
+                        prefix_len += len(form)
+                        break
+            self.entries[doc.doc_id] = UnitEntry(
+                doc.doc_id, doc.unit, [r.code for r in chain], [r.name for r in chain],
+                lexicon.type_of_unit(doc.unit), doc.year, doc.kind, doc.unit[prefix_len:])
+        self.held_regions: set[str] = {c for e in self.entries.values() for c in e.regions}
+        self._name_aliases: list[tuple[str, str]] | None = None
+
+    # -- what the corpus holds -----------------------------------------------------------------------
+    def docs_in_region(self, codes: set[str]) -> set[str]:
+        return {d for d, e in self.entries.items() if codes & set(e.regions)}
+
+    def docs_of_type(self, dept_type: str, docs: set[str] | None = None) -> set[str]:
+        pool = self.entries if docs is None else {d: self.entries[d] for d in docs if d in self.entries}
+        return {d for d, e in pool.items() if e.dept_type == dept_type}
+
+    def units(self, docs) -> list[str]:
+        return sorted({self.entries[d].unit for d in docs if d in self.entries and self.entries[d].unit})
+
+    def years_of(self, docs) -> list[int]:
+        return sorted({self.entries[d].year for d in docs if d in self.entries and self.entries[d].year})
+
+    def name_aliases(self, aliases) -> list[tuple[str, str]]:
+        """(written form, doc_id) for units named by their own name, longest first: the generation's
+        unit aliases (full names, names without the city) plus a unit's bare name when it is not just a
+        department type ("中医文献馆" alone names 上海市中医文献馆; "医疗保障局" alone names no unit)."""
+        if self._name_aliases is None:
+            pairs = {(a.text.replace(" ", ""), a.doc_id) for a in aliases if a.strength >= 4}
+            for e in self.entries.values():
+                rest = normalize_query(e.rest).replace(" ", "")
+                if len(rest) >= 4 and not e.dept_type and not lexicon.type_of_unit(rest):
+                    pairs.add((rest, e.doc_id))
+            # a department-type word alone is a type, not a unit ("公安局", "医疗保障局")
+            pattern, forms = lexicon.type_mention_pattern()
+            pairs = {(t, d) for t, d in pairs if not (pattern.fullmatch(t) or t in forms)}
+            self._name_aliases = sorted(pairs, key=lambda p: (-len(p[0]), p))
+        return self._name_aliases
+
+    # -- reading a question ----------------------------------------------------------------------------
+    def region_mentions(self, text: str) -> list[tuple[int, int, list[lexicon.Region]]]:
+        """(start, end, candidate regions) for each region named in text, longest first, no overlaps.
+        Full official names of any region count; short forms count for provinces and cities, and for
+        counties only when the corpus holds one (a 2-character county name is too often a word)."""
+        _, by_form = lexicon.regions()
+        spans: list[tuple[int, int, list[lexicon.Region]]] = []
+        taken = [False] * len(text)
+        for size in range(min(12, len(text)), 1, -1):
+            for start in range(0, len(text) - size + 1):
+                if any(taken[start:start + size]):
+                    continue
+                form = text[start:start + size]
+                candidates = by_form.get(form)
+                if not candidates:
+                    continue
+                usable = [r for r in candidates
+                          if r.name == form or r.level != "county" or r.code in self.held_regions]
+                if not usable:
+                    continue
+                spans.append((start, start + size, usable))
+                for i in range(start, start + size):
+                    taken[i] = True
+        return sorted(spans)
+
+    def resolve_region(self, candidates: list[lexicon.Region], context: set[str]) -> lexicon.Region:
+        """Pick among same-named regions: one below a region named alongside, else one the corpus holds."""
+        for r in candidates:
+            if context & {a.code for a in lexicon.ancestors(r)[1:]}:
+                return r
+        held = [r for r in candidates if r.code in self.held_regions]
+        ranked = sorted(held or candidates, key=lambda r: {"province": 0, "city": 1, "county": 2}[r.level])
+        return ranked[0]
+
+
+_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def gazetteer_for(gen) -> Gazetteer:
+    """One gazetteer per index generation (dropped with it)."""
+    try:
+        return _CACHE[gen]
+    except KeyError:
+        gaz = Gazetteer(gen.documents.values())
+        _CACHE[gen] = gaz
+        return gaz

@@ -1,0 +1,347 @@
+"""Question operations: one class per kind of question, tried in registered order.
+
+Each operation reads the slots of an Understood question and either answers — with the figures it
+quotes exactly as printed and the passages that state them — or declines (returns None) so the next
+one may try. Nothing here guesses a unit, a year or a metric the question did not ask for: an operation
+that cannot answer from the named scope declines, and the answerer then abstains with the reason.
+Every cross-document answer states its scope ("本库收录的8个医疗保障局中…"); long lists give the count and
+the first items, and `facts` carries them all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..facts import Fact
+from ..vocab import strip_quotes
+from .understand import Understood
+
+MAX_LIST_CHARS = 200
+
+
+@dataclass
+class Answer:
+    text: str
+    answer_type: str                       # figure | list | comparison | passage | none
+    facts: list[Fact] = field(default_factory=list)
+    passages: list[str] = field(default_factory=list)   # passage ids to cite, best first
+    rows: list[dict] = field(default_factory=list)       # table rows quoted (tables)
+
+
+@dataclass
+class Context:
+    engine: object
+    gen: object
+    gaz: object
+
+    def facts_for(self, u: Understood, docs: set[str] | None, metric: str | None = None,
+                  across: bool = False) -> dict[str, list[Fact]]:
+        """doc_id -> the metric's facts in that document, best statement first, respecting year and basis.
+        A 预算 question is never answered with a 决算 figure, nor the reverse; across documents, a question
+        that names no basis compares budgets with budgets."""
+        metric = metric or u.metric
+        by_doc: dict[str, list[Fact]] = {}
+        for fact in self.gen.facts_by_metric.get(metric, []):
+            if docs is not None and fact.doc_id not in docs:
+                continue
+            if u.years and fact.year not in u.years:
+                continue
+            if not _budget_document(self.gen, fact.doc_id):
+                continue
+            by_doc.setdefault(fact.doc_id, []).append(fact)
+        chosen = {}
+        for doc_id, facts in by_doc.items():
+            wanted = u.basis or ("预算" if across else facts[0].kind or "预算")
+            preferred = [f for f in facts if f.basis == wanted]
+            if not preferred:
+                continue
+            chosen[doc_id] = sorted(preferred, key=lambda f: _rank_fact(f, u))
+        return chosen
+
+    def scope_docs(self, u: Understood) -> set[str]:
+        """The documents a cross-document question ranges over: named units or region, type, year."""
+        docs = u.doc_ids
+        pool = set(self.gen.documents) if docs is None else set(docs)
+        if u.scope_type:
+            pool = self.gaz.docs_of_type(u.scope_type, pool)
+        if u.years:
+            pool = {d for d in pool if self.gen.documents[d].year in u.years}
+        return {d for d in pool if _budget_document(self.gen, d)}
+
+    def scope_words(self, u: Understood, docs: set[str]) -> str:
+        """"本库收录的8个医疗保障局中" — what a cross-document answer ranged over."""
+        units = self.gaz.units(docs)
+        what = u.scope_type or "单位"
+        where = u.scope_region.region if u.scope_region is not None else ""
+        year = "、".join(f"{y}年" for y in u.years)
+        return f"本库收录的{where}{year}{len(units)}个{what}中"
+
+
+def _budget_document(gen, doc_id: str) -> bool:
+    """Documents that are budgets or final accounts (not notices or evaluation reports)."""
+    doc = gen.documents.get(doc_id)
+    return doc is not None and getattr(doc, "kind", "") in ("预算", "决算")
+
+
+def _rank_fact(fact: Fact, u: Understood) -> tuple:
+    """A document's main statement of a metric: narrative first, the section about the metric, the
+    sentence naming the scope asked (一般公共预算 / 财政拨款 / 部门), then the earliest line."""
+    metric_word = fact.metric.replace("(境)", "")
+    in_section = metric_word[:4] in strip_quotes(fact.section)
+    scope = sum(1 for w in ("一般公共预算", "财政拨款", "部门") if w in u.normalized and w in fact.sentence)
+    unscoped = sum(1 for w in ("一般公共预算", "财政拨款") if w not in u.normalized and w in fact.sentence)
+    return (fact.source != "text", -int(in_section), -scope, unscoped, fact.line_start)
+
+
+def label(fact: Fact) -> str:
+    return f"{fact.year}年{fact.basis}" if fact.year else fact.basis
+
+
+def join_items(items: list[str], total: int | None = None, budget: int = MAX_LIST_CHARS) -> str:
+    """"A、B、C等14个" — never a silent cut: the count is stated and `facts` holds every item."""
+    total = len(items) if total is None else total
+    shown: list[str] = []
+    for item in items:
+        if shown and sum(len(x) + 1 for x in shown) + len(item) > budget:
+            return "、".join(shown) + f"等{total}个（完整列表见数据表）"
+        shown.append(item)
+    return "、".join(shown)
+
+
+def _value_key(fact: Fact) -> float:
+    return fact.value_wan if fact.value_wan is not None else fact.value
+
+
+class Operation:
+    name = ""
+
+    def applies(self, u: Understood) -> bool:
+        return u.operation == self.name
+
+    def answer(self, ctx: Context, u: Understood) -> Answer | None:   # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Lookup(Operation):
+    """One figure of each named unit (or of the one unit a region holds)."""
+    name = "lookup"
+
+    def applies(self, u):
+        return u.operation == "lookup" and bool(u.metric) and bool(u.units) and not u.item
+
+    def answer(self, ctx, u):
+        facts_by_doc = ctx.facts_for(u, u.doc_ids)
+        if not facts_by_doc:
+            return None
+        used, parts = [], []
+        for doc_id in sorted(facts_by_doc, key=lambda d: (ctx.gen.documents[d].unit, -(ctx.gen.documents[d].year or 0))):
+            fact = facts_by_doc[doc_id][0]
+            line = f"{fact.unit}{label(fact)}{fact.metric}为{fact.value_text}"
+            if fact.kind == "决算" and not u.basis:
+                # a final account states the budget beside the actual: quote both, each with its basis
+                pair = next((f for f in ctx.gen.facts_by_metric.get(fact.metric, []) if f.doc_id == doc_id
+                             and f.basis != fact.basis and f.passage_id == fact.passage_id), None)
+                if pair is not None:
+                    line += f"（{pair.basis}{pair.value_text}）"
+                    used.append(pair)
+            if fact.change_text:
+                line += f"，{fact.change_text}"
+            if fact.mismatch:
+                line += f"（注意：{fact.mismatch}）"
+            parts.append(line)
+            used.append(fact)
+        if len(parts) > 4:
+            text = f"共{len(parts)}个单位载明{u.metric}：" + join_items(parts, budget=240)
+        else:
+            text = "；".join(parts)
+        return Answer(text + "。", "figure", used)
+
+
+class Detail(Operation):
+    """The change, share or completion rate a unit's text states beside the figure."""
+    DETAILS = {
+        "change": lambda f: "，".join(x for x in (f.change_text, f.change_rate) if x),
+        "share": lambda f: f.share,
+        "completion": lambda f: f.completion,
+    }
+
+    def applies(self, u):
+        return u.operation in self.DETAILS and bool(u.metric) and bool(u.units) and not u.item
+
+    def answer(self, ctx, u):
+        detail = self.DETAILS[u.operation]
+        used, parts = [], []
+        for facts in ctx.facts_for(u, u.doc_ids).values():
+            candidates = sorted(facts, key=lambda f: f.basis != "决算") if u.operation == "completion" else facts
+            fact = next((f for f in candidates if detail(f)), None)
+            if fact is not None:
+                parts.append(f"{fact.unit}{label(fact)}{fact.metric}{fact.value_text}，{detail(fact)}")
+                used.append(fact)
+        if not parts:
+            return None
+        return Answer("；".join(parts) + "。", "figure", used)
+
+
+class Compare(Operation):
+    """"A和B哪个三公经费多": each named unit's figure, and which is larger — only when every unit states it."""
+    name = "compare"
+
+    def applies(self, u):
+        return u.operation == "compare" and bool(u.metric) and len(u.units) >= 2
+
+    def answer(self, ctx, u):
+        rows = []
+        for mention in u.units:
+            found = ctx.facts_for(u, mention.doc_ids, across=True)
+            if len(found) != 1:
+                return None   # a mention that is ambiguous or states nothing: no comparison
+            rows.append(next(iter(found.values()))[0])
+        if any(r.value_wan is None and r.value_unit != rows[0].value_unit for r in rows):
+            return None
+        ordered = sorted(rows, key=_value_key, reverse=u.direction >= 0)
+        word = "多" if u.direction >= 0 else "少"
+        figures = "，".join(f"{r.unit}{label(r)}{r.metric}{r.value_text}" for r in rows)
+        if _value_key(ordered[0]) == _value_key(ordered[1]):
+            return Answer(f"{figures}；两者相同。", "comparison", rows)
+        return Answer(f"{figures}；{ordered[0].unit}更{word}。", "comparison", rows)
+
+
+class Rank(Operation):
+    """最高/最低 over a scope (all, a department type, a region, named units), by value or by change."""
+
+    def applies(self, u):
+        return u.operation in ("max", "min") and bool(u.metric) and not u.item
+
+    def answer(self, ctx, u):
+        docs = ctx.scope_docs(u)
+        facts_by_doc = ctx.facts_for(u, docs, across=True)
+        rows = [fs[0] for fs in facts_by_doc.values()]
+        if u.on_change:
+            rows = [next((f for f in fs if f.change_wan is not None), None) for fs in facts_by_doc.values()]
+            rows = [r for r in rows if r is not None]
+        if not rows:
+            return None
+        key = (lambda f: f.change_wan) if u.on_change else _value_key
+        ordered = sorted(rows, key=key, reverse=u.operation == "max")
+        word = {"max": "最高", "min": "最低"}[u.operation]
+        what = f"{u.metric}{'变化' if u.on_change else ''}"
+
+        def item(f):
+            return f"{f.unit}（{label(f)}，{f.change_text if u.on_change else f.value_text}）"
+
+        top = ordered[0]
+        ties = [f for f in ordered[1:] if key(f) == key(top)]
+        scope = ctx.scope_words(u, {f.doc_id for f in rows})
+        if ties:
+            text = f"{scope}，{what}{word}的有：{join_items([item(f) for f in [top] + ties])}。"
+            return Answer(text, "comparison", [top] + ties)
+        rest = "；其后为" + "、".join(item(f) for f in ordered[1:3]) if len(ordered) > 1 else ""
+        return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{what}{word}的是{item(top)}{rest}。",
+                      "comparison", ordered[:3])
+
+
+class Threshold(Operation):
+    """"超过N万元的…有哪些", on the value or, when asked ("比上年增加超过…"), on the stated change."""
+    name = "threshold"
+
+    def applies(self, u):
+        return u.operation == "threshold" and bool(u.metric) and u.threshold is not None
+
+    def answer(self, ctx, u):
+        direction, limit = u.threshold
+        docs = ctx.scope_docs(u)
+        hits, considered = [], 0
+        for facts in ctx.facts_for(u, docs, across=True).values():
+            if u.on_change:
+                fact = next((f for f in facts if f.change_wan is not None), None)
+                if fact is None:
+                    continue
+                value = fact.change_wan * (u.direction or 1)
+            else:
+                fact = facts[0]
+                if fact.value_wan is None:
+                    continue
+                value = fact.value_wan
+            considered += 1
+            if (value > limit) if direction == "gt" else (value < limit):
+                hits.append(fact)
+        if not considered:
+            return None
+        scope = ctx.scope_words(u, docs)
+        hits.sort(key=lambda f: -(f.change_wan if u.on_change else _value_key(f)))
+        items = [f"{f.unit}（{label(f)}，{f.change_text if u.on_change else f.value_text}）" for f in hits]
+        if not hits:
+            return Answer(f"{scope}，载明{u.metric}的{considered}个单位没有满足条件的。", "list", [])
+        return Answer(f"{scope}，满足条件的共{len(hits)}个：{join_items(items)}。", "list", hits)
+
+
+class Zero(Operation):
+    """"哪个局三公经费为零": every unit in scope whose stated figure is 0."""
+    name = "zero"
+
+    def applies(self, u):
+        return u.operation == "zero" and bool(u.metric) and not u.item
+
+    def answer(self, ctx, u):
+        docs = ctx.scope_docs(u)
+        rows = [fs[0] for fs in ctx.facts_for(u, docs, across=True).values()]
+        if not rows:
+            return None
+        if len(u.units) == 1 and len(rows) == 1:
+            f = rows[0]
+            verdict = "为零" if f.value == 0 else "不为零"
+            return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}，{verdict}。", "figure", rows)
+        hits = sorted((f for f in rows if f.value == 0), key=lambda f: f.unit)
+        scope = ctx.scope_words(u, {f.doc_id for f in rows})
+        if not hits:
+            return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），没有为零的。", "list", rows[:5])
+        items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in hits]
+        return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{u.metric}为零的共{len(hits)}个："
+                      f"{join_items(items)}。", "list", hits)
+
+
+class ChangeList(Operation):
+    """"哪些单位三公经费比上年减少": units whose stated change has the asked direction."""
+    name = "change_list"
+
+    def applies(self, u):
+        return u.operation == "change_list" and bool(u.metric) and u.direction != 0
+
+    def answer(self, ctx, u):
+        docs = ctx.scope_docs(u)
+        hits, considered = [], 0
+        for facts in ctx.facts_for(u, docs, across=True).values():
+            fact = next((f for f in facts if f.change_wan is not None), None)
+            if fact is None:
+                continue
+            considered += 1
+            if fact.change_wan * u.direction > 0:
+                hits.append(fact)
+        if not considered:
+            return None
+        word = "增加" if u.direction > 0 else "减少"
+        scope = ctx.scope_words(u, docs)
+        items = [f"{f.unit}（{label(f)}{f.value_text}，{f.change_text}）" for f in hits]
+        if not hits:
+            return Answer(f"{scope}，载明{u.metric}变化的{considered}个单位没有比上年{word}的。", "list", [])
+        return Answer(f"{scope}，{u.metric}比上年{word}的共{len(hits)}个：{join_items(items)}。", "list", hits)
+
+
+class Overview(Operation):
+    """A bare metric with a scope but no unit ("广州各局三公经费"): every unit's figure, highest first."""
+
+    def applies(self, u):
+        return u.operation == "lookup" and bool(u.metric) and not u.units and not u.item and (
+            u.scope_region is not None or bool(u.scope_type))
+
+    def answer(self, ctx, u):
+        docs = ctx.scope_docs(u)
+        rows = sorted((fs[0] for fs in ctx.facts_for(u, docs, across=True).values()), key=_value_key, reverse=True)
+        if not rows:
+            return None
+        items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in rows]
+        scope = ctx.scope_words(u, docs)
+        return Answer(f"{scope}，载明{u.metric}的{len(rows)}个（从高到低）：{join_items(items)}。", "list", rows)
+
+
+# tried in this order; the first that answers wins
+OPERATIONS: list[Operation] = [Compare(), Rank(), Threshold(), Zero(), ChangeList(), Detail(), Lookup(), Overview()]

@@ -1,0 +1,358 @@
+"""Question understanding: a question read into explicit slots, and what was left unread.
+
+Slots: the units named (each resolved to documents or to *not held*), a type scope ("哪个医保局"), a region
+scope ("广州哪个局"), the year(s), the basis (预算/决算), the metric (synonyms from search/data/metrics.tsv),
+the operation, a threshold, an item (a table row or project the question names), and the unparsed rest.
+Operations (search/qa/operations.py) read only these slots, so each can be unit-tested without an index.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..facts import _GROUPS, MENTION, TO_WAN, _compact
+from ..query import ASKS_REASON, normalize_query
+from . import lexicon
+from .gazetteer import Gazetteer, Mention
+
+_MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
+_MIN = re.compile(r"最低|最少|最小|最省")
+_THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
+                        r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
+_THRESHOLD_AFTER = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)\s*(?P<op>以上|以下)")
+_CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动")
+_CHANGE_CONTEXT = re.compile(r"比上年|较上年|同比|与上年|比20\d\d年|增幅|降幅|增减|变化|变动|增长|增加|减少|下降")
+_DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减")
+_COMPLETION = re.compile(r"完成预算|完成率|执行率|预算完成|执行进度|完成.{0,4}比例")
+_SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
+_LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
+_ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|未安排|零预算|无预算|没有预算|为空")
+_COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
+_MORE = re.compile(r"多|高|大|贵")
+_DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
+_ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
+# words that carry no content once units, years, metric and operation are understood
+_FILLER = re.compile(
+    r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
+    r"是|有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
+    r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|"
+    r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
+    r"占比|比例|比重|完成|执行|局|委|市|区|县|省|个|支出|经费|费用|资金|拨款|数量|规模|总|"
+    r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）]")
+
+
+@dataclass
+class Understood:
+    question: str
+    normalized: str
+    units: list[Mention] = field(default_factory=list)   # units named (resolved or not held)
+    scope_type: str = ""             # a department type without a named unit: "哪个医保局"
+    scope_region: Mention | None = None   # a region without a department: "广州哪个局"
+    years: list[int] = field(default_factory=list)
+    basis: str = ""                  # 预算 | 决算 | ""
+    metric: str = ""
+    metric_text: str = ""            # how the question wrote it
+    operation: str = "lookup"
+    threshold: tuple[str, float] | None = None   # (gt|lt, 万元)
+    on_change: bool = False          # the threshold/order applies to the change, not the value
+    direction: int = 0               # +1 increase / -1 decrease asked (change lists)
+    item: str = ""                   # a table row / project named ("办公费", "信息化建设")
+    defines: str = ""
+    unparsed: str = ""
+    not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
+
+    @property
+    def doc_ids(self) -> set[str] | None:
+        """Documents in scope: the named units' documents (None = no unit named: every document)."""
+        if self.units:
+            return set().union(*(m.doc_ids for m in self.units))
+        if self.scope_region is not None:
+            return set(self.scope_region.doc_ids)
+        return None
+
+    def summary(self, gaz: Gazetteer | None = None) -> dict:
+        """The `understood` object of /api/ask, and the "理解为：…" line of the answer card."""
+        units = []
+        for m in self.units:
+            names = gaz.units(m.doc_ids) if gaz else []
+            units.append({"mention": m.text, "region": m.region or None, "type": m.dept_type or None,
+                          "held": m.held, "units": names[:20]})
+        parts = [u["units"][0] if len(u["units"]) == 1 else u["mention"] for u in units]
+        if self.scope_region is not None:
+            parts.append(self.scope_region.region + (f"·{self.scope_type}" if self.scope_type else "各单位"))
+        elif self.scope_type:
+            parts.append(f"各{self.scope_type}")
+        parts += [f"{y}年" for y in self.years]
+        parts += [x for x in (self.basis, self.metric or self.item, _OPERATION_NAMES.get(self.operation, ""))
+                  if x]
+        return {"units": units, "scope_type": self.scope_type or None,
+                "scope_region": self.scope_region.region if self.scope_region else None,
+                "years": self.years, "basis": self.basis or None, "metric": self.metric or None,
+                "item": self.item or None, "operation": self.operation,
+                "threshold": ({"direction": self.threshold[0], "wan": self.threshold[1],
+                               "on_change": self.on_change} if self.threshold else None),
+                "unparsed": self.unparsed or None, "label": " · ".join(parts)}
+
+
+_OPERATION_NAMES = {"lookup": "查数", "compare": "比较", "max": "最高", "min": "最低", "threshold": "条件筛选",
+                    "zero": "为零名单", "change": "变化", "change_list": "变化名单", "share": "占比",
+                    "completion": "完成率", "reason": "原因", "definition": "定义", "overview": "各单位一览",
+                    "item_max": "项目最大", "item_min": "项目最小", "item": "表格行", "passage": "原文摘句"}
+
+
+def detect_metric(text: str) -> tuple[str, str]:
+    """(canonical metric, the words the question used) — synonyms from the data file first, then the
+    patterns the figures extractor reads documents with."""
+    compact = _compact(text).replace(" ", "")
+    if re.search(r"车辆|辆|几台车", compact) and not re.search(r"购置|运行|维护|运维", compact):
+        return "车辆", re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact).group() \
+            if re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact) else "车辆"
+    # leftmost-longest reading ("项目支出预算" is 项目支出, not 支出预算); of several metrics the last named is
+    # the one asked ("三公经费中的公务接待费")
+    found: list[tuple[str, str]] = []
+    pos = 0
+    synonyms = lexicon.metric_synonyms()
+    while pos < len(compact):
+        hit = next(((asked, metric) for asked, metric in synonyms if compact.startswith(asked, pos)), None)
+        if hit:
+            found.append((hit[1], hit[0]))
+            pos += len(hit[0])
+        else:
+            pos += 1
+    if found:
+        return found[-1]
+    mention = MENTION.search(compact)
+    if mention:
+        return next(_GROUPS[k] for k, v in mention.groupdict().items() if v), mention.group()
+    return "", ""
+
+
+def _years(normalized: str, known: set[int]) -> list[int]:
+    years = []
+    for m in re.finditer(r"(20[1-3]\d)\s*年", normalized):
+        year = int(m.group(1))
+        before = normalized[max(0, m.start() - 1):m.start()]
+        if before in ("比", "较") or normalized[m.end():m.end() + 2] in ("相比", "同比"):
+            continue   # "比2025年增加": the year compared with, not the year asked
+        if year not in years:
+            years.append(year)
+    return years
+
+
+def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], str, Mention | None,
+                                                           list[tuple[int, int]]]:
+    """Units named in text: (mentions, type scope, region scope, spans consumed). aliases: the
+    generation's unit aliases (query.build_aliases), longest first."""
+    compact = text.replace(" ", "")
+    spans: list[tuple[int, int]] = []
+    taken = [False] * len(compact)
+    mentions: list[Mention] = []
+    # 1. units named by their own name: "海东市平安区医疗保障局", "上海市中医文献馆", "中医文献馆"
+    by_text: dict[tuple[int, int], set[str]] = {}
+    for alias_text, doc_id in gaz.name_aliases(aliases):
+        start = compact.find(alias_text)
+        while start >= 0:
+            end = start + len(alias_text)
+            if not any(taken[start:end]):
+                by_text.setdefault((start, end), set()).add(doc_id)
+                for k in range(start, end):
+                    taken[k] = True
+            elif (start, end) in by_text:
+                by_text[(start, end)].add(doc_id)
+            start = compact.find(alias_text, start + 1)
+    for (start, end), docs in sorted(by_text.items()):
+        mentions.append(Mention(compact[start:end], doc_ids=docs, by_name=True, start=start))
+        spans.append((start, end))
+    pattern, forms = lexicon.type_mention_pattern()
+    type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
+                 if not any(taken[m.start():m.end()])]
+    region_hits = [r for r in gaz.region_mentions(compact) if not any(taken[r[0]:r[1]])]
+    # a region inside a type word ("公安" of 公安局 is also 公安县) is part of the type word
+    region_hits = [r for r in region_hits if not any(t0 <= r[0] and r[1] <= t1 for t0, t1, _ in type_hits)]
+    # a unit named by its bare name plus its region elsewhere ("中医文献馆 上海"): keep the region's documents
+    for m in mentions:
+        for start, end, candidates in list(region_hits):
+            codes = {r.code for r in candidates}
+            narrowed = m.doc_ids & gaz.docs_in_region(codes)
+            if narrowed:
+                m.doc_ids = narrowed
+                region_hits.remove((start, end, candidates))
+                spans.append((start, end))
+    # region + type pairs, in order of appearance
+    used_types: set[int] = set()
+    region_only: list[Mention] = []
+    context = {c for _, _, cands in region_hits for r in cands for c in (r.code,)}
+    regions_resolved = []
+    for start, end, candidates in region_hits:
+        region = gaz.resolve_region(candidates, context - {r.code for r in candidates})
+        regions_resolved.append((start, end, region))
+    # merge "城市 + 区县" written together into the more specific region
+    merged = []
+    for start, end, region in regions_resolved:
+        if merged and start - merged[-1][1] <= 1 and merged[-1][2].code in {a.code for a in lexicon.ancestors(region)}:
+            merged[-1] = (merged[-1][0], end, region)
+        else:
+            merged.append((start, end, region))
+    for i, (start, end, region) in enumerate(merged):
+        nxt_start = merged[i + 1][0] if i + 1 < len(merged) else len(compact)
+        dept = next(((j, t) for j, t in enumerate(type_hits) if t[0] >= end and t[0] < nxt_start
+                     and t[0] - end <= 6 and j not in used_types), None)
+        codes = {region.code}
+        region_docs = gaz.docs_in_region(codes)
+        if dept is not None:
+            used_types.add(dept[0])
+            t0, t1, dept_type = dept[1]
+            docs = gaz.docs_of_type(dept_type, region_docs)
+            m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
+            if not docs:
+                m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
+            spans.append((start, t1))
+            mentions.append(m)
+        else:
+            m = Mention(compact[start:end], region.name, codes, "", region_docs, bool(region_docs), start=start)
+            if not region_docs:
+                m.reason = f"本库未收录{region.name}的文件"
+            spans.append((start, end))
+            region_only.append(m)
+    leftover_types = [t for j, t in enumerate(type_hits) if j not in used_types]
+    for t0, t1, _ in leftover_types:
+        spans.append((t0, t1))
+    scope_type = leftover_types[0][2] if leftover_types else ""
+    scope_region = None
+    if region_only:
+        if leftover_types and not mentions:
+            # "深圳和广州的人社局": one type for every region named
+            for m in region_only:
+                docs = gaz.docs_of_type(scope_type, m.doc_ids)
+                m.dept_type, m.held = scope_type, bool(docs)
+                if not docs:
+                    m.reason = _not_held_reason(gaz, m.region, m.doc_ids, scope_type)
+                m.doc_ids = docs
+                mentions.append(m)
+            scope_type = ""
+        elif len(region_only) == 1 and not mentions:
+            only = region_only[0]
+            if not only.held:
+                mentions.append(only)      # a region the corpus does not hold at all
+            elif len(only.doc_ids) == 1:
+                mentions.append(only)      # the region's one document is the unit
+            else:
+                scope_region = only        # "广州哪个局…": every unit of the region
+        else:
+            mentions += [m for m in region_only if not m.held or len(m.doc_ids) == 1]
+    mentions.sort(key=lambda m: m.start)
+    return mentions, scope_type, scope_region, spans
+
+
+def _not_held_reason(gaz: Gazetteer, region: str, region_docs: set[str], dept_type: str) -> str:
+    same_type = gaz.units(gaz.docs_of_type(dept_type))
+    reason = f"本库未收录{region}{dept_type}的文件"
+    if region_docs:
+        here = gaz.units(region_docs)
+        reason += f"；已收录的{region}单位有：{'、'.join(here[:6])}{'等' + str(len(here)) + '个' if len(here) > 6 else ''}"
+    if same_type:
+        reason += f"；已收录的{dept_type}有：{'、'.join(same_type[:6])}{'等' + str(len(same_type)) + '个' if len(same_type) > 6 else ''}"
+    return reason
+
+
+def understand(engine, q: str) -> Understood:
+    from .gazetteer import gazetteer_for
+
+    gen = engine.generation()
+    gaz = gazetteer_for(gen)
+    normalized = normalize_query(q)
+    u = Understood(q, normalized)
+    compact = normalized.replace(" ", "")
+    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, gen.aliases)
+    u.years = _years(compact, gen.years)
+    u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
+    u.metric, u.metric_text = detect_metric(compact)
+    definition = _DEFINITION.match(compact)
+    _operation(u, compact)
+    if definition and u.operation == "lookup":
+        u.operation, u.defines = "definition", (definition.group(1) or definition.group(2))
+    # what is left once everything above is read
+    rest = compact
+    for s0, s1 in sorted(spans, reverse=True):
+        rest = rest[:s0] + " " + rest[s1:]
+    if u.metric_text:
+        rest = rest.replace(u.metric_text, " ", 1)
+    rest = re.sub(r"20[1-3]\d年?", " ", rest)
+    rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
+    rest = _FILLER.sub(" ", rest)
+    u.unparsed = re.sub(r"\s+", " ", rest).strip()
+    if u.operation in ("lookup", "max", "min") and u.unparsed and len(u.unparsed.replace(" ", "")) >= 2:
+        u.item = u.unparsed.replace(" ", "")
+    _check_held(u, gaz)
+    return u
+
+
+def _operation(u: Understood, text: str) -> None:
+    asks_item = bool(_ITEM_ASK.search(text))
+    if ASKS_REASON.search(text):
+        u.operation = "reason"
+        return
+    threshold = _THRESHOLD.search(text) or _THRESHOLD_AFTER.search(text)
+    if threshold:
+        op = threshold.group("op")
+        unit = threshold.group("unit") or "万元"
+        unit = "万元" if unit == "万" else unit
+        direction = "lt" if op in ("低于", "少于", "小于", "不足", "不到", "以下") else "gt"
+        u.threshold = (direction, float(threshold.group("num")) * TO_WAN[unit])
+        u.on_change = bool(_CHANGE_CONTEXT.search(text[:threshold.start()] + text[threshold.end():]))
+        if u.on_change:
+            u.direction = -1 if _DOWN.search(text) else 1
+        u.operation = "threshold"
+        return
+    if _MAX.search(text) or _MIN.search(text):
+        smallest = bool(_MIN.search(text)) and not _MAX.search(text)
+        if asks_item:
+            u.operation = "item_min" if smallest else "item_max"
+        else:
+            u.operation = "min" if smallest else "max"
+            u.on_change = bool(re.search(r"增幅|降幅|增加|增长|减少|下降|变化", text))
+            if u.on_change:
+                u.direction = -1 if _DOWN.search(text) else 1
+        return
+    if _COMPLETION.search(text):
+        u.operation = "completion"
+        return
+    if _SHARE.search(text):
+        u.operation = "share"
+        return
+    if _ZERO.search(text):
+        u.operation = "zero"
+        return
+    if _COMPARE.search(text) and (_MORE.search(text) or re.search(r"少|低|小", text)) and len(u.units) >= 2:
+        u.operation = "compare"
+        u.direction = -1 if re.search(r"少|低|小|省", text) and not re.search(r"多|高|大", text) else 1
+        return
+    if _CHANGE_WORD.search(text):
+        u.direction = -1 if _DOWN.search(text) and not re.search(r"增加|增长|上升", text) else (
+            1 if re.search(r"增加|增长|上升|提高", text) and not _DOWN.search(text) else 0)
+        u.operation = "change_list" if _LIST.search(text) and not u.units else "change"
+        return
+    if asks_item:
+        u.operation = "item"
+        return
+    u.operation = "lookup"
+
+
+def _check_held(u: Understood, gaz: Gazetteer) -> None:
+    """A named unit or year the corpus does not hold is answered with what it does hold."""
+    missing = [m for m in u.units if not m.held]
+    if missing:
+        u.not_held = "；".join(m.reason for m in missing if m.reason) or "本库未收录所问单位的文件"
+        return
+    if u.years:
+        scope = u.doc_ids
+        pool = scope if scope is not None else set(gaz.entries)
+        if u.scope_type:
+            pool = gaz.docs_of_type(u.scope_type, pool)
+        held_years = gaz.years_of(pool)
+        absent = [y for y in u.years if y not in held_years]
+        if absent and pool:
+            who = "、".join(gaz.units(pool)[:3]) if scope is not None and len(gaz.units(pool)) <= 3 else "本库"
+            u.not_held = (f"{who}没有{'、'.join(str(y) for y in absent)}年的文件；"
+                          f"已收录的年份：{'、'.join(str(y) for y in held_years) or '无'}")

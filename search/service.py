@@ -1,0 +1,77 @@
+"""The service layer: what every entry point (JSON API, HTML pages, CLI, benchmark) asks of the engine.
+
+Why a layer of its own: the figures channel (passages that state the figure a question asks for) and
+paging used to be added inside the API blueprint, so `python -m search query` and the benchmark ranked
+differently from `/api/search`. Every entry point now calls these methods and gets the same ranking.
+Parameters arrive already validated (search/params.py turns request values into these arguments).
+"""
+from __future__ import annotations
+
+from .engine import Engine
+
+
+class SearchService:
+    """search, ask, facts, documents, health over one Engine; stateless apart from the engine."""
+
+    def __init__(self, engine: Engine, answerer=None):
+        self.engine = engine
+        if answerer is None:
+            from .qa import answer_question as answerer
+        self.answerer = answerer
+
+    # -- search ----------------------------------------------------------------------------------------
+    def search(self, q: str, k: int = 10, page: int = 1, unit: str = "", year: int | None = None,
+               kind: str = "") -> dict:
+        from .qa import figure_passages
+
+        pinned = figure_passages(self.engine, q)
+        result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
+                                    kind=kind)
+        result["page"] = page
+        return result
+
+    def ask(self, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:
+        return self.answerer(self.engine, q, k=k, unit=unit, year=year, kind=kind)
+
+    # -- figures ---------------------------------------------------------------------------------------
+    def facts(self, metric: str = "", unit: str = "", year: int | None = None, kind: str = "",
+              basis: str = "", limit: int = 1000) -> dict:
+        from .facts import FACT_COLUMNS, METRIC_NAMES
+        from .query import normalize_query
+
+        gen = self.engine.generation()
+        wanted_unit = normalize_query(unit) if unit else ""
+        rows = []
+        for fact in (gen.facts_by_metric.get(metric, []) if metric else gen.facts):
+            if wanted_unit and wanted_unit not in normalize_query(fact.unit):
+                continue
+            if year and fact.year != year:
+                continue
+            if kind and fact.kind != kind:
+                continue
+            if basis and fact.basis != basis:
+                continue
+            row = {c: getattr(fact, c) for c in FACT_COLUMNS}
+            row["passage_url"] = passage_url(fact.doc_id, fact.line_start, fact.line_end)
+            rows.append(row)
+        rows.sort(key=lambda r: (r["metric"], r["unit"], r["year"] or 0, r["basis"], r["line_start"]))
+        return {"metric": metric or None, "metrics": METRIC_NAMES, "total": len(rows), "facts": rows[:limit]}
+
+    # -- documents and health --------------------------------------------------------------------------
+    def documents(self) -> dict:
+        docs = self.engine.documents()
+        return {"total": len(docs), "documents": docs}
+
+    def document(self, doc_id: str) -> dict | None:
+        """None for an unknown id (ids are looked up, never joined into paths)."""
+        if len(doc_id) > 64:
+            return None
+        return self.engine.document(doc_id)
+
+    def health(self) -> dict:
+        return self.engine.health()
+
+
+def passage_url(doc_id: str, line_start: int, line_end: int) -> str:
+    """The document page opened at a passage's original lines (the permalink every citation uses)."""
+    return f"/doc/{doc_id}?start={line_start}&end={line_end}#L{line_start}"
