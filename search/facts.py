@@ -25,15 +25,16 @@ METRICS: list[tuple[str, list[str]]] = [
     ("会议费", [r"会议费"]),
     ("培训费", [r"培训费"]),
     ("机关运行经费", [r"机关运行经费"]),
-    ("政府采购", [r"政府采购(?!项目|合同|授予|的|中小|小微|货物|工程|服务)(?:预算|支出)?(?:总额|合计|总计)?"]),
+    ("政府采购", [r"政府采购(?!项目|合同|授予|的|中小|小微|货物|工程|服务)(?:预算|支出)?(?:总额|合计|总计)?",
+              r"政府采购项目(?=共有|共计|合计|总额|预算总额)"]),
     ("政府采购货物", [r"政府采购货物(?:预算|支出)?"]),
     ("政府采购工程", [r"政府采购工程(?:预算|支出)?"]),
     ("政府采购服务", [r"政府采购服务(?:预算|支出)?"]),
     # totals are named kind-neutrally: a 预算 document states the budget, a 决算 document the actual
     ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计",
               r"收入支出决算总计", r"收支决算总额", r"收支总决算"]),
-    ("收入总计", [r"收入预算(?:总额)?", r"收入总计"]),          # includes last year's carry-over
-    ("支出总计", [r"支出预算(?:总额)?", r"支出总计"]),
+    ("收入总计", [r"收入预算(?:总额)?", r"收入总计", r"(?:部门)?预算收入"]),   # includes last year's carry-over
+    ("支出总计", [r"支出预算(?:总额)?", r"支出总计", r"(?:部门)?预算支出"]),
     ("本年收入合计", [r"本年收入合计", r"本年收入"]),              # this year's income only
     ("本年支出合计", [r"本年支出合计", r"本年支出"]),
     ("财政拨款收入", [r"财政拨款收入"]),
@@ -43,7 +44,7 @@ METRICS: list[tuple[str, list[str]]] = [
     ("公用经费", [r"公用经费"]),
 ]
 COUNT_METRICS = [
-    ("车辆", re.compile(r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆)")),
+    ("车辆", re.compile(r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
     ("编制", re.compile(r"(?:行政|事业|机关行政|机关事业)?编制(?:数)?(?:为|共)?\s*(?P<num>\d+)\s*(?P<unit>名|人)")),
 ]
 METRIC_NAMES = [m for m, _ in METRICS] + [m for m, _ in COUNT_METRICS]
@@ -60,6 +61,12 @@ _QUALIFIERS = r"(?:财政拨款)?(?:支出)?(?:预算|决算)?(?:数)?"
 MENTION = re.compile("|".join(f"(?P<m{i}>(?:{p}){_QUALIFIERS})" for i, (p, _) in enumerate(_alternatives)))
 AMOUNT = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
 _DECREASE = re.compile(r"(减少|下降|降低|减)")
+# "(一)收入预算:2026年年初预算数244,895.02万元": a label, a colon, then the year's figure
+_LABEL_GAP = re.compile(r"^[:：]\s*(?:20\d\d年度?)?(?:年初)?(?:预算|决算)?数?(?:为|是)?\s*$")
+# a mention inside a comparison ("比2025年财政拨款三公经费年初预算增加…") names last year's figure, not a new one
+_COMPARED = re.compile(r"(?:比|较|与)\s*(?:上年|上一年|20\d\d\s*年)[^，,。；;]{0,10}$")
+# a zero stated without a money unit ("预算数为0，"): only 0, only right after the mention
+_BARE_ZERO = re.compile(r"(?P<gap>\s*(?:预算|决算)?(?:数)?\s*(?:为|是)?\s*)(?P<num>0(?:\.0+)?|零)(?=\s*(?:[,，。；;、]|$))")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 _WHOLE_BUDGET_METRICS = {"收入总计", "支出总计", "收支总计"}
@@ -109,14 +116,37 @@ def _parse_number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+_LOOSE_SPACE = re.compile(r"(?<=[^\d\s])\s+|\s+(?=[^\d\s])")
+
+
 def _compact(text: str) -> str:
-    """Join wrapped lines and drop quotes so “三公”经费 reads 三公经费; NFKC-style parentheses."""
+    """Join wrapped lines and drop quotes so “三公”经费 reads 三公经费; NFKC-style parentheses; spaces
+    dropped except between two digits ("因公出国 (境)费用" reads as one name, "12 15" stays two numbers)."""
     text = text.replace("\n", "").replace("“", "").replace("”", "").replace('"', "")
+    text = _LOOSE_SPACE.sub("", text)
     return text.replace("（", "(").replace("）", ")").replace("：", ":")
 
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(_compact(text)) if s.strip()]
+
+
+def joined_label_sentences(parts: list[str]) -> list[str]:
+    """"（二）公务接待费。2026年预算数2.85万元，…": a label and its amount split by a full stop are one
+    statement; the label sentence (a metric, no amount) is joined to the next when that one names no
+    metric of its own."""
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        if i + 1 < len(parts) and len(part) <= 24 and MENTION.search(part) and not AMOUNT.search(part) \
+                and AMOUNT.search(parts[i + 1]) and not MENTION.search(parts[i + 1][:12]):
+            out.append(part + parts[i + 1])   # verbatim: the full stop stays
+            i += 2
+            continue
+        out.append(part)
+        i += 1
+    return out
 
 
 def _basis(before: str, gap: str, doc_kind: str) -> str:
@@ -132,7 +162,7 @@ def _basis(before: str, gap: str, doc_kind: str) -> str:
 def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
     """Figures stated in one sentence: [{metric, value_text, value, unit, basis, change_*, share}]."""
     mentions = [(m.start(), m.end(), next(_GROUPS[k] for k, v in m.groupdict().items() if v))
-                for m in MENTION.finditer(sentence)]
+                for m in MENTION.finditer(sentence) if not _COMPARED.search(sentence[:m.start()])]
     found: list[dict] = []
     for i, (start, end, metric) in enumerate(mentions):
         nxt = mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)
@@ -145,12 +175,18 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
         window = sentence[end:nxt]
         amounts = list(AMOUNT.finditer(window))
         if not amounts:
+            zero = _BARE_ZERO.match(window)
+            if zero:   # "“三公”经费预算数为0，与上年持平": nothing is budgeted, whatever the money unit
+                found.append({"metric": metric, "value_text": zero.group("num"), "value": 0.0, "unit": "",
+                              "basis": _basis(sentence[max(0, start - 16):end], zero.group("gap"), doc_kind),
+                              "change_text": "", "change_wan": None, "change_rate": "", "share": "",
+                              "completion": ""})
             continue
         first = amounts[0]
         gap = window[:first.start()]
-        if len(gap) > 24 or _CHANGE.search(gap) or "上年" in gap or "%" in gap:
+        if len(gap) > 24 or _CHANGE.search(gap) or "上年" in gap or "%" in gap or "％" in gap:
             continue  # the first number is not this metric's value (a change, last year's figure, a share)
-        if re.search(r"[,，:](?!.*(为|是|共|合计|总额))", gap) and len(gap) > 8:
+        if re.search(r"[,，:](?!.*(为|是|共|合计|总额))", gap) and len(gap) > 8 and not _LABEL_GAP.match(gap):
             continue
         fact = {"metric": metric, "value_text": first.group().replace(" ", ""),
                 "value": _parse_number(first.group("num")), "unit": first.group("unit"),
@@ -158,7 +194,7 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
                 "change_text": "", "change_wan": None, "change_rate": "", "share": "", "completion": ""}
         rest = window[first.end():]
         tail = rest[:60]
-        share = re.match(r"\s*[,，]?\s*占.{0,12}?(?P<num>\d+(?:\.\d+)?)\s*%", tail)
+        share = re.match(r"\s*[,，]?\s*占.{0,12}?(?P<num>\d+(?:\.\d+)?)\s*[%％]", tail)
         if share:
             fact["share"] = f"占{share.group('num')}%"
         change = re.search(r"(?:(?:比|较)\s*(?:上年|20\d\d\s*年)[^,，。；]{0,14}?|同比|与上年相比)?"
@@ -168,10 +204,10 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
             sign = -1 if _DECREASE.match(change.group("dir")) else 1
             fact["change_text"] = re.sub(r"\s+", "", change.group())
             fact["change_wan"] = sign * _parse_number(change.group("num")) * TO_WAN[change.group("unit")]
-        completion = re.search(r"完成(?:年初)?预算的?\s*(?P<num>\d+(?:\.\d+)?)\s*%", tail)
+        completion = re.search(r"完成(?:年初)?预算的?\s*(?P<num>\d+(?:\.\d+)?)\s*[%％]", tail)
         if completion:
             fact["completion"] = f"完成预算的{completion.group('num')}%"
-        rate = re.search(r"(?P<dir>增长|下降|增加|减少|上升|降低)\s*(?P<num>-?\d+(?:\.\d+)?)\s*%", tail)
+        rate = re.search(r"(?P<dir>增长|下降|增加|减少|上升|降低)\s*(?P<num>-?\d+(?:\.\d+)?)\s*[%％]", tail)
         if rate:
             fact["change_rate"] = re.sub(r"\s+", "", rate.group())
         elif re.search(r"(无增减变化|持平|零增长|没有变化|无变化)", tail[:30]):
@@ -208,16 +244,17 @@ def extract_document_facts(doc) -> list[Fact]:
         heading = p.section.rsplit(" › ", 1)[-1] if p.section else ""
         if heading and body.startswith(heading):
             body = heading + "。\n" + body[len(heading):].lstrip("\n")   # a heading is not part of the sentence
-        for sentence in sentences(body):
+        for sentence in joined_label_sentences(sentences(body)):
             for f in extract_from_sentence(sentence, m.kind):
                 key = (f["metric"], f["basis"], f["value_text"], sentence)
                 if key in seen:
                     continue
                 seen.add(key)
                 money = f["unit"] in TO_WAN
+                wan = f["value"] * TO_WAN[f["unit"]] if money else (0.0 if f["unit"] == "" else None)
                 facts.append(Fact(
                     doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, f["basis"], f["metric"], f["value"],
-                    f["value_text"], f["unit"], f["value"] * TO_WAN[f["unit"]] if money else None,
+                    f["value_text"], f["unit"], wan,
                     f["change_text"], f["change_wan"], f["change_rate"], f["share"], f["completion"], "text", sentence,
                     passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
     return facts

@@ -12,6 +12,7 @@ Every figure is quoted exactly as printed, with the passage that states it. The 
 """
 from __future__ import annotations
 
+import re
 import time
 import weakref
 
@@ -104,6 +105,13 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     if u.operation == "definition":
         return passage_answer(engine, u, k, allowed=None, wants_figure=False)
     cross_document = u.operation in ("max", "min", "threshold", "zero", "change_list", "compare", "overview")
+    if u.operation in ("item_max", "item_min") or len(u.units) > 1 or (not u.units and u.scope_region is not None):
+        # a ranking of one unit's rows, a question about several units, or a region of many units: a single
+        # sentence of one unit cannot answer it
+        why = ("没有找到可靠的答案：" + ("本库没有该单位可排序的项目表" if u.operation in ("item_max", "item_min")
+                                    else "所问的几个单位没有都载明所问内容" if len(u.units) > 1
+                                    else "问题没有指明是该地区的哪个单位") + "。")
+        return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
     if scope is None or cross_document:
         # no unit named, or a cross-document question the figures table cannot answer: a sentence from
         # some unit would be a guess
@@ -112,4 +120,41 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
                                   else "问题没有指明单位，无法确定回答哪个单位的数字") + "。"
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
         return passage_answer(engine, u, k, allowed=None)
-    return passage_answer(engine, u, k, allowed=scope, wants_figure=None if u.operation != "reason" else False)
+    if u.operation == "reason":
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
+                              verify=states_a_reason)
+    wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
+    verify = None
+    if u.metric and not u.item and u.operation == "lookup":
+        verify = _states_metric(u.metric)
+    return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
+                          verify=verify)
+
+
+_REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")
+
+
+def states_a_reason(sentence: str) -> bool:
+    return bool(_REASON_CUE.search(sentence))
+
+
+def _states_metric(metric: str):
+    """A quoted sentence for a metric lookup must state that metric's figure (read the way the figures
+    extractor reads), not a change, a share or a part."""
+    from ..facts import _compact, extract_from_sentence
+
+    def verify(sentence: str) -> bool:
+        return any(f["metric"] == metric for f in extract_from_sentence(_compact(sentence), ""))
+    return verify
+
+
+def required_words(u: Understood) -> list[str] | None:
+    """What a quoted sentence must name: the asked item as written, else the asked metric in one of its
+    written forms. A sentence about something else, with another figure, is not an answer."""
+    if u.item:
+        return [u.item]
+    if u.metric:
+        from .lexicon import metric_synonyms
+
+        return [u.metric] + [asked.lstrip("=") for asked, metric in metric_synonyms() if metric == u.metric]
+    return None

@@ -38,17 +38,20 @@ def department_types() -> tuple[DepartmentType, ...]:
     for name, pattern, forms in _rows("departments.tsv"):
         short = tuple(sorted({f.strip() for f in forms.split("、") if f.strip()} | {name}, key=len, reverse=True))
         # the type word must end the unit's name: 上海市医疗保险事业管理中心 is not a 医疗保障局
-        official = re.compile(rf"(?:{pattern})[\u4e00-\u9fff]{{0,6}}?(?:局|委员会|委|厅|办公室|办|支队|大队|总队|部)$")
+        official = re.compile(rf"(?:{pattern})(?:[\u4e00-\u9fff]{{0,6}}?(?:局|委员会|委|厅|办公室|办|支队|大队|总队|部))?$")
         types.append(DepartmentType(name, official, short))
     return tuple(types)
 
 
 def type_of_unit(unit: str) -> str:
-    """The department type of an official unit name ('' when it is not one of the listed types)."""
-    for t in department_types():
-        if t.official.search(unit):
-            return t.name
-    return ""
+    """The department type of an official unit name ('' when it is not one of the listed types). The type
+    word that starts earliest wins: 人民政府办公厅 is a 政府办公厅, not a 民政局."""
+    best = None
+    for order, t in enumerate(department_types()):
+        match = t.official.search(unit)
+        if match and (best is None or (match.start(), -len(match.group()), order) < best[0]):
+            best = ((match.start(), -len(match.group()), order), t.name)
+    return best[1] if best else ""
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,4 +117,8 @@ def ancestors(region: Region) -> list[Region]:
 def metric_synonyms() -> list[tuple[str, str]]:
     """(asked phrase, canonical metric), longest phrase first."""
     pairs = [(asked.strip(), metric.strip()) for asked, metric in _rows("metrics.tsv")]
-    return sorted(pairs, key=lambda p: -len(p[0]))
+    return sorted(pairs, key=lambda p: -len(p[0].lstrip("=")))
+
+
+# before a bare word (=收入): what may precede it so that it stands on its own
+BARE_WORD_BEFORE = set("年度局委会办厅部院心馆队站所的及和与、 ") | set("0123456789")

@@ -10,6 +10,7 @@ from ..facts import MENTION, _compact
 from ..highlight import find_spans
 from ..query import ASKS_REASON
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
+from ..vocab import strip_quotes
 
 MAX_ANSWER_CHARS = 300
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -68,7 +69,26 @@ QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多�
 GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
 
 
-def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "") -> tuple[str, float]:
+def _plain(text: str) -> str:
+    return re.sub(r"\s", "", strip_quotes(text)).replace("（", "(").replace("）", ")")
+
+
+_REASON_START = re.compile(r"^(?:主要原因|原因|主要是|这主要是|增加的原因|减少的原因|变动原因|增减变化原因)")
+
+
+def _candidates(text: str, asks_reason: bool):
+    """Whole sentences; for a reason question also a sentence with the next one when that one gives the
+    reason ("…比上年减少64.79万元。主要原因是…")."""
+    parts = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    for i, part in enumerate(parts):
+        yield part
+        if asks_reason and i + 1 < len(parts) and _REASON_START.match(parts[i + 1]):
+            yield part + parts[i + 1]
+
+
+def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "",
+                  required: list[str] | None = None, verify=None) -> tuple[str, float]:
+    """required: the sentence must hold one of these (the asked item or metric, in any written form)."""
     best, best_score = "", 0.0
     specific = [t for t in terms if t not in GENERIC_TERMS and t not in QUESTION_WORDS and len(t) >= 2]
     # the question's main content word ("财政拨款收入", "内设机构") must be in the answering sentence:
@@ -77,11 +97,14 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
     asks_reason = bool(ASKS_REASON.search(question))
-    for match in _SENTENCE.finditer(text):
-        sentence = match.group().strip()
+    for sentence in _candidates(text, asks_reason):
         if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):
             continue   # a heading or table title names a topic; it answers nothing
         if specific and not find_spans(sentence, specific):
+            continue
+        if required and not any(_plain(r) in _plain(sentence) for r in required):
+            continue
+        if verify is not None and not verify(sentence):
             continue
         if key and not asks_reason and not find_spans(sentence, [key]):
             continue
@@ -125,7 +148,8 @@ def whole_clause(sentence: str, terms: list[str], limit: int = 200) -> str:
     return "".join(clauses[start:end]).rstrip("，,") + "。" if len("".join(clauses[start:end])) <= limit else ""
 
 
-def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None) -> dict:
+def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None,
+                   required: list[str] | None = None, verify=None) -> dict:
     """The best whole sentence of the best passages from the allowed documents, or an abstention.
 
     u: the understood question (search.qa.understand.Understood). The sentence must hold the question's
@@ -144,7 +168,7 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     best = ("", 0.0, None)
     for rank, hit in enumerate(hits[:6]):
         text = _joined(hit["text"], hit.get("is_table", False))
-        sentence, score = best_sentence(text, terms, wants_figure, parsed.keyword_text)
+        sentence, score = best_sentence(text, terms, wants_figure, parsed.keyword_text, required, verify)
         score *= 1.0 - 0.05 * rank   # the sentence's own match matters more than its passage's rank
         if score > best[1]:
             best = (sentence, score, hit)

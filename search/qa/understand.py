@@ -20,9 +20,9 @@ _MIN = re.compile(r"最低|最少|最小|最省")
 _THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
                         r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
 _THRESHOLD_AFTER = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)\s*(?P<op>以上|以下)")
-_CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动")
+_CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动|比上年|较上年|同比|多了|少了|涨了|降了")
 _CHANGE_CONTEXT = re.compile(r"比上年|较上年|同比|与上年|比20\d\d年|增幅|降幅|增减|变化|变动|增长|增加|减少|下降")
-_DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减")
+_DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成预算|完成率|执行率|预算完成|执行进度|完成.{0,4}比例")
 _SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
@@ -38,7 +38,9 @@ _FILLER = re.compile(
     r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
-    r"占比|比例|比重|完成|执行|局|委|市|区|县|省|个|支出|经费|费用|资金|拨款|数量|规模|总|"
+    r"占比|比例|比重|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
+    r"这些|这几个|这|那些|所有|全部|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|百分之|多了|少了|"
+    r"财政拨款|财政|一般公共预算|部门预算|预算内|级|市级|市直|本部|下属|所属|"
     r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）]")
 
 
@@ -114,7 +116,14 @@ def detect_metric(text: str) -> tuple[str, str]:
     pos = 0
     synonyms = lexicon.metric_synonyms()
     while pos < len(compact):
-        hit = next(((asked, metric) for asked, metric in synonyms if compact.startswith(asked, pos)), None)
+        hit = None
+        for asked, metric in synonyms:
+            bare = asked.startswith("=")
+            word = asked[1:] if bare else asked
+            if compact.startswith(word, pos) and (not bare or pos == 0
+                                                 or compact[pos - 1] in lexicon.BARE_WORD_BEFORE):
+                hit = (word, metric)
+                break
         if hit:
             found.append((hit[1], hit[0]))
             pos += len(hit[0])
@@ -128,27 +137,26 @@ def detect_metric(text: str) -> tuple[str, str]:
     return "", ""
 
 
-def _years(normalized: str, known: set[int]) -> list[int]:
+def _years(normalized: str) -> list[int]:
     years = []
     for m in re.finditer(r"(20[1-3]\d)\s*年", normalized):
         year = int(m.group(1))
         before = normalized[max(0, m.start() - 1):m.start()]
         if before in ("比", "较") or normalized[m.end():m.end() + 2] in ("相比", "同比"):
             continue   # "比2025年增加": the year compared with, not the year asked
+        if re.search(r"(截至|截止|到)$", normalized[max(0, m.start() - 2):m.start()]) or \
+                re.match(r"(底|末|12月)", normalized[m.end():m.end() + 3]):
+            continue   # "截至2025年底共有车辆": the date of a count, stated in the following year's budget
         if year not in years:
             years.append(year)
     return years
 
 
-def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], str, Mention | None,
-                                                           list[tuple[int, int]]]:
-    """Units named in text: (mentions, type scope, region scope, spans consumed). aliases: the
-    generation's unit aliases (query.build_aliases), longest first."""
-    compact = text.replace(" ", "")
+def _named_units(gaz: Gazetteer, compact: str, aliases) -> tuple[list[Mention], list[tuple[int, int]], list[bool]]:
+    """Units named by their own name ("海东市平安区医疗保障局", "上海市中医文献馆", "中医文献馆"), longest first."""
     spans: list[tuple[int, int]] = []
     taken = [False] * len(compact)
     mentions: list[Mention] = []
-    # 1. units named by their own name: "海东市平安区医疗保障局", "上海市中医文献馆", "中医文献馆"
     by_text: dict[tuple[int, int], set[str]] = {}
     for alias_text, doc_id in gaz.name_aliases(aliases):
         start = compact.find(alias_text)
@@ -164,14 +172,27 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
     for (start, end), docs in sorted(by_text.items()):
         mentions.append(Mention(compact[start:end], doc_ids=docs, by_name=True, start=start))
         spans.append((start, end))
+    return mentions, spans, taken
+
+
+def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], str, Mention | None,
+                                                           list[tuple[int, int]]]:
+    """Units named in text: (mentions, type scope, region scope, spans consumed). aliases: the
+    generation's unit aliases (query.build_aliases), longest first."""
+    compact = text.replace(" ", "")
+    mentions, spans, taken = _named_units(gaz, compact, aliases)
     pattern, forms = lexicon.type_mention_pattern()
-    type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
-                 if not any(taken[m.start():m.end()])]
     region_hits = [r for r in gaz.region_mentions(compact) if not any(taken[r[0]:r[1]])]
+    region_ends = {r[1] for r in region_hits}
+    type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
+                 if not any(taken[m.start():m.end()])
+                 and _stands_as_department(compact, m.start(), m.group(), region_ends)]
     # a region inside a type word ("公安" of 公安局 is also 公安县) is part of the type word
     region_hits = [r for r in region_hits if not any(t0 <= r[0] and r[1] <= t1 for t0, t1, _ in type_hits)]
     # a unit named by its bare name plus its region elsewhere ("中医文献馆 上海"): keep the region's documents
     for m in mentions:
+        if len(m.doc_ids) < 2:
+            continue
         for start, end, candidates in list(region_hits):
             codes = {r.code for r in candidates}
             narrowed = m.doc_ids & gaz.docs_in_region(codes)
@@ -216,10 +237,24 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             spans.append((start, end))
             region_only.append(m)
     leftover_types = [t for j, t in enumerate(type_hits) if j not in used_types]
+    leftover_types = _same_region_types(gaz, compact, merged, mentions, leftover_types, spans)
     for t0, t1, _ in leftover_types:
         spans.append((t0, t1))
     scope_type = leftover_types[0][2] if leftover_types else ""
     scope_region = None
+    if region_only and not leftover_types and mentions:
+        # "深圳和北京的医保局": the type word was read inside a named unit; the other regions share it
+        named_types = {gaz.entries[d].dept_type for m in mentions for d in m.doc_ids if d in gaz.entries}
+        if len(named_types) == 1 and "" not in named_types:
+            leftover_types = [(len(compact), len(compact), named_types.pop())]
+            scope_type = leftover_types[0][2]
+            mentions_before = list(mentions)
+            mentions = []
+            region_only_typed = True
+        else:
+            region_only_typed = False
+    else:
+        region_only_typed = False
     if region_only:
         if leftover_types and not mentions:
             # "深圳和广州的人社局": one type for every region named
@@ -231,6 +266,8 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
                 m.doc_ids = docs
                 mentions.append(m)
             scope_type = ""
+            if region_only_typed:
+                mentions += mentions_before
         elif len(region_only) == 1 and not mentions:
             only = region_only[0]
             if not only.held:
@@ -243,6 +280,53 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             mentions += [m for m in region_only if not m.held or len(m.doc_ids) == 1]
     mentions.sort(key=lambda m: m.start)
     return mentions, scope_type, scope_region, spans
+
+
+_ORG_END = set("局委办厅队部会室处署站所")
+
+
+def _stands_as_department(text: str, start: int, word: str, region_ends: set[int]) -> bool:
+    """A short form with its own organisation ending (医保局, 卫健委) always names a department; a bare
+    one (医保, 人社, 公安) only right after a region or on its own, not inside a phrase (医保基金)."""
+    if word[-1] in _ORG_END:
+        return True
+    return start == 0 or start in region_ends or text[start - 1] in " 和与及、的,，"
+
+
+def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
+    """"北京水务局和交通委": a later type word without a region of its own is in the question's one region.
+    Adds those mentions; returns the type words still unplaced."""
+    home = _single_region(gaz, merged, mentions)
+    if home is None or not mentions or not leftover_types:
+        return leftover_types
+    end, region = home
+    region_docs = gaz.docs_in_region({region.code})
+    for t0, t1, dept_type in [t for t in leftover_types if t[0] > end]:
+        docs = gaz.docs_of_type(dept_type, region_docs)
+        m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
+        if not docs:
+            m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
+        mentions.append(m)
+        spans.append((t0, t1))
+    return [t for t in leftover_types if t[0] <= end]
+
+
+def _single_region(gaz: Gazetteer, merged, mentions) -> tuple[int, lexicon.Region] | None:
+    """The one region a question is about, and where its first mention ends (None when several)."""
+    if len(merged) == 1:
+        return merged[0][1], merged[0][2]
+    if merged or not mentions:
+        return None
+    by_code, _ = lexicon.regions()
+    shared = None
+    for m in mentions:
+        for d in m.doc_ids:
+            codes = gaz.entries[d].regions if d in gaz.entries else []
+            shared = set(codes) if shared is None else shared & set(codes)
+    if not shared:
+        return None
+    region = max((by_code[c] for c in shared), key=lambda r: {"province": 0, "city": 1, "county": 2}[r.level])
+    return mentions[0].start + len(mentions[0].text), region
 
 
 def _not_held_reason(gaz: Gazetteer, region: str, region_docs: set[str], dept_type: str) -> str:
@@ -260,12 +344,17 @@ def understand(engine, q: str) -> Understood:
     from .gazetteer import gazetteer_for
 
     gen = engine.generation()
-    gaz = gazetteer_for(gen)
+    return read_question(q, gazetteer_for(gen), gen.aliases)
+
+
+def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
+    """The question's slots, from the gazetteer of the indexed documents and their unit aliases
+    (query.build_aliases); needs no index, so every rule is unit-tested on small document lists."""
     normalized = normalize_query(q)
     u = Understood(q, normalized)
     compact = normalized.replace(" ", "")
-    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, gen.aliases)
-    u.years = _years(compact, gen.years)
+    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, aliases)
+    u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
     definition = _DEFINITION.match(compact)
@@ -281,9 +370,11 @@ def understand(engine, q: str) -> Understood:
     rest = re.sub(r"20[1-3]\d年?", " ", rest)
     rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
     rest = _FILLER.sub(" ", rest)
-    u.unparsed = re.sub(r"\s+", " ", rest).strip()
-    if u.operation in ("lookup", "max", "min") and u.unparsed and len(u.unparsed.replace(" ", "")) >= 2:
-        u.item = u.unparsed.replace(" ", "")
+    # single characters left between removed words are debris (局, 委, 总 …), not content
+    chunks = [c for c in re.sub(r"\s+", " ", rest).strip().split(" ") if len(c) >= 2]
+    u.unparsed = " ".join(chunks)
+    if u.operation not in ("reason", "definition") and chunks:
+        u.item = max(chunks, key=len)
     _check_held(u, gaz)
     return u
 
@@ -307,7 +398,8 @@ def _operation(u: Understood, text: str) -> None:
         return
     if _MAX.search(text) or _MIN.search(text):
         smallest = bool(_MIN.search(text)) and not _MAX.search(text)
-        if asks_item:
+        one_unit = len(u.units) == 1 and not u.scope_type and u.scope_region is None
+        if asks_item or (one_unit and re.search(r"项目|哪[一]?[项笔个]", text)):
             u.operation = "item_min" if smallest else "item_max"
         else:
             u.operation = "min" if smallest else "max"

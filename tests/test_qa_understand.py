@@ -1,0 +1,158 @@
+"""Question understanding, unit by unit: no index, real gazetteer and vocabularies over small unit lists."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from search.metadata import region_of
+from search.qa.gazetteer import Gazetteer
+from search.qa.lexicon import department_types, metric_synonyms, regions, type_of_unit
+from search.qa.understand import detect_metric, read_question
+from search.query import build_aliases, normalize_years
+
+
+@dataclass
+class Doc:
+    doc_id: str
+    unit: str
+    year: int = 2026
+    kind: str = "预算"
+    region: str = ""
+
+    def __post_init__(self):
+        self.region = region_of(self.unit)   # as the indexer's metadata step sets it
+
+
+DOCS = [Doc("bj-yb", "北京市医疗保障局"), Doc("bj-sj", "北京市审计局"), Doc("sz-rs", "深圳市人力资源和社会保障局"),
+        Doc("sz-yb", "深圳市医疗保障局"), Doc("gz-ws", "广州市卫生健康委员会"), Doc("gz-sw", "广州市水务局"),
+        Doc("sh-zy", "上海市中医文献馆"), Doc("sh-yb", "上海市医疗保险事业管理中心"),
+        Doc("pa", "海东市平安区医疗保障局", 2024), Doc("hd", "海东市医疗保障局", 2024, "决算"),
+        Doc("lx", "临夏回族自治州医疗保障局", 2024), Doc("cq-gz", "重庆市规划和自然资源局"),
+        Doc("xa", "西安市公安局", 2021)]
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return Gazetteer(DOCS)
+
+
+@pytest.fixture(scope="module")
+def aliases():
+    return build_aliases(DOCS)
+
+
+def read(q, gaz, aliases):
+    return read_question(q, gaz, aliases)
+
+
+def docs(u):
+    return set().union(*(m.doc_ids for m in u.units)) if u.units else set()
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("深圳人社局三公经费", {"sz-rs"}),
+    ("深圳市人力资源和社会保障局2026年三公经费", {"sz-rs"}),
+    ("北京医保局今年接待费", {"bj-yb"}),
+    ("广州卫健委三公经费是多少", {"gz-ws"}),
+    ("平安区医保局收支总预算", {"pa"}),
+    ("临夏州医保局三公", {"lx"}),
+    ("海东市医疗保障局三公经费", {"hd"}),          # the city's own bureau, not the district's
+    ("上海市中医文献馆收入预算", {"sh-zy"}),
+    ("中医文献馆收入预算", {"sh-zy"}),
+    ("重庆规自局三公经费", {"cq-gz"}),
+])
+def test_short_forms_resolve_to_the_named_unit(gaz, aliases, q, expected):
+    u = read(q, gaz, aliases)
+    assert docs(u) == expected and not u.not_held, (u.units, u.not_held)
+
+
+@pytest.mark.parametrize("q, says", [
+    ("成都市医保局三公经费", "成都市"),          # a city the corpus does not hold
+    ("广州医保局三公经费", "广州市医疗保障局"),   # a bureau type the city does not have
+    ("上海市医保局三公经费", "上海市医疗保障局"),  # 医疗保险事业管理中心 is another unit
+    ("北京卫健委2026年三公经费", "北京市卫生健康委员会"),
+])
+def test_units_not_held_are_said_so(gaz, aliases, q, says):
+    u = read(q, gaz, aliases)
+    assert u.not_held and says in u.not_held, u.not_held
+
+
+def test_not_held_names_what_is_held(gaz, aliases):
+    u = read("广州医保局三公经费", gaz, aliases)
+    assert "广州市卫生健康委员会" in u.not_held and "北京市医疗保障局" in u.not_held
+
+
+def test_a_year_not_held_is_said_with_the_years_held(gaz, aliases):
+    u = read("临夏州医保局2023年三公经费", gaz, aliases)
+    assert "2023" in u.not_held and "2024" in u.not_held
+    assert not read("临夏州医保局2024年三公经费", gaz, aliases).not_held
+
+
+@pytest.mark.parametrize("text, year", [("二〇二六年", "2026年"), ("26年", "2026年"), ("今年", "2026年"),
+                                        ("去年", "2025年"), ("深圳 人社局 2026", "2026年")])
+def test_year_expressions(text, year):
+    assert year in normalize_years(text, this_year=2026)
+
+
+def test_compared_year_is_not_the_asked_year(gaz, aliases):
+    u = read("北京医保局三公经费比去年增加多少", gaz, aliases)
+    assert u.years == [] and u.operation == "change"
+
+
+@pytest.mark.parametrize("q, metric", [
+    ("收支总预算", "收支总计"), ("收支预算总额", "收支总计"), ("部门预算收入", "收入总计"), ("收入预算", "收入总计"),
+    ("招待费", "公务接待费"), ("出国经费", "因公出国(境)费"), ("项目支出预算是多少", "项目支出"),
+    ("三公经费中公务接待费", "公务接待费"), ("有几辆车", "车辆"), ("公务用车运行维护费", "公务用车运行维护费"),
+])
+def test_metric_synonyms(q, metric):
+    assert detect_metric(q)[0] == metric
+
+
+@pytest.mark.parametrize("q, op", [
+    ("哪个局三公经费为零", "zero"), ("深圳人社局和深圳医保局哪个三公经费多", "compare"),
+    ("哪个医保局三公经费最高", "max"), ("三公经费最少的局", "min"),
+    ("三公经费超过100万元的局有哪些", "threshold"), ("北京医保局三公经费为什么增加", "reason"),
+    ("北京医保局三公经费比上年增加多少", "change"), ("哪些局三公经费比上年减少", "change_list"),
+    ("北京医保局项目支出占比", "share"), ("海东市医保局三公经费决算完成预算的比例", "completion"),
+    ("北京医保局哪个项目支出最大", "item_max"), ("北京医保局三公经费", "lookup"),
+])
+def test_operations(gaz, aliases, q, op):
+    assert read(q, gaz, aliases).operation == op
+
+
+def test_threshold_on_the_change_is_not_on_the_total(gaz, aliases):
+    u = read("三公经费比上年增加超过10万元的单位", gaz, aliases)
+    assert u.operation == "threshold" and u.on_change and u.threshold == ("gt", 10.0) and u.direction == 1
+
+
+def test_a_type_word_scopes_a_cross_document_question(gaz, aliases):
+    u = read("哪个医保局的三公经费最高", gaz, aliases)
+    assert u.scope_type == "医疗保障局" and not u.units
+    u = read("广州哪个局三公经费最高", gaz, aliases)
+    assert u.scope_region is not None and u.scope_region.doc_ids == {"gz-ws", "gz-sw"}
+
+
+def test_two_units_for_a_comparison(gaz, aliases):
+    u = read("深圳和北京的医保局哪个三公经费多", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"sz-yb"}, {"bj-yb"}] and u.operation == "compare"
+
+
+def test_what_is_left_unparsed_is_an_item(gaz, aliases):
+    u = read("北京医保局办公费预算多少", gaz, aliases)
+    assert u.item == "办公费" and docs(u) == {"bj-yb"}
+    assert read("北京医保局三公经费是多少", gaz, aliases).item == ""
+
+
+def test_understood_summary_names_the_unit(gaz, aliases):
+    summary = read("深圳人社局2026年三公经费", gaz, aliases).summary(Gazetteer(DOCS))
+    assert "深圳市人力资源和社会保障局" in summary["label"] and "2026年" in summary["label"]
+
+
+def test_vocabularies_load_from_data_files():
+    assert len(department_types()) >= 30 and len(metric_synonyms()) >= 50
+    by_code, by_form = regions()
+    assert len(by_code) > 3000 and any(r.name == "临夏回族自治州" for r in by_form["临夏州"])
+    assert type_of_unit("深圳市人力资源和社会保障局") == "人力资源和社会保障局"
+    assert type_of_unit("上海市医疗保险事业管理中心") == ""
+    assert type_of_unit("北京市卫生健康委员会") == "卫生健康委员会"
