@@ -128,6 +128,9 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
             final = body.count("决算")
             meta.kind = "决算" if final > body.count("预算") else ("预算" if "预算" in body else "")
 
+    if meta.unit and re.search(re.escape(_squash(meta.unit)) + r"[（(]本级[）)]", flat_head):
+        # "无锡市教育局（本级）" is the bureau's own budget, not the department's consolidated one: another unit
+        meta.unit += "（本级）"
     meta.region = region_of(meta.unit)
     if not meta.region:
         match = re.search(r"([\u4e00-\u9fff]{2,3}?(?:省|市|自治区))20\d\d年", flat_head)

@@ -133,6 +133,8 @@ def build_aliases(documents) -> list[UnitAlias]:
             for name in list(names):
                 for short in _short_forms(name):
                     names.add(short)
+            # "深圳市医疗保障局(本级)" is also named without the qualifier (with the department, if held)
+            names |= {n.removesuffix("(本级)") for n in names if n.endswith("(本级)")}
             for name in names:
                 if len(name) >= 4:
                     aliases.append(UnitAlias(name, doc.doc_id, float(len(name))))

@@ -91,7 +91,7 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
         text = answer.text if len(answer.text) <= MAX_ANSWER_CHARS else answer.text[:MAX_ANSWER_CHARS - 1] + "…"
         return _respond(engine, u, {
             "question": q, "answer": text, "answer_type": answer.answer_type,
-            "facts": [_fact_dict(f) for f in answer.facts] + answer.rows,
+            "facts": [_fact_dict(f) for f in answer.facts], "rows": answer.rows,
             "citations": citations[:max(k, len(citations))],
             "took_ms": round((time.perf_counter() - started) * 1000, 2)})
     return _respond(engine, u, _fallback(engine, u, k, started))
@@ -121,8 +121,11 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
         return passage_answer(engine, u, k, allowed=None)
     if u.operation == "reason":
-        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
-                              verify=states_a_reason)
+        required, verify = required_words(u), states_a_reason
+        if required is None:
+            # "预算为什么减少": the whole budget, not a part of it (三公经费, 机关运行经费 …)
+            required, verify = list(_WHOLE_BUDGET_WORDS), _reason_about_the_whole
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -132,6 +135,12 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
 
 
 _REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")
+_WHOLE_BUDGET_WORDS = ("收支", "收入预算", "支出预算", "预算收入", "预算支出", "部门预算", "收入总计", "支出总计")
+_PART_WORDS = re.compile(r"三公|机关运行经费|政府采购|公务接待|公务用车|因公出国|会议费|培训费")
+
+
+def _reason_about_the_whole(sentence: str) -> bool:
+    return states_a_reason(sentence) and not _PART_WORDS.search(sentence)
 
 
 def states_a_reason(sentence: str) -> bool:

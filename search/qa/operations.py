@@ -69,11 +69,10 @@ class Context:
 
     def scope_words(self, u: Understood, docs: set[str]) -> str:
         """"本库收录的8个医疗保障局中" — what a cross-document answer ranged over."""
-        units = self.gaz.units(docs)
         what = u.scope_type or "单位"
         where = u.scope_region.region if u.scope_region is not None else ""
         year = "、".join(f"{y}年" for y in u.years)
-        return f"本库收录的{where}{year}{len(units)}个{what}中"
+        return f"本库收录的{where}{year}{len(docs)}个{what}中"
 
 
 def _budget_document(gen, doc_id: str) -> bool:

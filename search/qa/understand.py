@@ -413,7 +413,7 @@ def _operation(u: Understood, text: str) -> None:
     if _SHARE.search(text):
         u.operation = "share"
         return
-    if _ZERO.search(text):
+    if _ZERO.search(text) or (_LIST.search(text) and re.search(r"没有|无(?=车|公务用车|预算|安排)", text)):
         u.operation = "zero"
         return
     if _COMPARE.search(text) and (_MORE.search(text) or re.search(r"少|低|小", text)) and len(u.units) >= 2:

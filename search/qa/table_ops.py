@@ -1,0 +1,135 @@
+"""Operations over the rows of the recovered tables (search/tables.py, search/rows.py).
+
+"X局<item>多少" -> the row's total (or the column asked: 基本支出 / 项目支出 / 财政拨款), quoted as printed with
+its money unit and its table; "X局哪个项目最大/最小" -> that unit's 项目支出 rows ranked; "A和B的<item>" ->
+the row of each. Item names match loosely (培训经费 finds 干部教育培训经费) but the answer quotes the row
+exactly, and a loose match that is ambiguous within a unit lists the candidates instead of picking one.
+"""
+from __future__ import annotations
+
+from .operations import Answer, Operation
+from .understand import Understood
+
+# a column the question may ask for, as the metric it reads as -> the header word of the table
+COLUMNS = {"基本支出": "基本支出", "项目支出": "项目支出", "财政拨款收入": "财政拨款", "人员经费": "人员经费",
+           "公用经费": "公用经费"}
+MIN_QUALITY = 0.6
+
+
+def _rows():
+    from .. import rows  # the tables layer; imported here so the question grammar does not depend on it
+
+    return rows
+
+
+def _single_docs(u: Understood) -> list[set[str]]:
+    return [m.doc_ids for m in u.units if m.doc_ids]
+
+
+def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
+    if not u.years:
+        return docs
+    return {d for d in docs if ctx.gen.documents[d].year in u.years}
+
+
+def _row_line(row: dict, rows_mod, who: str = "") -> str:
+    column = row["header_path"].rsplit(" › ", 1)[-1] if row.get("header_path") else ""
+    unit = row["money_unit"] or "未注明单位"
+    return (f"{who}“{row['row_label']}”{column}为{rows_mod.quote(row)}"
+            f"（《{row['title']}》，单位：{unit}）")
+
+
+class RowLookup(Operation):
+    """One named unit (or several) and an item: the matching row's figure."""
+
+    def applies(self, u):
+        return bool(u.item) and bool(u.units) and u.operation in ("lookup", "compare", "item")
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        column = COLUMNS.get(u.metric)
+        parts, used, passages = [], [], []
+        found_values = []
+        for docs in _single_docs(u):
+            docs = _year_docs(ctx, u, docs)
+            if not docs:
+                return None
+            candidates = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, column=column)
+                          if r["quality"] >= MIN_QUALITY]
+            if not candidates:
+                return None
+            best = candidates[0]
+            who = ctx.gen.documents[best["doc_id"]].unit
+            if best.get("ambiguous"):
+                same = [r for r in candidates if r["doc_id"] == best["doc_id"] and r["quality"] == best["quality"]]
+                listed = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in same[:5])
+                parts.append(f"{who}有{len(same)}行与“{u.item}”相符，无法确定是哪一行：{listed}")
+                used += same[:5]
+                found_values.append(None)
+            else:
+                parts.append(_row_line(best, rows_mod, who))
+                used.append(best)
+                found_values.append(best.get("value_wan"))
+            passages += [r["passage_id"] for r in used if r.get("passage_id")]
+        text = "；".join(parts)
+        if u.operation == "compare" and len(found_values) >= 2 and None not in found_values:
+            order = sorted(zip(found_values, used), key=lambda x: x[0], reverse=u.direction >= 0)
+            text += f"；{ctx.gen.documents[order[0][1]['doc_id']].unit}更{'多' if u.direction >= 0 else '少'}"
+        answer_type = "list" if any(v is None for v in found_values) else "figure"
+        return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+class RowRank(Operation):
+    """"X局哪个项目支出最多": rank that unit's 项目支出 rows."""
+
+    def applies(self, u):
+        return u.operation in ("item_max", "item_min") and len(u.units) == 1
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        docs = _year_docs(ctx, u, u.units[0].doc_ids)
+        if len(docs) != 1:
+            return None
+        doc_id = next(iter(docs))
+        ranked = rows_mod.largest_rows(ctx.gen, doc_id, "项目支出", n=4, smallest=u.operation == "item_min")
+        if not ranked:
+            return None
+        top = ranked[0]
+        word = "最大" if u.operation == "item_max" else "最小"
+        who = ctx.gen.documents[doc_id].unit
+        rest = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in ranked[1:4])
+        text = (f"{who}项目支出表中金额{word}的是“{top['row_label']}”，{rows_mod.quote(top)}"
+                f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）" + (f"；其后：{rest}" if rest else "") + "。")
+        passages = [r["passage_id"] for r in ranked if r.get("passage_id")]
+        return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))
+
+
+class UnitsWithItem(Operation):
+    """"哪些单位有<item>": every unit with a matching row (no unit named)."""
+
+    def applies(self, u):
+        return bool(u.item) and not u.units and u.operation in ("lookup", "item") and (
+            "哪些" in u.normalized or "哪个" in u.normalized)
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        scope = ctx.scope_docs(u)
+        found = [r for r in rows_mod.units_with_item(ctx.gen, u.item) if r["doc_id"] in scope
+                 and r["quality"] >= 0.8]
+        if not found:
+            return None
+        items = [f"{ctx.gen.documents[r['doc_id']].unit}（“{r['row_label']}” {rows_mod.quote(r)}）" for r in found]
+        from .operations import join_items
+
+        text = f"{ctx.scope_words(u, scope)}，表格中有“{u.item}”的共{len(found)}个：{join_items(items)}。"
+        return Answer(text, "list", [], [r["passage_id"] for r in found if r.get("passage_id")], _plain(found))
+
+
+def _plain(rows: list[dict]) -> list[dict]:
+    """Rows as facts-like dicts for the answer's `facts` (the page's table and the JSON)."""
+    keep = ("doc_id", "title", "row_label", "code", "header_path", "value_text", "value_wan", "money_unit",
+            "line_start", "line_end", "passage_id", "flag")
+    return [dict({k: r.get(k) for k in keep}, source="table_row") for r in rows]
+
+
+TABLE_OPERATIONS = [RowRank(), RowLookup(), UnitsWithItem()]
