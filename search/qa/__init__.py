@@ -130,6 +130,8 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
         verify = _states_metric(u.metric)
+    elif u.item and u.operation == "lookup":
+        verify = _states_item(u.item)
     return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
                           verify=verify)
 
@@ -145,6 +147,18 @@ def _reason_about_the_whole(sentence: str) -> bool:
 
 def states_a_reason(sentence: str) -> bool:
     return bool(_REASON_CUE.search(sentence))
+
+
+def _states_item(item: str):
+    """For an item (a project, a table row) the figure must follow the item's name closely, within the same
+    clause: "行政运行（项）支出 2,342 万元" states it, "…行政运行等方面，共计…" does not."""
+    from ..facts import _compact
+
+    pattern = re.compile(re.escape(_compact(item)) + r"[^，,。；;:：\d]{0,12}?\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
+
+    def verify(sentence: str) -> bool:
+        return bool(pattern.search(_compact(sentence)))
+    return verify
 
 
 def _states_metric(metric: str):
