@@ -61,7 +61,7 @@ def test_facts_list_a_sanshi_total_for_every_sample(keyword_client):
     by_unit = {}
     for r in rows:
         by_unit.setdefault(r["unit"], []).append(r)
-    assert set(by_unit) == {"海东市平安区医疗保障局", "临夏回族自治州医疗保障局", "西宁市城东区医疗保障局",
+    assert set(by_unit) == {"海东市平安区医疗保障局", "临夏回族自治州医疗保障局", "西宁市城东区医疗保障局（本级）",
                             "海东市医疗保障局", "聊城市东昌府区医疗保障局"}
     final = by_unit["海东市医疗保障局"]
     assert {(r["basis"], r["value_text"]) for r in final} >= {("预算", "2.50万元"), ("决算", "2.41万元")}

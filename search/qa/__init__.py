@@ -131,7 +131,7 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     if u.metric and not u.item and u.operation == "lookup":
         verify = _states_metric(u.metric)
     elif u.item and u.operation == "lookup":
-        verify = _states_item(u.item)
+        verify = _states_item(u.item, u.normalized)
     return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
                           verify=verify)
 
@@ -149,15 +149,29 @@ def states_a_reason(sentence: str) -> bool:
     return bool(_REASON_CUE.search(sentence))
 
 
-def _states_item(item: str):
-    """For an item (a project, a table row) the figure must follow the item's name closely, within the same
-    clause: "行政运行（项）支出 2,342 万元" states it, "…行政运行等方面，共计…" does not."""
+def _states_item(item: str, question: str):
+    """For an item (a project, a table row) the figure of the asked kind (money, a score, a share …) must
+    follow the item's name closely: "行政运行（项）支出 2,342 万元" states it, "…行政运行等方面，共计…" does not."""
     from ..facts import _compact
+    from .passages import wanted_number
 
-    pattern = re.compile(re.escape(_compact(item)) + r"[^，,。；;:：\d]{0,12}?\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
+    name = re.compile(re.escape(_compact(item)))
+    number = wanted_number(question)
+    money = "万元" in number.pattern and "分" not in number.pattern
 
     def verify(sentence: str) -> bool:
-        return bool(pattern.search(_compact(sentence)))
+        text = _compact(sentence)
+        for match in name.finditer(text):
+            found = number.search(text, match.end())
+            if not found:
+                continue
+            gap = text[match.end():found.start()]
+            # money: in the same clause, right after the name (a sentence lists several items' amounts);
+            # a score or a share: within the sentence ("…项目绩效自评综述：…项目自评得分85分")
+            if (len(gap) <= 12 and not re.search(r"[，,。；;:：]", gap)) if money else \
+                    (len(gap) <= 40 and not re.search(r"[。；;]", gap)):
+                return True
+        return False
     return verify
 
 
