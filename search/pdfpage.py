@@ -54,7 +54,7 @@ def _open(path: Path):
 
     try:
         return pdfium.PdfDocument(str(path))
-    except Exception as exc:   # pdfium reports damage with its own error type
+    except pdfium.PdfiumError as exc:   # damaged, truncated or encrypted
         raise PageError(f"the PDF cannot be opened ({exc})") from None
 
 
@@ -143,8 +143,8 @@ def _merge(rects: list[tuple[float, float, float, float]]) -> list[Box]:
                 continue
         runs.append([left, top, right, bottom])
     pad = 0.0015
-    return [Box(max(0.0, l - pad), max(0.0, t - pad), min(1.0, r + pad) - max(0.0, l - pad),
-                min(1.0, b + pad) - max(0.0, t - pad)) for l, t, r, b in runs]
+    return [Box(max(0.0, x0 - pad), max(0.0, y0 - pad), min(1.0, x1 + pad) - max(0.0, x0 - pad),
+                min(1.0, y1 + pad) - max(0.0, y0 - pad)) for x0, y0, x1, y1 in runs]
 
 
 def char_boxes(path: Path, number: int, lines: set[int], mark: str = "") -> PageBoxes:
