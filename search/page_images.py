@@ -23,12 +23,13 @@ from flask import Blueprint, current_app, send_file
 from .citations import MAX_MARK_CHARS, original_url, page_label, passage_url
 from .endpoints import service
 from .errors import ApiError
+from .indexer import SERVICE_CACHES
 from .pdfpage import PageBoxes, PageError, char_boxes, render_png, render_size
 from .reader import file_sha256, page_of
 
 log = logging.getLogger(__name__)
 bp = Blueprint("page_images", __name__)
-CACHE_FOLDER = "page-images"
+CACHE_FOLDER = SERVICE_CACHES[0]
 _verified: dict[tuple, bool] = {}
 _verified_lock = threading.Lock()
 

@@ -237,3 +237,25 @@ def test_document_view_shows_the_cited_page_with_boxes(pdf_index, pdf_client):
     # a text document has no page view
     txt = next(d for d in documents(pdf_client) if d["source_format"] != "pdf")
     assert 'id="page-view"' not in pdf_client.get(f"/doc/{txt['doc_id']}?start=3&end=5").get_data(as_text=True)
+
+
+def test_page_cache_belongs_to_one_generation(tmp_path):
+    from conftest import CORPUS_2026, require_shared
+
+    pdfs = sorted(require_shared(CORPUS_2026).glob("*.pdf"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / pdfs[5].name).symlink_to(pdfs[5])
+    index = tmp_path / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    client = make_app(index, corpus_dir=corpus).test_client()
+    doc_id = documents(client)[0]["doc_id"]
+    assert client.get(f"/files/{doc_id}/pages/1.png").status_code == 200
+    first = current_generation(index)
+    assert (first / "page-images").is_dir()
+    (corpus / pdfs[6].name).symlink_to(pdfs[6])
+    build_index(corpus, index, None, extra_stages=build_stages())   # incremental: copies the generation
+    second = current_generation(index)
+    assert second != first and not (second / "page-images").exists()
+    assert client.get(f"/files/{doc_id}/pages/1.png").status_code == 200
+    assert (second / "page-images" / doc_id / "1-1600.png").is_file()
