@@ -154,8 +154,9 @@ def test_result_and_answer_cards_cite_pages(pdf_client):
     html = pdf_client.get("/", query_string={"q": "三公经费预算"}).get_data(as_text=True)
     assert re.search(r"第\d+(–\d+)?页", html)
     assert re.search(r'href="/files/[0-9a-f]{16}#page=\d+"', html)
-    line = re.search(r'class="cite-line" readonly value="([^"]+)"', html).group(1)
-    assert re.search(r"20\d\d年部门(预算|决算)", line) and re.search(r"第\d+(–\d+)?页$", line)
+    lines = re.findall(r'class="cite-line" readonly value="([^"]+)"', html)
+    assert any(re.search(r"20\d\d年部门(预算|决算)《.+》，第\d+(–\d+)?页$", line) for line in lines), lines
+    assert all(line.endswith(("页", "行（文本文件）")) for line in lines), lines
 
 
 def test_page_image_size_cache_and_speed(pdf_index, pdf_client):
