@@ -271,8 +271,9 @@ def _spaced(text: str) -> re.Pattern:
 def figure_pages(doc, p, statement: str, value_text: str) -> tuple[int | None, int | None]:
     """PDF page(s) of the line that prints a figure: a passage may span pages, the figure is on one of them.
 
-    Reads the passage's own logical lines (compacted the way sentences are) to find the statement and the
-    figure inside it; falls back to the passage's pages when the text cannot be matched."""
+    Reads the passage's own logical lines (compacted the way sentences are) to find the figure: inside the
+    whole statement when the text has it as one run, else by the figure with the words just before it (a
+    statement may join a heading or a label sentence to its figure). Falls back to the passage's pages."""
     fallback = (getattr(p, "page_start", None), getattr(p, "page_end", None))
     page_starts = getattr(doc, "page_starts", None)
     if not page_starts:
@@ -283,12 +284,22 @@ def figure_pages(doc, p, statement: str, value_text: str) -> tuple[int | None, i
         piece = _compact(ln.text)
         joined += piece
         owners.extend([ln] * len(piece))
-    statement, value_text = _compact(statement), _compact(value_text)
-    where = _spaced(statement).search(joined) if statement.strip() else None
-    if where is None:
+    statement, value_text = _compact(statement).strip(), _compact(value_text).strip()
+    position = None
+    where = _spaced(statement).search(joined) if statement else None
+    if where is not None:
+        figure = _spaced(value_text).search(joined, where.start(), where.end()) if value_text else None
+        position = (figure or where).start()
+    elif value_text:
+        at = statement.find(value_text)
+        for before in ((16, 8, 4, 0) if at >= 0 else (0,)):
+            found = _spaced(statement[max(0, at - before):at] + value_text).search(joined)
+            if found:
+                position = found.end() - 1   # the figure itself, not the words before it, decides the line
+                break
+    if position is None:
         return fallback
-    figure = _spaced(value_text).search(joined, where.start(), where.end()) if value_text.strip() else None
-    owner = owners[figure.start() if figure else where.start()]
+    owner = owners[position]
     return doc.pages_of(owner.start, owner.end)
 
 
