@@ -58,6 +58,8 @@ class Passage:
     line_end: int
     is_table: bool = False
     money_unit: str = ""          # 元 / 万元 when a unit line governs this passage
+    page_start: int | None = None  # PDF pages of line_start and line_end (set by ingest; None for .txt)
+    page_end: int | None = None
 
 
 @dataclass

@@ -59,8 +59,12 @@ def run_query(args) -> int:
     print(f"[{result['mode']} mode] {result['total']} results in {result['took_ms']} ms", file=sys.stderr)
     if result["mode"] == "keyword":
         print(f"note: keyword mode only — {status.message}", file=sys.stderr)
+    from .citations import page_label
+
     for rank, r in enumerate(result["results"], 1):
-        print(f"{rank:2d}. {r['unit'] or '?'} {r['year'] or ''} {r['kind']} | {r['file']} L{r['line_start']}-{r['line_end']}"
+        where = page_label(r.get("page_start"), r.get("page_end"))
+        print(f"{rank:2d}. {r['unit'] or '?'} {r['year'] or ''} {r['kind']} | {r['file']} {where + ' ' if where else ''}"
+              f"L{r['line_start']}-{r['line_end']}"
               f" | {'+'.join(r['channels'])} | {r['section']}")
         print("    " + r["text"][:160].replace("\n", " "))
     return 0

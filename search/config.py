@@ -40,6 +40,9 @@ SETTINGS = [
     Setting("CURRENT_YEAR", 0, "BUDGET_CURRENT_YEAR",
             "The year a question's 今年 means (去年 = one before, 明年 = one after); 0 = the clock's year."),
     Setting("ANSWERER", None, "", "Python callable answering /api/ask (tests and embedders); default search.qa."),
+    Setting("PAGE_IMAGE_MAX_PX", 1600, "BUDGET_PAGE_IMAGE_MAX_PX",
+            "Longest side in pixels of a rendered PDF page (/files/<id>/pages/<n>.png); the server fixes the "
+            "size, a request cannot choose it. Clamped to 200-4000."),
 ]
 
 # Ranking weights: their defaults live on search.ranking.RankingConfig; each is a setting too, so a

@@ -18,6 +18,7 @@ from .highlight import highlight
 from .indexer import CURRENT, check_compatible, read_manifest
 from .query import ParsedQuery, build_aliases, normalize_query, parse_query
 from .ranking import Ranker, RankingConfig, query_terms
+from .reader import page_of
 from .semantic import Embedder, ModelStatus
 from .tokens import compact_text
 from .vocab import SECTION_SEP
@@ -52,6 +53,8 @@ class PassageInfo:
     line_end: int
     is_table: bool
     money_unit: str
+    page_start: int | None = None   # PDF pages (1-based) of line_start and line_end; None for .txt
+    page_end: int | None = None
 
 
 class Generation:
@@ -60,6 +63,11 @@ class Generation:
     def __init__(self, folder: Path, embedder: Embedder | None, backend):
         self.folder = folder
         self.manifest = read_manifest(folder)
+        # checked before reading: an index built by older code may lack columns this code reads
+        problem = check_compatible(dict(self.manifest, model=None), None)
+        if problem:
+            raise IncompatibleIndex(f"the index in {folder.parent} cannot be used: {problem}. "
+                                    f"Rebuild it with: python -m search index --index {folder.parent} --rebuild")
         self.db_path = folder / "store.sqlite"
         conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
@@ -70,7 +78,8 @@ class Generation:
                                   "FROM documents ORDER BY file")}
         self.passages = {
             r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
-                                 r["line_end"], bool(r["is_table"]), r["money_unit"] or "")
+                                 r["line_end"], bool(r["is_table"]), r["money_unit"] or "", r["page_start"],
+                                 r["page_end"])
             for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
         self.compact_texts = {pid: compact_text(p.text) for pid, p in self.passages.items()}
         self.facts = load_facts(conn)
@@ -78,10 +87,6 @@ class Generation:
         self.facts_by_metric: dict[str, list] = {}
         for fact in self.facts:
             self.facts_by_metric.setdefault(fact.metric, []).append(fact)
-        problem = check_compatible(dict(self.manifest, model=None), None)
-        if problem:
-            raise IncompatibleIndex(f"the index in {folder.parent} cannot be used: {problem}. "
-                                    f"Rebuild it with: python -m search index --index {folder.parent} --rebuild")
         with_vectors = embedder is not None and self.manifest.get("model") == embedder.name
         self.model_notice = ""
         if embedder is not None and not with_vectors:
@@ -231,7 +236,7 @@ class Engine:
             "year": d.year, "kind": d.kind, "section": p.section, "text": p.text,
             "highlight": highlight(p.text, terms), "score": round(score, 6), "channels": channels,
             "line_start": p.line_start, "line_end": p.line_end, "is_table": p.is_table,
-            "money_unit": p.money_unit,
+            "money_unit": p.money_unit, "page_start": p.page_start, "page_end": p.page_end,
         }
 
     # -- documents -----------------------------------------------------------------------------------
@@ -249,11 +254,15 @@ class Engine:
             return None
         conn = gen.connect()
         try:
-            row = conn.execute("SELECT lines_json FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            row = conn.execute("SELECT lines_json, page_starts_json FROM documents WHERE doc_id = ?",
+                               (doc_id,)).fetchone()
         finally:
             conn.close()
-        lines = [{"start": s, "end": e, "text": t} for s, e, t in json.loads(row["lines_json"])]
-        passages = [{"id": p.id, "section": p.section, "line_start": p.line_start, "line_end": p.line_end}
+        page_starts = json.loads(row["page_starts_json"])
+        lines = [{"start": s, "end": e, "text": t, "page": page_of(s, page_starts)}
+                 for s, e, t in json.loads(row["lines_json"])]
+        passages = [{"id": p.id, "section": p.section, "line_start": p.line_start, "line_end": p.line_end,
+                     "page_start": p.page_start, "page_end": p.page_end}
                     for p in gen.passages.values() if p.doc_id == doc_id]
         headings = []
         seen = set()
@@ -262,5 +271,5 @@ class Engine:
                 seen.add(p["section"])
                 headings.append({"section": p["section"], "line": p["line_start"],
                                  "depth": p["section"].count(SECTION_SEP)})
-        return dict(info.as_dict(), lines=lines, passages=passages, toc=headings)
+        return dict(info.as_dict(), page_starts=page_starts, lines=lines, passages=passages, toc=headings)
 

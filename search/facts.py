@@ -100,11 +100,13 @@ class Fact:
     line_end: int
     section: str
     mismatch: str = ""      # set when text and table disagree
+    page_start: int | None = None   # PDF page(s) of the line printing the figure; None for .txt
+    page_end: int | None = None
 
 
 FACT_COLUMNS = [f.name for f in fields(Fact)]
 _SQL_TYPES = {"value": "REAL", "value_wan": "REAL", "change_wan": "REAL", "year": "INTEGER",
-              "line_start": "INTEGER", "line_end": "INTEGER"}
+              "line_start": "INTEGER", "line_end": "INTEGER", "page_start": "INTEGER", "page_end": "INTEGER"}
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS facts ({", ".join(f"{c} {_SQL_TYPES.get(c, 'TEXT')}" for c in FACT_COLUMNS)});
 CREATE INDEX IF NOT EXISTS facts_metric ON facts(metric);
@@ -257,7 +259,48 @@ def extract_document_facts(doc) -> list[Fact]:
                     f["value_text"], f["unit"], wan,
                     f["change_text"], f["change_wan"], f["change_rate"], f["share"], f["completion"], "text", sentence,
                     passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
+                facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, sentence, f["value_text"])
     return facts
+
+
+def _spaced(text: str) -> re.Pattern:
+    """text as printed, allowing the spaces a PDF text layer puts between characters."""
+    return re.compile(r"\s*".join(re.escape(ch) for ch in text if not ch.isspace()))
+
+
+def figure_pages(doc, p, statement: str, value_text: str) -> tuple[int | None, int | None]:
+    """PDF page(s) of the line that prints a figure: a passage may span pages, the figure is on one of them.
+
+    Reads the passage's own logical lines (compacted the way sentences are) to find the figure: inside the
+    whole statement when the text has it as one run, else by the figure with the words just before it (a
+    statement may join a heading or a label sentence to its figure). Falls back to the passage's pages."""
+    fallback = (getattr(p, "page_start", None), getattr(p, "page_end", None))
+    page_starts = getattr(doc, "page_starts", None)
+    if not page_starts:
+        return fallback
+    lines = [ln for ln in doc.lines if ln.start >= p.line_start and ln.end <= p.line_end]
+    joined, owners = "", []
+    for ln in lines:
+        piece = _compact(ln.text)
+        joined += piece
+        owners.extend([ln] * len(piece))
+    statement, value_text = _compact(statement).strip(), _compact(value_text).strip()
+    position = None
+    where = _spaced(statement).search(joined) if statement else None
+    if where is not None:
+        figure = _spaced(value_text).search(joined, where.start(), where.end()) if value_text else None
+        position = (figure or where).start()
+    elif value_text:
+        at = statement.find(value_text)
+        for before in ((16, 8, 4, 0) if at >= 0 else (0,)):
+            found = _spaced(statement[max(0, at - before):at] + value_text).search(joined)
+            if found:
+                position = found.end() - 1   # the figure itself, not the words before it, decides the line
+                break
+    if position is None:
+        return fallback
+    owner = owners[position]
+    return doc.pages_of(owner.start, owner.end)
 
 
 # Table rows read for figures: only labels whose meaning does not depend on the table's column layout.
@@ -311,6 +354,7 @@ def extract_table_facts(doc) -> list[Fact]:
                     doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind or "预算", metric, value,
                     f"{num}{unit}", unit, value * TO_WAN[unit], "", None, "", "", "", "table", line.strip(),
                     passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
+                facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, line.strip(), num)
     return facts
 
 

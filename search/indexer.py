@@ -32,6 +32,8 @@ from .vocab import passage_doc_id, passage_id
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 CURRENT = "current"
+# caches the running service writes inside a generation (rendered PDF pages): not copied into the next one
+SERVICE_CACHES = ("page-images",)
 
 
 @dataclass
@@ -227,7 +229,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
         if report.full_rebuild:
             tmp.mkdir()
         else:
-            shutil.copytree(old_gen, tmp, symlinks=True)
+            shutil.copytree(old_gen, tmp, symlinks=True, ignore=shutil.ignore_patterns(*SERVICE_CACHES))
         final = _new_generation_path(index_dir)
         _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages,
                        backend, final.name, None if report.full_rebuild else old_gen)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .chunk import Passage, chunk_document
 from .clean import Line, clean_lines
 from .metadata import DocumentMeta, extract_metadata
-from .reader import SUPPORTED_SUFFIXES, UnreadableFile, read_file
+from .reader import SUPPORTED_SUFFIXES, UnreadableFile, page_range, read_file
 
 
 @dataclass
@@ -24,6 +24,10 @@ class ProcessedDocument:
     lines: list[Line]
     passages: list[Passage]
     source_format: str = "txt"
+    page_starts: list[int] = field(default_factory=list)   # original line where each PDF page begins
+
+    def pages_of(self, line_start: int, line_end: int) -> tuple[int | None, int | None]:
+        return page_range(line_start, line_end, self.page_starts)
 
 
 @dataclass
@@ -59,8 +63,11 @@ def process_file(path: Path) -> ProcessedDocument:
     passages = chunk_document(lines)
     if not passages:
         raise UnreadableFile("no passages could be formed from the text")
+    for p in passages:
+        # a citation names the PDF page a reader can turn to, not our line numbers
+        p.page_start, p.page_end = page_range(p.line_start, p.line_end, raw.page_starts)
     return ProcessedDocument(doc_id_for(raw.sha256), raw.file, raw.sha256, content_hash(raw.text), meta,
-                             raw.pages, lines, passages, raw.source_format)
+                             raw.pages, lines, passages, raw.source_format, raw.page_starts)
 
 
 def process_file_safely(path: Path) -> ProcessedDocument | Skipped:

@@ -7,13 +7,17 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 
 from .chart import bar_chart
+from .citations import citation_line, original_url, page_label, passage_url
 from .endpoints import ask_data, document_data, facts_data, search_data, service
 from .errors import ApiError
 from .facts import METRIC_NAMES, primary_statement_key
+from .page_images import page_view
 from .params import request_params
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
+for _helper in (citation_line, original_url, page_label, passage_url):
+    bp.add_app_template_global(_helper)
 
 
 def _render(template: str, json_url: str, **context):
@@ -67,7 +71,8 @@ def document_page(doc_id: str):
     doc = document_data(doc_id)
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int) or start
-    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end)
+    view = page_view(doc, start, end, request.args.get("page", type=int), request.args.get("mark", ""))
+    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end, view=view)
 
 
 @bp.route("/files/<doc_id>")

@@ -4,6 +4,7 @@ A file that cannot be read raises UnreadableFile with a one-line reason a report
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import hashlib
 import re
@@ -23,6 +24,18 @@ class RawDocument:
     pages: int = 0            # 0 for text files
     page_starts: list[int] = field(default_factory=list)  # 1-based line where each PDF page begins
     source_format: str = "txt"
+
+
+def page_of(line: int, page_starts: list[int]) -> int | None:
+    """1-based PDF page holding original line `line` (None for text files, which have no pages)."""
+    if not page_starts or line < 1:
+        return None
+    return max(1, bisect.bisect_right(page_starts, line))
+
+
+def page_range(line_start: int, line_end: int, page_starts: list[int]) -> tuple[int | None, int | None]:
+    """First and last PDF page of an original line range: what a citation says instead of line numbers."""
+    return page_of(line_start, page_starts), page_of(max(line_start, line_end), page_starts)
 
 
 def file_sha256(path: Path) -> str:

@@ -7,6 +7,7 @@ Parameters arrive already validated (search/params.py turns request values into 
 """
 from __future__ import annotations
 
+from .citations import passage_url
 from .engine import Engine
 
 
@@ -52,7 +53,9 @@ class SearchService:
             if basis and fact.basis != basis:
                 continue
             row = {c: getattr(fact, c) for c in FACT_COLUMNS}
-            row["passage_url"] = passage_url(fact.doc_id, fact.line_start, fact.line_end)
+            # the document view of the figure's page, with the figure as printed boxed on it
+            row["passage_url"] = passage_url(fact.doc_id, fact.line_start, fact.line_end, fact.page_start,
+                                             fact.value_text)
             rows.append(row)
         rows.sort(key=lambda r: (r["metric"], r["unit"], r["year"] or 0, r["basis"], r["line_start"]))
         return {"metric": metric or None, "metrics": METRIC_NAMES, "total": len(rows), "facts": rows[:limit]}
@@ -70,8 +73,3 @@ class SearchService:
 
     def health(self) -> dict:
         return self.engine.health()
-
-
-def passage_url(doc_id: str, line_start: int, line_end: int) -> str:
-    """The document page opened at a passage's original lines (the permalink every citation uses)."""
-    return f"/doc/{doc_id}?start={line_start}&end={line_end}#L{line_start}"

@@ -52,11 +52,23 @@ def hybrid_index(tmp_path_factory, embedder) -> Path:
     return _build(tmp_path_factory, "hybrid", embedder)
 
 
-def make_app(index_dir: Path, embedder=None):
+def make_app(index_dir: Path, embedder=None, corpus_dir: Path | None = None):
     status = ModelStatus(embedder.name if embedder else "none", embedder is not None,
                          "test model" if embedder else "keyword mode for tests")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "EMBEDDER": embedder, "MODEL_STATUS": status})
-    return app
+    config = {"TESTING": True, "INDEX_DIR": str(index_dir), "EMBEDDER": embedder, "MODEL_STATUS": status}
+    if corpus_dir is not None:
+        config["CORPUS_DIR"] = str(corpus_dir)   # where /files/<id> and the page images read originals
+    return create_app(config)
+
+
+def pdf_sample_corpus(tmp_path_factory, step: int, name: str) -> Path:
+    """Every step-th real 2026 PDF (symlinked) plus the sample .txt files, as a corpus folder."""
+    corpus = tmp_path_factory.mktemp(name)
+    for pdf in sorted(require_shared(CORPUS_2026).glob("*.pdf"))[::step]:
+        (corpus / pdf.name).symlink_to(pdf)
+    for txt in sorted(SAMPLE_CORPUS.glob("*.txt"))[:1]:
+        (corpus / txt.name).symlink_to(txt)
+    return corpus
 
 
 @pytest.fixture(scope="session", params=["keyword", "hybrid"])

@@ -2,6 +2,7 @@
 chromium-driver, driven by selenium). Screenshots of each page are saved to artifacts/screenshots/."""
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,7 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def free_port() -> int:
@@ -176,3 +178,59 @@ def test_pages_work_with_the_embedding_model(browser, hybrid_server):
     browser.get(hybrid_server + "/facts?metric=机关运行经费")
     assert browser.find_elements(By.CSS_SELECTOR, "#facts-table tbody tr")
     shot(browser, "search-hybrid")
+
+
+@pytest.fixture(scope="module")
+def pdf_server(tmp_path_factory):
+    """The server over two real 2026 PDFs (page images need originals with a text layer)."""
+    from conftest import CORPUS_2026, require_shared
+
+    corpus = tmp_path_factory.mktemp("browser-pdfs")
+    for name in ("2026年北京市医疗保障局部门预算.pdf", "2026年上海市公安局_部门预算.pdf"):
+        (corpus / name).symlink_to(require_shared(CORPUS_2026) / name)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),
+                             "--index", str(tmp_path_factory.mktemp("browser-pdf-index") / "index"),
+                             "--model", "none"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/health", timeout=2)
+            break
+        except OSError:
+            assert proc.poll() is None, "server exited early"
+            time.sleep(0.3)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_cited_figure_opens_the_original_page_with_boxes(browser, pdf_server):
+    browser.get(pdf_server + "/?q=" + urllib.request.quote("北京市医疗保障局三公经费是多少"))
+    answer = browser.find_element(By.ID, "answer")
+    assert re.search(r"第\d+(–\d+)?页", answer.text), "the answer card cites a PDF page"
+    assert "第" in answer.find_element(By.CSS_SELECTOR, "input.cite-line").get_attribute("value")
+    link = answer.find_element(By.CSS_SELECTOR, "table.data a.cite")
+    page = int(re.search(r"第(\d+)", link.text).group(1))
+    link.click()
+    assert f"page={page}" in browser.current_url and "mark=" in browser.current_url
+    figure = browser.find_element(By.ID, "page-view")
+    image = figure.find_element(By.CSS_SELECTOR, ".page-image img")
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+    assert f"第{page}页" in image.get_attribute("alt")
+    assert image.is_displayed() and image.size["width"] > 200
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", figure)
+    frame = image.rect
+    for css in (".page-image .hl", ".page-image .hl-mark"):
+        boxes = figure.find_elements(By.CSS_SELECTOR, css)
+        assert boxes, f"{css}: the cited text is boxed on the page image"
+        box = boxes[0].rect
+        assert box["width"] > 2 and box["height"] > 2
+        assert frame["x"] - 1 <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+        assert frame["y"] - 1 <= box["y"] and box["y"] + box["height"] <= frame["y"] + frame["height"] + 1
+    # the text beside it is still the cited passage
+    assert browser.find_elements(By.CSS_SELECTOR, "tr.cited")
+    assert browser.find_element(By.ID, "original-link").get_attribute("href").endswith(f"#page={page}")
+    shot(browser, "document-page-image")

@@ -664,3 +664,93 @@ def test_property_queries_around_the_length_limit(keyword_index, endpoint):
             assert body["error"]["code"] == "query_too_long"
 
     run()
+
+
+# -- the page-image route and the page view of a real PDF (issue 15) ------------------------------------
+
+ODD_PAGES = ["0", "-1", "00", "1.5", "1e3", "0x1", "abc", "9" * 7, "9" * 400, "１", "١", "Ⅻ", "%00", "%0a1", "1%20",
+             "%20", "..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "1;rm", "<script>", "NaN", "inf", "-0", "+1",
+             "1_0", "%F0%9F%92%B0", "%ff"]
+ODD_PAGE_VIEWS = [
+    {"start": "1", "page": "0"}, {"start": "1", "page": "-5"}, {"start": "1", "page": "9" * 40},
+    {"start": "1", "page": "abc"}, {"start": "1", "end": "999999", "page": "2"}, {"start": "999999"},
+    {"start": "-3", "end": "-1"}, {"start": "5", "end": "1"}, {"start": "1", "mark": "x" * 10_000},
+    {"start": "1", "mark": "\x00\x1b\u202e"}, {"start": "1", "mark": "💰" * 50}, {"start": "1", "mark": ""},
+    {"page": "2"}, {"mark": "三公经费"}, {"start": "1", "page": "2", "mark": "%"},
+]
+
+
+@pytest.fixture(scope="module")
+def real_pdf(tmp_path_factory):
+    """An index over one real 2026 PDF and the sample .txt files: (client, pdf doc, txt doc)."""
+    from conftest import pdf_sample_corpus
+
+    corpus = pdf_sample_corpus(tmp_path_factory, 100, "hostile-pdf")   # 3 PDFs + one .txt
+    index = tmp_path_factory.mktemp("hostile-pdf-index") / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    client = make_app(index, corpus_dir=corpus).test_client()
+    docs = client.get("/api/documents").get_json()["documents"]
+    return (client, next(d for d in docs if d["source_format"] == "pdf"),
+            next(d for d in docs if d["source_format"] != "pdf"))
+
+
+@pytest.mark.parametrize("page", ODD_PAGES, ids=_ids(ODD_PAGES))
+def test_page_image_odd_page_numbers_are_404(real_pdf, page):
+    client, pdf, _ = real_pdf
+    response = client.get(f"/files/{pdf['doc_id']}/pages/{page}.png")
+    assert response.status_code == 404, describe(response)
+    assert_no_traceback(response)
+    assert response.mimetype != "image/png"
+
+
+@pytest.mark.parametrize("doc_id", TRAVERSAL_IDS, ids=_ids(TRAVERSAL_IDS))
+def test_page_image_ids_cannot_escape_the_index(real_pdf, doc_id):
+    client, _, txt = real_pdf
+    for url in (f"/files/{doc_id}/pages/1.png", f"/files/{txt['doc_id']}/pages/1.png"):
+        response = client.get(url, follow_redirects=True)   # werkzeug redirects "//" to "/" first
+        assert response.status_code == 404, describe(response)
+        assert_no_traceback(response)
+        assert "root:" not in response.get_data(as_text=True)
+
+
+def test_page_image_wants_json_gets_the_standard_shape(real_pdf):
+    client, pdf, _ = real_pdf
+    response = client.get(f"/files/{pdf['doc_id']}/pages/0.png", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert_error_shape(response.get_json(), response)
+    for method in ("post", "put", "delete"):
+        assert getattr(client, method)(f"/files/{pdf['doc_id']}/pages/1.png").status_code == 405
+
+
+@pytest.mark.parametrize("params", ODD_PAGE_VIEWS, ids=_ids(ODD_PAGE_VIEWS))
+def test_page_view_odd_parameters(real_pdf, params):
+    client, pdf, txt = real_pdf
+    for doc in (pdf, txt):
+        check_page(client.get(f"/doc/{doc['doc_id']}", query_string=params), allowed=(200,))
+
+
+def test_page_view_mark_is_text_not_markup(real_pdf):
+    client, pdf, _ = real_pdf
+    for mark in (PLANTED_SCRIPT, PLANTED_IMG, '" onload="alert(1)', "</figure><script>x</script>"):
+        html = check_page(client.get(f"/doc/{pdf['doc_id']}", query_string={"start": 1, "page": 1, "mark": mark}),
+                          allowed=(200,))
+        assert PLANTED_SCRIPT not in html and "<img src=x" not in html and 'onload="alert' not in html
+        assert "<script>x</script>" not in html
+
+
+def test_property_page_segments_and_marks(real_pdf):
+    client, pdf, _ = real_pdf
+
+    @settings(FUZZ, max_examples=max(20, EXAMPLES // 10))
+    @given(page=st.one_of(st.text(max_size=12), st.integers(-10 ** 9, 10 ** 9).map(str)),
+           mark=st.text(max_size=60), start=st.one_of(st.integers(-5, 10 ** 6).map(str), st.text(max_size=5)))
+    def run(page, mark, start):
+        from urllib.parse import quote
+
+        response = client.get(f"/files/{pdf['doc_id']}/pages/{quote(page, safe='')}.png")
+        assert response.status_code in (200, 404), describe(response)
+        assert_no_traceback(response)
+        check_page(client.get(f"/doc/{pdf['doc_id']}", query_string={"start": start, "page": page, "mark": mark}),
+                   allowed=(200,))
+
+    run()
