@@ -11,6 +11,7 @@ from .chunk import Passage, chunk_document
 from .clean import Line, clean_lines
 from .metadata import DocumentMeta, extract_metadata
 from .reader import SUPPORTED_SUFFIXES, UnreadableFile, read_file
+from .tables import recover_tables
 
 
 @dataclass
@@ -24,6 +25,7 @@ class ProcessedDocument:
     lines: list[Line]
     passages: list[Passage]
     source_format: str = "txt"
+    tables: list = field(default_factory=list)   # search.tables.Table, stored by the rows stage
 
 
 @dataclass
@@ -59,8 +61,9 @@ def process_file(path: Path) -> ProcessedDocument:
     passages = chunk_document(lines)
     if not passages:
         raise UnreadableFile("no passages could be formed from the text")
+    tables = recover_tables(raw)
     return ProcessedDocument(doc_id_for(raw.sha256), raw.file, raw.sha256, content_hash(raw.text), meta,
-                             raw.pages, lines, passages, raw.source_format)
+                             raw.pages, lines, passages, raw.source_format, tables)
 
 
 def process_file_safely(path: Path) -> ProcessedDocument | Skipped:

@@ -11,6 +11,8 @@ from .endpoints import ask_data, document_data, facts_data, search_data, service
 from .errors import ApiError
 from .facts import METRIC_NAMES, primary_statement_key
 from .params import request_params
+from .rows import tables_for
+from .tables_api import passage_table
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
@@ -35,6 +37,10 @@ def search_page():
     if q:
         try:
             data = search_data(dict(params, k=PAGE_SIZE))
+            gen = engine().generation()
+            for r in data["results"]:
+                if r.get("is_table"):
+                    r["table"] = passage_table(gen, r["doc_id"], r["id"])   # shown as a table, not a run of numbers
             if params.get("page", "1") == "1":
                 answer = ask_data({k: v for k, v in params.items() if k != "page"})
         except ApiError as exc:
@@ -67,7 +73,8 @@ def document_page(doc_id: str):
     doc = document_data(doc_id)
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int) or start
-    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end)
+    tables = tables_for(engine().generation(), doc_id)
+    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end, tables=tables)
 
 
 @bp.route("/files/<doc_id>")

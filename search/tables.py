@@ -33,6 +33,7 @@ NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
 _EMPTY_MARK = {"-", "—", "－", "--", "——", "/", "／"}
 _WORD = re.compile(r"\S+")
 _SMALL_INT = re.compile(r"^\d{1,2}$")
+_BARE_LABEL = re.compile(r"^(部门公开表|附表|公开|预算公开表|决算公开表|表)\s*[\d一二三四五六七八九十-]+(表)?$")
 
 
 @dataclass
@@ -356,6 +357,12 @@ def _page_segments(words: list[Word], page: int, page_width: float) -> list[_Seg
                 continue
             current = _Segment(text, [ln for c in cells for ln in c.lines], "", [], [], page)
             segments.append(current)
+            continue
+        if current and current.title and not current.header and not current.body and _BARE_LABEL.match(current.title) \
+                and len(cells) <= 3 and not any(_is_value(c.text) for c in cells) and not MONEY_UNIT.search(text) \
+                and re.search(r"表|情况|明细", text) and len(text) <= 60:
+            current.title += " " + text     # "表5" on one line, its name on the next
+            current.title_lines += [ln for c in cells for ln in c.lines]
             continue
         unit = MONEY_UNIT.search(text.replace(" ", ""))
         if unit:
@@ -761,8 +768,9 @@ def _grid_table(lines: list[str], start: int, grid: list[tuple[int, list[str]]])
     for j in range(width):
         vals = [c[j] for _, c in body if c[j]]
         head = "".join(h[j] for h in header)
+        code_shaped = bool(vals) and all(re.fullmatch(r"\d{2,3}|\d{5}|\d{7}", v) for v in vals)
         if re.fullmatch(r"(科目编码|功能分类科目编码|经济分类科目编码)?[类款项]", head) or (
-                vals and all(re.fullmatch(r"\d{2,3}|\d{5}|\d{7}", v) for v in vals) and j < 3
+                code_shaped and (j < 3 or re.search(r"[类款项]$|编码|代码", head))
                 and not re.search(r"合计|金额|预算|支出|收入", head)):
             kinds.append("code")
         elif head in ("行次", "栏次"):
