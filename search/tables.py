@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from .chunk import MONEY_UNIT, is_table_title
 
 # -- words on a PDF page ----------------------------------------------------------------------------------
-NUMBER = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+NUMBER = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")   # grouping as printed, even when irregular
 _EMPTY_MARK = {"-", "—", "－", "--", "——", "/", "／"}
 _WORD = re.compile(r"\S+")
 _SMALL_INT = re.compile(r"^\d{1,2}$")
@@ -283,8 +283,9 @@ def _visual_rows(words: list[Word]) -> list[list[_Cell]]:
         for w in row:
             gap_limit = 0.45 * max(w.height, 1.0)
             prev = cells[-1] if cells else None
-            joinable = prev is not None and w.x0 - prev.x1 <= gap_limit and not _is_value(prev.text) \
-                and not _is_value(w.text)
+            joinable = prev is not None and w.x0 - prev.x1 <= gap_limit and (
+                (not _is_value(prev.text) and not _is_value(w.text))
+                or (re.fullmatch(r"(19|20)\d\d", prev.text) is not None and w.text.startswith("年")))  # "2025 年"
             if joinable:
                 glue = "" if re.search(r"[\u4e00-\u9fff）)]$", prev.text) or re.match(r"^[\u4e00-\u9fff（(]", w.text) else " "
                 prev.text += glue + w.text
@@ -444,12 +445,13 @@ def _levels(fragments: list[_Cell], h: float) -> list[tuple[float, float, str]]:
     """A column's header fragments top-down, lines of one wrapped cell joined: [(top, bottom, text)]."""
     out: list[list] = []
     for c in sorted(fragments, key=lambda c: c.top):
-        if out and c.top - out[-1][1] < 0.5 * h:
+        short_tail = out and len(c.text) <= 3 and c.x1 - c.x0 < out[-1][3] and c.top - out[-1][1] < 0.9 * h
+        if out and (c.top - out[-1][1] < 0.5 * h or short_tail):   # "一般公共预" + "算": one wrapped cell
             out[-1][1] = max(out[-1][1], c.bottom)
             out[-1][2] += c.text
         else:
-            out.append([c.top, c.bottom, c.text])
-    return [(a, b, tidy(t)) for a, b, t in out]
+            out.append([c.top, c.bottom, c.text, c.x1 - c.x0])
+    return [(a, b, tidy(t)) for a, b, t, _ in out]
 
 
 def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | None:
@@ -591,15 +593,21 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             data.append((mid, values, labels, codes, lines))
         elif labels:
             orphans.append((mid, labels, lines))
+    mids = sorted(d[0] for d in data)
+    gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
+    pitch = gaps[len(gaps) // 2] if gaps else 20.0
     for mid, labels, lines in orphans:
         if not data:
             break
         best = min(range(len(data)), key=lambda i: (abs(data[i][0] - mid), -data[i][0] + mid > 0))
+        if abs(data[best][0] - mid) > 0.75 * pitch:
+            data.append((mid, {}, labels, [], lines))   # a row whose cells are all empty, not a wrapped label
+            continue
         for blk, cells in labels.items():
             data[best][2].setdefault(blk, []).extend(cells)
         data[best][4].extend(lines)
     rows: list[Row] = []
-    for mid, values, labels, codes, lines in data:
+    for mid, values, labels, codes, lines in sorted(data, key=lambda d: d[0]):
         by_block: dict[int, dict[int, str]] = {}
         for col, v in values.items():
             by_block.setdefault(layout.block_of[col], {})[col] = v
@@ -956,7 +964,8 @@ def recover_tables(raw) -> list[Table]:
             found = tables_from_pdf_pages(raw.page_words or [])
         else:
             found = tables_from_text(raw.text)
-        return [finish(t) for t in found]
+        # 绩效目标表 are text forms (indicators, targets), not tables of figures
+        return [finish(t) for t in found if "绩效" not in t.title]
     except Exception:   # a layout we do not understand must not cost the document its text index
         import logging
 
