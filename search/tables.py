@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from .chunk import MONEY_UNIT, is_table_title
 
@@ -228,6 +229,7 @@ class CodeContext:
         return "", ""
 
 
+@lru_cache(maxsize=65536)
 def _is_value(text: str) -> bool:
     t = text.replace("，", ",").replace(" ", "")
     return bool(NUMBER.match(t)) or t in _EMPTY_MARK
@@ -313,7 +315,7 @@ def _is_prose(cells: list[_Cell], page_width: float) -> bool:
 
 def _is_title(cells: list[_Cell]) -> bool:
     text = _row_text(cells)
-    if not text or len(cells) > 3 or any(_is_value(c.text) for c in cells) or "单位" in text[:3]:
+    if "表" not in text or len(cells) > 3 or any(_is_value(c.text) for c in cells) or "单位" in text[:3]:
         return False
     return is_table_title(text) and not text.endswith(("：", ":")) and "目录" not in text
 
