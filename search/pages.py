@@ -37,7 +37,7 @@ def search_page():
     if q:
         try:
             data = search_data(dict(params, k=PAGE_SIZE))
-            gen = engine().generation()
+            gen = service().engine.generation()
             for r in data["results"]:
                 if r.get("is_table"):
                     r["table"] = passage_table(gen, r["doc_id"], r["id"])   # shown as a table, not a run of numbers
@@ -73,7 +73,7 @@ def document_page(doc_id: str):
     doc = document_data(doc_id)
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int) or start
-    tables = tables_for(engine().generation(), doc_id)
+    tables = tables_for(service().engine.generation(), doc_id)
     return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end, tables=tables)
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from .store import passage_id
 from .tables import Table, parse_value
+from .vocab import TO_WAN
 
-TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
 ROW_COLUMNS = ["table_id", "doc_id", "row_index", "title", "kind", "money_unit", "header_path", "row_label",
                "code", "code_level", "context", "column_index", "value_text", "value_wan", "line_start",
                "line_end", "passage_id", "is_total", "flag"]

@@ -27,7 +27,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from .chunk import MONEY_UNIT, is_table_title
+from .chunk import is_table_title
+from .vocab import MONEY_UNIT_LINE as MONEY_UNIT
 
 # -- words on a PDF page ----------------------------------------------------------------------------------
 NUMBER = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")   # grouping as printed, even when irregular
@@ -456,6 +457,23 @@ def _levels(fragments: list[_Cell], h: float) -> list[tuple[float, float, str]]:
     return [(a, b, tidy(t)) for a, b, t, _ in out]
 
 
+def _blocks(spans: list[tuple[float, float]], texts: list[_Cell]) -> tuple[list[int], list[float]]:
+    """Text cells between two value columns start a new block (收入 | 支出 side by side): the block of each
+    value column and the left edge of each block's label region."""
+    block_of: list[int] = []
+    label_left: list[float] = [min((t.x0 for t in texts), default=0.0)]
+    block = 0
+    for i, (a, _b) in enumerate(spans):
+        if i:
+            prev_right = spans[i - 1][1]
+            between = [t for t in texts if t.x0 >= prev_right - 1 and t.x1 <= a + 1 and not _is_code_cell(t)]
+            if len(between) >= 2:
+                block += 1
+                label_left.append(min(t.x0 for t in between))
+        block_of.append(block)
+    return block_of, label_left
+
+
 def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | None:
     numbers, texts = _split_body(body)
     tight = _merge_intervals([(c.x0, c.x1) for c in numbers if c.text not in _EMPTY_MARK])
@@ -515,18 +533,8 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
     remap = {old: new for new, old in enumerate(order)}
     parents = [(c, [remap[i] for i in hit]) for c, hit in parents]
     levels = [_levels(st, h) for st in stacks]
-    # blocks: text cells between two value columns start a new block (收入 | 支出 side by side)
-    block_of: list[int] = []
-    label_left: list[float] = [min((t.x0 for t in texts), default=0.0)]
-    block = 0
-    for i, (a, b) in enumerate(spans):
-        if i:
-            prev_right = spans[i - 1][1]
-            between = [t for t in texts if t.x0 >= prev_right - 1 and t.x1 <= a + 1 and not _is_code_cell(t)]
-            if len(between) >= 2:
-                block += 1
-                label_left.append(min(t.x0 for t in between))
-        block_of.append(block)
+    block_of, label_left = _blocks(spans, texts)
+    block = block_of[-1]
     # upper levels of a column with two or more levels are parents: they also head the neighbouring
     # columns of the same block whose own header starts below them
     paths: list[list[tuple[float, str]]] = [[] for _ in spans]
@@ -609,7 +617,7 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             data[best][2].setdefault(blk, []).extend(cells)
         data[best][4].extend(lines)
     rows: list[Row] = []
-    for mid, values, labels, codes, lines in sorted(data, key=lambda d: d[0]):
+    for _mid, values, labels, codes, lines in sorted(data, key=lambda d: d[0]):
         by_block: dict[int, dict[int, str]] = {}
         for col, v in values.items():
             by_block.setdefault(layout.block_of[col], {})[col] = v

@@ -10,7 +10,7 @@ import io
 
 from flask import Blueprint, Response, jsonify
 
-from .api import engine
+from .endpoints import service
 from .errors import ApiError
 from .params import filter_params, int_param, request_params, text_param
 from .query import normalize_query
@@ -31,7 +31,7 @@ def tables_data(params: dict) -> dict:
     doc_id = text_param(params, "doc", max_chars=64)
     title = text_param(params, "title", max_chars=100)
     limit = int_param(params, "limit", 200, 1, 5000)
-    gen = engine().generation()
+    gen = service().engine.generation()
     if doc_id and doc_id not in gen.documents:
         raise ApiError(404, "not_found", f"no document with id {doc_id!r}; see /api/documents")
     tables = tables_for(gen, doc_id or None, title)
@@ -48,7 +48,7 @@ def rows_data(params: dict) -> dict:
     limit = int_param(params, "limit", 1000, 1, 100000)
     if not item and not filters["unit"] and not table:
         raise ApiError(400, "missing_query", "give at least one of 'item', 'unit' or 'table'")
-    gen = engine().generation()
+    gen = service().engine.generation()
     unit = normalize_query(filters["unit"]) if filters["unit"] else ""
     allowed = [d.doc_id for d in gen.documents.values()
                if (not unit or unit in normalize_query(d.unit or ""))
