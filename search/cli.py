@@ -23,8 +23,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 def build_stages():
     from .facts import facts_stage
+    from .rows import rows_stage
 
-    return [facts_stage]
+    return [facts_stage, rows_stage]
 
 
 def run_index(args, embedder=None, status=None) -> int:

@@ -11,6 +11,7 @@ from .chunk import Passage, chunk_document
 from .clean import Line, clean_lines
 from .metadata import DocumentMeta, extract_metadata
 from .reader import SUPPORTED_SUFFIXES, UnreadableFile, page_range, read_file
+from .tables import recover_tables
 
 
 @dataclass
@@ -25,6 +26,7 @@ class ProcessedDocument:
     passages: list[Passage]
     source_format: str = "txt"
     page_starts: list[int] = field(default_factory=list)   # original line where each PDF page begins
+    tables: list = field(default_factory=list)   # search.tables.Table, stored by the rows stage
 
     def pages_of(self, line_start: int, line_end: int) -> tuple[int | None, int | None]:
         return page_range(line_start, line_end, self.page_starts)
@@ -66,8 +68,10 @@ def process_file(path: Path) -> ProcessedDocument:
     for p in passages:
         # a citation names the PDF page a reader can turn to, not our line numbers
         p.page_start, p.page_end = page_range(p.line_start, p.line_end, raw.page_starts)
+    tables = recover_tables(raw)
     return ProcessedDocument(doc_id_for(raw.sha256), raw.file, raw.sha256, content_hash(raw.text), meta,
-                             raw.pages, lines, passages, raw.source_format, raw.page_starts)
+                             raw.pages, lines, passages, raw.source_format, page_starts=raw.page_starts,
+                             tables=tables)
 
 
 def process_file_safely(path: Path) -> ProcessedDocument | Skipped:

@@ -13,6 +13,8 @@ from .errors import ApiError
 from .facts import METRIC_NAMES, primary_statement_key
 from .page_images import page_view
 from .params import request_params
+from .rows import tables_for
+from .tables_api import passage_table
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
@@ -39,6 +41,10 @@ def search_page():
     if q:
         try:
             data = search_data(dict(params, k=PAGE_SIZE))
+            gen = service().engine.generation()
+            for r in data["results"]:
+                if r.get("is_table"):
+                    r["table"] = passage_table(gen, r["doc_id"], r["id"])   # shown as a table, not a run of numbers
             if params.get("page", "1") == "1":
                 answer = ask_data({k: v for k, v in params.items() if k != "page"})
         except ApiError as exc:
@@ -72,7 +78,9 @@ def document_page(doc_id: str):
     start = request.args.get("start", type=int)
     end = request.args.get("end", type=int) or start
     view = page_view(doc, start, end, request.args.get("page", type=int), request.args.get("mark", ""))
-    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end, view=view)
+    tables = tables_for(service().engine.generation(), doc_id)
+    return _render("document.html", f"/api/documents/{doc_id}", doc=doc, start=start, end=end, view=view,
+                   tables=tables)
 
 
 @bp.route("/files/<doc_id>")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import UnreadableFile
+from .tables import looks_tabular, page_words
 
 SUPPORTED_SUFFIXES = {".txt", ".pdf"}
 
@@ -24,6 +25,8 @@ class RawDocument:
     pages: int = 0            # 0 for text files
     page_starts: list[int] = field(default_factory=list)  # 1-based line where each PDF page begins
     source_format: str = "txt"
+    # PDF pages that look like tables: (page number, page width, [search.tables.Word]) for table recovery
+    page_words: list = field(default_factory=list)
 
 
 def page_of(line: int, page_starts: list[int]) -> int | None:
@@ -93,7 +96,9 @@ def _checked(text: str, encoding: str) -> str:
     return text
 
 
-def read_pdf(path: Path, data: bytes) -> tuple[str, int, list[int]]:
+def read_pdf(path: Path, data: bytes, words: list | None = None) -> tuple[str, int, list[int]]:
+    """Text of every page; when `words` is a list, the positioned words of table-looking pages are appended
+    to it (collected here, while each page's text layer is open, so tables cost no second parse)."""
     head = data[:1024].lstrip()
     if not data:
         raise UnreadableFile("empty file")
@@ -109,10 +114,16 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, int, list[int]]:
         raise UnreadableFile(f"damaged or truncated PDF ({exc})") from None
     try:
         texts = []
+        line = 1
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            page_text = textpage.get_text_range()
+            texts.append(page_text.replace("\r\n", "\n").replace("\r", "\n"))
+            if words is not None and looks_tabular(page_text):
+                width, height = page.get_size()
+                words.append((index + 1, width, page_words(textpage, page_text, line, height)))
+            line += texts[-1].count("\n") + 1
             textpage.close()
             page.close()
     finally:
@@ -139,7 +150,8 @@ def read_file(path: Path) -> RawDocument:
         raise UnreadableFile(f"cannot read file: {exc.strerror}") from None
     sha = hashlib.sha256(data).hexdigest()
     if suffix == ".pdf":
-        text, pages, page_starts = read_pdf(path, data)
-        return RawDocument(path.name, text, sha, pages, page_starts, "pdf")
+        words: list = []
+        text, pages, page_starts = read_pdf(path, data, words)
+        return RawDocument(path.name, text, sha, pages, page_starts, "pdf", words)
     text = decode_text(data).replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(path.name, text, sha)

@@ -38,10 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
                     backend=backend)
     app.extensions["budget_engine"] = engine
     app.extensions["budget_service"] = SearchService(engine, app.config.get("ANSWERER"))
-    from . import api, errors, figures_api, page_images, pages
+    from . import api, errors, figures_api, page_images, pages, tables_api
 
     app.register_blueprint(api.bp)
     app.register_blueprint(figures_api.bp)
+    app.register_blueprint(tables_api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(page_images.bp)
     errors.register_error_handlers(app)

@@ -1,0 +1,983 @@
+"""Tables as data: the standard tables of a disclosure recovered with their structure.
+
+Most of a budget disclosure is its standard tables (收支总表, 一般公共预算支出表 with 科目编码 类/款/项,
+经济分类 基本支出表, 项目支出表, "三公"经费表 …), and questions about their rows ("X局的行政运行支出",
+"X局哪个项目最大") need the row, the column and the money unit — not the n-th number in a line of text.
+
+PDFs: the text layer's line order follows the content stream, not the page (a header may come after the
+rows), and empty cells leave no trace in a line of text. So the reader collects, for table-looking pages,
+the position of every word (pypdfium2 character boxes of a word's first and last character — C++, two
+calls per word) together with the original line number the word is on; here words are grouped into visual
+rows by their vertical centre and into columns by x-position: a value column is the union of the
+overlapping x-ranges of the numbers printed in it (numbers are right-aligned, so a column reaches left to
+the previous column's edge), and header cells are matched to columns by position, a header cell spanning
+several columns being their parent ("支出预算 › 合计"). Text (.txt) tables are tab-separated or markdown
+grids whose columns are given.
+
+Each recovered row keeps the original lines it came from (to link to the passage that holds it), its
+科目编码 split into 类/款/项 (a bare "99" in the 款 column inherits the 类 above it), its label and one value
+per column exactly as printed. Tables continued across pages become one table. Consistency checks (项 rows
+sum to their 款, 款 to 类, 类 to the total; project rows to the 项目支出 total) flag mismatches; nothing is
+ever corrected.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+from .chunk import is_table_title
+from .vocab import MONEY_UNIT_LINE as MONEY_UNIT
+
+# -- words on a PDF page ----------------------------------------------------------------------------------
+NUMBER = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")   # grouping as printed, even when irregular
+_EMPTY_MARK = {"-", "—", "－", "--", "——", "/", "／"}
+_WORD = re.compile(r"\S+")
+_SMALL_INT = re.compile(r"^\d{1,2}$")
+_BARE_LABEL = re.compile(r"^(部门公开表|附表|公开|预算公开表|决算公开表|表)\s*[\d一二三四五六七八九十-]+(表)?$")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float       # distance from the top of the page
+    bottom: float
+    line: int        # original 1-based line number of the document text
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def looks_tabular(page_text: str) -> bool:
+    """Only pages with several bare numbers are worth the geometry pass (prose pages are skipped)."""
+    count = 0
+    for token in _WORD.findall(page_text):
+        if NUMBER.match(token.replace("，", ",")):
+            count += 1
+            if count >= 4:
+                return True
+    return False
+
+
+def page_words(textpage, page_text: str, first_line: int, page_height: float) -> list[Word]:
+    """Words of one page with their boxes. page_text is the textpage's get_text_range() before any newline
+    normalisation: its character i is the textpage's character i, which is how a word finds its box."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    if pdfium_c.FPDFText_CountChars(textpage.raw) != len(page_text):
+        return []   # characters outside the BMP shift the indices: no geometry rather than wrong geometry
+    breaks = [m.start() for m in re.finditer(r"\r\n|\r|\n", page_text)]
+    rect = pdfium_c.FS_RECTF()
+    box = ctypes.byref(rect)
+    handle = textpage.raw
+    words: list[Word] = []
+    for m in _WORD.finditer(page_text):
+        start, end = m.start(), m.end() - 1
+        if not pdfium_c.FPDFText_GetLooseCharBox(handle, start, box):
+            continue
+        x0, top, bottom = rect.left, page_height - rect.top, page_height - rect.bottom
+        if end != start:
+            pdfium_c.FPDFText_GetLooseCharBox(handle, end, box)
+        x1 = rect.right
+        words.append(Word(m.group(), x0, max(x1, x0), top, bottom, first_line + bisect.bisect_right(breaks, start)))
+    return words
+
+
+# -- the common shape of a recovered table ------------------------------------------------------------------
+@dataclass
+class Column:
+    path: list[str]          # header path, outermost first: ["支出预算", "合计"]
+    kind: str = "value"      # value | label
+
+    @property
+    def name(self) -> str:
+        return " › ".join(self.path)
+
+
+@dataclass
+class Row:
+    label: str
+    values: dict[int, str]           # column index -> value as printed
+    line_start: int
+    line_end: int
+    code: str = ""                   # 科目编码 digits, e.g. 2014001
+    level: str = ""                  # 类 / 款 / 项 when coded
+    context: str = ""                # other text cells of the row (e.g. 单位名称 of a project row)
+    is_total: bool = False
+    block: int = 0                   # side-by-side tables (收入 | 支出): which half
+
+
+@dataclass
+class Table:
+    title: str
+    unit: str                        # 元 / 万元 / 千元 / 亿元, or "" when the table states none
+    columns: list[Column]
+    rows: list[Row]
+    line_start: int
+    line_end: int
+    pages: list[int] = field(default_factory=list)
+    source: str = "pdf"
+    kind: str = ""                   # 功能分类 / 经济分类 / 项目支出 / 三公经费 / 收支总表 / …
+    checks: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for row in data["rows"]:
+            row["values"] = {str(k): v for k, v in row["values"].items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Table:
+        data = dict(data)
+        data["columns"] = [Column(**c) for c in data["columns"]]
+        data["rows"] = [Row(**{**r, "values": {int(k): v for k, v in r["values"].items()}}) for r in data["rows"]]
+        return cls(**data)
+
+
+def table_kind(title: str, rows: list[Row]) -> str:
+    t = title.replace("“", "").replace("”", "").replace('"', "")
+    if "三公" in t:
+        return "三公经费"
+    if "项目支出" in t and not any(r.code for r in rows):
+        return "项目支出"
+    codes = [r.code for r in rows if r.code]
+    if codes and sum(c.startswith(("3", "5")) for c in codes) > len(codes) / 2:
+        return "经济分类"
+    if codes or "功能分类" in t:
+        return "功能分类"
+    if "政府采购" in t:
+        return "政府采购"
+    if "收支" in t and "总表" in t:
+        return "收支总表"
+    if "收入" in t:
+        return "收入"
+    if "支出" in t:
+        return "支出"
+    return "其他"
+
+
+# -- codes and labels ---------------------------------------------------------------------------------------
+_CODE_CELL = re.compile(r"^\d{2,3}$|^\d{5}$|^\d{7}$")
+_CODE_IN_LABEL = re.compile(r"^[\[【(（]?(\d{3}(?:\s?\d{2}){0,2})[\]】)）]?\s*(?=[\u4e00-\u9fff])")
+_TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计|本年(?:收入|支出)?合计|收入总计|支出总计|收支总计)$")
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def tidy(text: str) -> str:
+    return _CJK_SPACE.sub("", " ".join(text.split()))
+
+
+class CodeContext:
+    """Carries 类 and 款 down the rows: a row printing only "99" in the 款 column belongs to the 类 above."""
+
+    def __init__(self):
+        self.lei = ""
+        self.kuan = ""
+
+    def resolve(self, parts: list[str]) -> tuple[str, str]:
+        parts = [p for p in parts if p]
+        if not parts:
+            return "", ""
+        digits = "".join(parts)
+        if len(parts) == 1 and len(digits) in (3, 5, 7) and not (len(digits) == 3 and self.lei and len(parts[0]) == 2):
+            code = digits
+        elif len(parts) == 1 and len(digits) == 2:
+            # a 款 or 项 printed alone: which one depends on the column, unknown here; the caller passes
+            # positional parts ("", "99", "") as [lei, kuan, xiang] through resolve_positional
+            code = (self.kuan or self.lei) + digits
+        elif len(parts) >= 2 and len(parts[0]) == 3 and all(len(p) == 2 for p in parts[1:]):
+            code = digits
+        else:
+            return "", ""
+        return self._set(code)
+
+    def resolve_positional(self, lei: str, kuan: str, xiang: str) -> tuple[str, str]:
+        if lei and not kuan and not xiang and len(lei) in (3, 5, 7):
+            return self._set(lei)
+        if lei and len(lei) == 3:
+            self.lei = lei
+        if kuan:
+            if not lei and len(kuan) == 2:
+                if not self.lei:
+                    return "", ""
+                return self._set(self.lei + kuan + (xiang if len(xiang) == 2 else ""))
+            if len(kuan) == 2:
+                return self._set(self.lei + kuan + (xiang if len(xiang) == 2 else ""))
+        if xiang and len(xiang) == 2 and self.kuan:
+            return self._set(self.kuan + xiang)
+        return "", ""
+
+    def _set(self, code: str) -> tuple[str, str]:
+        if len(code) == 3:
+            self.lei, self.kuan = code, ""
+            return code, "类"
+        if len(code) == 5:
+            self.lei, self.kuan = code[:3], code
+            return code, "款"
+        if len(code) == 7:
+            self.lei, self.kuan = code[:3], code[:5]
+            return code, "项"
+        return "", ""
+
+
+@lru_cache(maxsize=65536)
+def _is_value(text: str) -> bool:
+    t = text.replace("，", ",").replace(" ", "")
+    return bool(NUMBER.match(t)) or t in _EMPTY_MARK
+
+
+def parse_value(text: str) -> float | None:
+    t = text.replace("，", ",").replace(" ", "").replace("−", "-")
+    if not NUMBER.match(t) or t.endswith("%"):
+        return None
+    return float(t.replace(",", ""))
+
+
+# -- PDF: pages of words into tables ------------------------------------------------------------------------
+@dataclass
+class _Cell:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    lines: list[int]
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _visual_rows(words: list[Word]) -> list[list[_Cell]]:
+    """Words grouped into rows by vertical centre, then into cells (adjacent words with a small gap)."""
+    if not words:
+        return []
+    heights = sorted(w.height for w in words if w.height > 0)
+    h = heights[len(heights) // 2] if heights else 10.0
+    tol = max(1.5, 0.35 * h)
+    ordered = sorted(words, key=lambda w: w.mid)
+    rows: list[list[Word]] = [[ordered[0]]]
+    centre = ordered[0].mid
+    for w in ordered[1:]:
+        if abs(w.mid - centre) <= tol:
+            rows[-1].append(w)
+            centre = sum(x.mid for x in rows[-1]) / len(rows[-1])
+        else:
+            rows.append([w])
+            centre = w.mid
+    out: list[list[_Cell]] = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        cells: list[_Cell] = []
+        for w in row:
+            gap_limit = 0.45 * max(w.height, 1.0)
+            prev = cells[-1] if cells else None
+            joinable = prev is not None and w.x0 - prev.x1 <= gap_limit and (
+                (not _is_value(prev.text) and not _is_value(w.text))
+                or (re.fullmatch(r"(19|20)\d\d", prev.text) is not None and w.text.startswith("年")))  # "2025 年"
+            if joinable:
+                glue = "" if re.search(r"[\u4e00-\u9fff）)]$", prev.text) or re.match(r"^[\u4e00-\u9fff（(]", w.text) else " "
+                prev.text += glue + w.text
+                prev.x1 = max(prev.x1, w.x1)
+                prev.top, prev.bottom = min(prev.top, w.top), max(prev.bottom, w.bottom)
+                prev.lines.append(w.line)
+            else:
+                cells.append(_Cell(w.text, w.x0, w.x1, w.top, w.bottom, [w.line]))
+        out.append(cells)
+    return out
+
+
+def _row_text(cells: list[_Cell]) -> str:
+    return "".join(c.text for c in cells)
+
+
+def _is_prose(cells: list[_Cell], page_width: float) -> bool:
+    text = _row_text(cells)
+    if re.match(r"^(注|说明|备注)\s*[:：0-9１-９一]", text):
+        return True
+    if len(cells) == 1 and re.search(r"[，。；]", text) and len(text) >= 25:
+        return True
+    return False
+
+
+def _is_title(cells: list[_Cell]) -> bool:
+    text = _row_text(cells)
+    if "表" not in text or len(cells) > 3 or any(_is_value(c.text) for c in cells) or "单位" in text[:3]:
+        return False
+    return is_table_title(text) and not text.endswith(("：", ":")) and "目录" not in text
+
+
+def _is_column_number_row(cells: list[_Cell]) -> bool:
+    """The 栏次 row "1 2 3 4" (or "** ** 1 2") under a header."""
+    texts = [c.text for c in cells]
+    if any(t in ("栏次", "行次") for t in texts):
+        return True
+    nums = [t for t in texts if _SMALL_INT.match(t)]
+    rest = [t for t in texts if not _SMALL_INT.match(t)]
+    return len(nums) >= 3 and all(t.strip("*") == "" or t in ("栏次", "行次", "甲", "乙", "丙") for t in rest) \
+        and [int(t) for t in nums] == sorted(int(t) for t in nums)
+
+
+def _is_data_row(cells: list[_Cell]) -> bool:
+    return any(NUMBER.match(c.text.replace("，", ",")) and not _CODE_CELL.match(c.text) for c in cells) \
+        or sum(_is_value(c.text) for c in cells) >= 2
+
+
+@dataclass
+class _Segment:
+    """Rows of one table on one page."""
+    title: str
+    title_lines: list[int]
+    unit: str
+    header: list[list[_Cell]]
+    body: list[list[_Cell]]
+    page: int
+    continued: bool = False
+
+
+def _page_segments(words: list[Word], page: int, page_width: float) -> list[_Segment]:
+    segments: list[_Segment] = []
+    current: _Segment | None = None
+    for cells in _visual_rows(words):
+        text = _row_text(cells)
+        if _is_title(cells):
+            if current and not current.body and not current.header and current.title and len(text) < 40:
+                current.title += text if not re.match(r"^(表|附表|部门公开表)\s*\d+$", current.title) else " " + text
+                current.title_lines += [ln for c in cells for ln in c.lines]
+                continue
+            current = _Segment(text, [ln for c in cells for ln in c.lines], "", [], [], page)
+            segments.append(current)
+            continue
+        if current and current.title and not current.header and not current.body and _BARE_LABEL.match(current.title) \
+                and len(cells) <= 3 and not any(_is_value(c.text) for c in cells) and not MONEY_UNIT.search(text) \
+                and re.search(r"表|情况|明细", text) and len(text) <= 60:
+            current.title += " " + text     # "表5" on one line, its name on the next
+            current.title_lines += [ln for c in cells for ln in c.lines]
+            continue
+        unit = MONEY_UNIT.search(text.replace(" ", ""))
+        if unit:
+            if current is None:
+                current = _Segment("", [], "", [], [], page, continued=True)
+                segments.append(current)
+            if not current.body:
+                current.unit = unit.group(1)
+            continue
+        if current is None:
+            if not _is_data_row(cells):
+                # header rows repeated at the top of a continuation page
+                current = _Segment("", [], "", [], [], page, continued=True)
+                segments.append(current)
+            else:
+                current = _Segment("", [], "", [], [], page, continued=True)
+                segments.append(current)
+        if _is_prose(cells, page_width):
+            if current.body:
+                current = None   # the table ended; prose follows
+            continue
+        if re.match(r"^(编制单位|单位名称|部门名称|填报单位|预算单位)\s*[:：]", text):
+            continue
+        if _is_column_number_row(cells):
+            continue
+        if _is_data_row(cells):
+            current.body.append(cells)
+        elif current.body:
+            current.body.append(cells)   # a wrapped label line, or a text-only row
+        else:
+            current.header.append(cells)
+    return [s for s in segments if s.body or s.header]
+
+
+def _merge_intervals(spans: list[tuple[float, float]], pad: float = 0.0) -> list[list[float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1] + pad:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+@dataclass
+class _Layout:
+    """Column geometry of a table: value columns (x-ranges) and label regions (blocks)."""
+    value_spans: list[tuple[float, float]]     # column extents (prev column's right edge, own right edge]
+    value_paths: list[list[str]]
+    block_of: list[int]                        # value column -> block
+    label_paths: list[list[str]]               # block -> header of its label column
+    label_left: list[float]                    # block -> left edge of its label region
+
+
+def _is_code_cell(cell: _Cell) -> bool:
+    return bool(_CODE_CELL.match(cell.text))
+
+
+def _split_body(body: list[list[_Cell]]) -> tuple[list[_Cell], list[_Cell]]:
+    """(numbers, texts) of the body; leading code cells (201 / 40 / 01) followed by text count as text."""
+    numbers: list[_Cell] = []
+    texts: list[_Cell] = []
+    for cells in body:
+        leading = True
+        for i, c in enumerate(cells):
+            if leading and _is_code_cell(c) and any(not _is_value(d.text) for d in cells[i + 1:]):
+                texts.append(c)
+                continue
+            leading = False
+            (numbers if _is_value(c.text) else texts).append(c)
+    return numbers, texts
+
+
+def _levels(fragments: list[_Cell], h: float) -> list[tuple[float, float, str]]:
+    """A column's header fragments top-down, lines of one wrapped cell joined: [(top, bottom, text)]."""
+    out: list[list] = []
+    for c in sorted(fragments, key=lambda c: c.top):
+        short_tail = out and len(c.text) <= 3 and c.x1 - c.x0 < out[-1][3] and c.top - out[-1][1] < 0.9 * h
+        if out and (c.top - out[-1][1] < 0.5 * h or short_tail):   # "一般公共预" + "算": one wrapped cell
+            out[-1][1] = max(out[-1][1], c.bottom)
+            out[-1][2] += c.text
+        else:
+            out.append([c.top, c.bottom, c.text, c.x1 - c.x0])
+    return [(a, b, tidy(t)) for a, b, t, _ in out]
+
+
+def _blocks(spans: list[tuple[float, float]], texts: list[_Cell]) -> tuple[list[int], list[float]]:
+    """Text cells between two value columns start a new block (收入 | 支出 side by side): the block of each
+    value column and the left edge of each block's label region."""
+    block_of: list[int] = []
+    label_left: list[float] = [min((t.x0 for t in texts), default=0.0)]
+    block = 0
+    for i, (a, _b) in enumerate(spans):
+        if i:
+            prev_right = spans[i - 1][1]
+            between = [t for t in texts if t.x0 >= prev_right - 1 and t.x1 <= a + 1 and not _is_code_cell(t)]
+            if len(between) >= 2:
+                block += 1
+                label_left.append(min(t.x0 for t in between))
+        block_of.append(block)
+    return block_of, label_left
+
+
+def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | None:
+    numbers, texts = _split_body(body)
+    tight = _merge_intervals([(c.x0, c.x1) for c in numbers if c.text not in _EMPTY_MARK])
+    if not tight:
+        return None
+    hcells = [c for row in header for c in row]
+    heights = sorted(c.bottom - c.top for c in hcells + numbers if c.bottom > c.top)
+    h = heights[len(heights) // 2] if heights else 10.0
+    first_left = tight[0][0]
+    label_right = max((t.x1 for t in texts if t.x1 <= first_left + 1), default=-1.0)
+    # pass 1: header fragments over the numbers of a column; over two or more columns: a spanning parent
+    own: dict[int, list[_Cell]] = {}
+    parents: list[tuple[_Cell, list[int]]] = []
+    rest: list[_Cell] = []
+    for c in hcells:
+        hit = [i for i, (a, b) in enumerate(tight) if _overlap(c.x0, c.x1, a, b) > 0]
+        if len(hit) == 1:
+            own.setdefault(hit[0], []).append(c)
+        elif len(hit) > 1:
+            parents.append((c, hit))
+        else:
+            rest.append(c)
+    # pass 2: a fragment between columns belongs to the column on its right (numbers are right-aligned)
+    # unless another fragment at its height is nearer that column's edge; the others head empty columns
+    empty: list[_Cell] = []
+    claims: dict[int, list[_Cell]] = {}
+    for c in rest:
+        centre = (c.x0 + c.x1) / 2
+        if (texts and c.x1 <= label_right + 2) or any(
+                _overlap(c.x0, c.x1, t.x0, t.x1) > 0.5 * min(c.x1 - c.x0, t.x1 - t.x0) for t in texts):
+            continue   # heads a label column
+        target = next((i for i, (a, b) in enumerate(tight) if centre <= b + 2), None)
+        if target is not None and (target == 0 or centre > tight[target - 1][1]) and not any(
+                abs(d.top - c.top) < h for d in own.get(target, [])):
+            claims.setdefault(target, []).append(c)
+        else:
+            empty.append(c)
+    for target, cands in claims.items():
+        for c in cands:
+            same_height = [d for d in cands if abs(d.top - c.top) < h]
+            if c is max(same_height, key=lambda d: d.x1):
+                own.setdefault(target, []).append(c)
+            else:
+                empty.append(c)
+    spans: list[tuple[float, float]] = [(a, b) for a, b in tight]
+    stacks: list[list[_Cell]] = [own.get(i, []) for i in range(len(tight))]
+    for a, b in _merge_intervals([(c.x0, c.x1) for c in empty]):
+        members = [c for c in empty if c.x0 >= a - 0.1 and c.x1 <= b + 0.1]
+        if len(members) > 1 and _merge_intervals([(c.x0, c.x1) for c in members if c.bottom < max(m.top for m in members)]) \
+                and len(_merge_intervals([(c.x0, c.x1) for c in members if c.top >= max(m.top for m in members) - 1])) >= 2:
+            pass
+        spans.append((a, b))
+        stacks.append(members)
+    order = sorted(range(len(spans)), key=lambda i: spans[i][1])
+    spans = [spans[i] for i in order]
+    stacks = [stacks[i] for i in order]
+    remap = {old: new for new, old in enumerate(order)}
+    parents = [(c, [remap[i] for i in hit]) for c, hit in parents]
+    levels = [_levels(st, h) for st in stacks]
+    block_of, label_left = _blocks(spans, texts)
+    block = block_of[-1]
+    # upper levels of a column with two or more levels are parents: they also head the neighbouring
+    # columns of the same block whose own header starts below them
+    paths: list[list[tuple[float, str]]] = [[] for _ in spans]
+    for i, lv in enumerate(levels):
+        if lv:
+            paths[i].append((lv[-1][0], lv[-1][2]))
+        for n, (top, bottom, text) in enumerate(lv[:-1]):
+            child_top = lv[n + 1][0]
+            covered = [i]
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(spans) and block_of[j] == block_of[i] and levels[j] and \
+                        levels[j][0][0] >= bottom + 0.3 * h and abs(levels[j][0][0] - child_top) <= 1.2 * h:
+                    covered.append(j)
+                    j += step
+            for j in covered:
+                paths[j].append((top, text))
+    for c, hit in parents:
+        for j in range(min(hit), max(hit) + 1):
+            paths[j].append((c.top, tidy(c.text)))
+    value_paths = [[t for _, t in sorted(p)] for p in paths]
+    extents: list[tuple[float, float]] = []
+    for i, (a, b) in enumerate(spans):
+        left = spans[i - 1][1] if i and block_of[i - 1] == block_of[i] else a - 0.5 * (b - a)
+        extents.append((min(a, left), b))
+    label_paths: list[list[str]] = []
+    for k in range(block + 1):
+        region_left = label_left[k]
+        region_right = next(extents[i][0] for i in range(len(extents)) if block_of[i] == k)
+        frags = [c for c in hcells if c.x0 >= region_left - 8 and c.x1 <= region_right + 2
+                 and not re.fullmatch(r"[类款项]|.*编码|.*代码", tidy(c.text))]
+        right = max((c.x0 for c in frags), default=None)
+        column = [c for c in frags if right is not None and c.x1 > right]
+        lv = _levels(column, h)
+        label_paths.append([lv[-1][2]] if lv else ["项目"])
+    return _Layout(extents, value_paths, block_of, label_paths, label_left)
+
+
+def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
+    """Body rows into Rows; text-only rows (wrapped labels) join the nearest row that holds figures."""
+    data: list[tuple[float, dict, dict[int, list[_Cell]], list[str], list[int]]] = []
+    orphans: list[tuple[float, dict[int, list[_Cell]], list[int]]] = []
+    nblocks = len(layout.label_paths)
+    for cells in body:
+        values: dict[int, str] = {}
+        labels: dict[int, list[_Cell]] = {}
+        codes: list[str] = []
+        lines: list[int] = []
+        leading = True
+        for i, c in enumerate(cells):
+            if leading and _is_code_cell(c) and any(not _is_value(d.text) for d in cells[i + 1:]):
+                codes.append(c.text)
+                lines += c.lines
+                continue
+            leading = False
+            col = _column_for(c, layout) if _is_value(c.text) else None
+            if col is not None:
+                values[col] = (values[col] + " " + c.text) if col in values else c.text
+                lines += c.lines
+            else:
+                blk = _block_for(c, layout, nblocks)
+                labels.setdefault(blk, []).append(c)
+                lines += c.lines
+        mid = sum(c.mid for c in cells) / len(cells)
+        if values:
+            data.append((mid, values, labels, codes, lines))
+        elif labels:
+            orphans.append((mid, labels, lines))
+    mids = sorted(d[0] for d in data)
+    gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
+    pitch = gaps[len(gaps) // 2] if gaps else 20.0
+    for mid, labels, lines in orphans:
+        if not data:
+            break
+        best = min(range(len(data)), key=lambda i: (abs(data[i][0] - mid), -data[i][0] + mid > 0))
+        if abs(data[best][0] - mid) > 0.75 * pitch:
+            data.append((mid, {}, labels, [], lines))   # a row whose cells are all empty, not a wrapped label
+            continue
+        for blk, cells in labels.items():
+            data[best][2].setdefault(blk, []).extend(cells)
+        data[best][4].extend(lines)
+    rows: list[Row] = []
+    for _mid, values, labels, codes, lines in sorted(data, key=lambda d: d[0]):
+        by_block: dict[int, dict[int, str]] = {}
+        for col, v in values.items():
+            by_block.setdefault(layout.block_of[col], {})[col] = v
+        for blk in sorted(set(by_block) | set(labels)):
+            cells = sorted(labels.get(blk, []), key=lambda c: (round(c.x0 / 4), c.top))
+            # the label is the rightmost text column next to the figures; cells further left are context
+            groups: list[list[_Cell]] = []
+            for c in sorted(cells, key=lambda c: c.x0):
+                if groups and c.x0 <= max(d.x1 for d in groups[-1]) + 4:
+                    groups[-1].append(c)
+                else:
+                    groups.append([c])
+            texts = [tidy("".join(c.text for c in sorted(g, key=lambda c: c.top))) for g in groups]
+            label = texts[-1] if texts else ""
+            context = " ".join(texts[:-1])
+            row_lines = lines
+            # codes stay space-separated ("201 40 01") until finish() resolves them in row order
+            rows.append(Row(label, by_block.get(blk, {}), min(row_lines), max(row_lines),
+                            code=" ".join(codes) if blk == 0 else "", context=context, block=blk))
+    return rows
+
+
+def _column_for(cell: _Cell, layout: _Layout) -> int | None:
+    best, score = None, 0.0
+    for i, (a, b) in enumerate(layout.value_spans):
+        ov = _overlap(cell.x0, cell.x1, a, b)
+        if ov > score:
+            best, score = i, ov
+    return best if score > 0.3 * max(cell.x1 - cell.x0, 1.0) else None
+
+
+def _block_for(cell: _Cell, layout: _Layout, nblocks: int) -> int:
+    blk = 0
+    for k in range(nblocks):
+        if cell.x0 >= layout.label_left[k] - 4:
+            blk = k
+    return blk
+
+
+def tables_from_pdf_pages(pages: list[tuple[int, float, list[Word]]]) -> list[Table]:
+    """pages: (page number, page width, words). Segments without a title continue the previous table."""
+    tables: list[Table] = []
+    last_layout: _Layout | None = None
+    last: Table | None = None
+    for page, width, words in pages:
+        for seg in _page_segments(words, page, width):
+            same_title = last is not None and seg.title and tidy(seg.title) == tidy(last.title) and last.pages[-1] == page - 1
+            if (seg.continued or same_title) and last is not None and last.pages[-1] >= page - 1:
+                layout = _layout(seg.header, seg.body) if seg.header else None
+                layout = layout if layout and len(layout.value_spans) == len(last.columns) - len(
+                    [c for c in last.columns if c.kind == "label"]) else last_layout
+                if layout is None or not seg.body:
+                    continue
+                rows = _rows_from_body(seg.body, layout)
+                _append_rows(last, rows)
+                if page not in last.pages:
+                    last.pages.append(page)
+                continue
+            if seg.continued or not seg.title:
+                continue
+            layout = _layout(seg.header, seg.body)
+            if layout is None:
+                last, last_layout = None, None
+                continue
+            rows = _rows_from_body(seg.body, layout)
+            columns = [Column(p, "label") for p in layout.label_paths] + [Column(p) for p in layout.value_paths]
+            shift = len(layout.label_paths)
+            for r in rows:
+                r.values = {k + shift: v for k, v in r.values.items()}
+            header_lines = seg.title_lines + [ln for row in seg.header for c in row for ln in c.lines]
+            table = Table(tidy(seg.title), seg.unit, columns, [], min(header_lines or [rows[0].line_start if rows else 0]),
+                          0, [page])
+            table._shift = shift   # type: ignore[attr-defined]
+            table.rows = rows
+            _finish_lines(table)
+            tables.append(table)
+            last, last_layout = table, layout
+    return [t for t in tables if t.rows]
+
+
+def _append_rows(table: Table, rows: list[Row]) -> None:
+    shift = getattr(table, "_shift", 0)
+    for r in rows:
+        r.values = {k + shift: v for k, v in r.values.items()}
+    table.rows.extend(rows)
+    _finish_lines(table)
+
+
+def _finish_lines(table: Table) -> None:
+    if table.rows:
+        table.line_end = max(r.line_end for r in table.rows)
+        table.line_start = min(table.line_start or table.rows[0].line_start, min(r.line_start for r in table.rows))
+
+
+# -- text files: tab-separated and markdown grids -----------------------------------------------------------
+_MD_RULE = re.compile(r"^\|?\s*:?-{2,}")
+
+
+def _grid_cells(line: str) -> list[str] | None:
+    s = line.rstrip("\n")
+    if s.lstrip().startswith("|") and s.count("|") >= 3:
+        if _MD_RULE.match(s.strip()) and not re.search(r"[\w\u4e00-\u9fff]", s):
+            return []
+        inner = s.strip()
+        inner = inner[1:] if inner.startswith("|") else inner
+        inner = inner[:-1] if inner.endswith("|") else inner
+        return [c.strip() for c in inner.split("|")]
+    if "\t" in s:
+        return [c.strip() for c in s.split("\t")]
+    return None
+
+
+def tables_from_text(text: str) -> list[Table]:
+    lines = text.split("\n")
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        cells = _grid_cells(lines[i])
+        if cells is None:
+            i += 1
+            continue
+        start = i
+        grid: list[tuple[int, list[str]]] = []
+        while i < len(lines):
+            cells = _grid_cells(lines[i])
+            if cells is None:
+                if not lines[i].strip() and i + 1 < len(lines) and _grid_cells(lines[i + 1]) is not None:
+                    i += 1
+                    continue
+                break
+            if cells:
+                grid.append((i + 1, cells))
+            i += 1
+        table = _grid_table(lines, start, grid)
+        if table is not None:
+            tables.append(table)
+    return _merge_text_continuations(tables)
+
+
+def _grid_table(lines: list[str], start: int, grid: list[tuple[int, list[str]]]) -> Table | None:
+    if len(grid) < 2:
+        return None
+    title, unit, title_line = "", "", start + 1
+    for j in range(start - 1, max(-1, start - 12), -1):
+        t = lines[j].strip()
+        if not t:
+            continue
+        m = MONEY_UNIT.search(t.replace(" ", ""))
+        if m and not unit:
+            unit = m.group(1)
+            continue
+        if is_table_title(t) and not title:
+            title, title_line = t, j + 1
+            break
+        if _grid_cells(lines[j]) is not None:
+            break
+    width = max(len(c) for _, c in grid)
+    grid = [(n, c + [""] * (width - len(c))) for n, c in grid]
+    first_data = next((k for k, (_, c) in enumerate(grid) if _grid_is_data(c)), None)
+    if first_data is None:
+        return None
+    header = [c for _, c in grid[:first_data] if not _grid_column_numbers(c)]
+    body = [(n, c) for n, c in grid[first_data:] if not _grid_column_numbers(c)]
+    # column kinds from the body
+    kinds: list[str] = []
+    for j in range(width):
+        vals = [c[j] for _, c in body if c[j]]
+        head = "".join(h[j] for h in header)
+        code_shaped = bool(vals) and all(re.fullmatch(r"\d{2,3}|\d{5}|\d{7}", v) for v in vals)
+        if re.fullmatch(r"(科目编码|功能分类科目编码|经济分类科目编码)?[类款项]", head) or (
+                code_shaped and (j < 3 or re.search(r"[类款项]$|编码|代码", head))
+                and not re.search(r"合计|金额|预算|支出|收入", head)):
+            kinds.append("code")
+        elif head in ("行次", "栏次"):
+            kinds.append("skip")
+        elif vals and sum(_is_value(v) for v in vals) >= 0.6 * len(vals):
+            kinds.append("value")
+        elif vals or head:
+            kinds.append("label" if vals else ("value" if j and kinds and kinds[-1] in ("value", "skip") else "label"))
+        else:
+            kinds.append("empty")
+    paths = _grid_header_paths(header, width)
+    columns: list[Column] = []
+    index: dict[int, int] = {}
+    block_of: dict[int, int] = {}
+    block = 0
+    seen_value = False
+    label_cols: dict[int, list[int]] = {}
+    for j, kind in enumerate(kinds):
+        if kind == "label":
+            if seen_value:
+                block += 1
+                seen_value = False
+            label_cols.setdefault(block, []).append(j)
+        elif kind == "value":
+            seen_value = True
+            index[j] = len(columns)
+            block_of[j] = block
+            columns.append(Column(paths[j] or [f"列{j + 1}"]))
+    if not index:
+        return None
+    label_columns = [Column([next((paths[j][-1] for j in reversed(cols) if paths[j]), "项目")], "label")
+                     for _, cols in sorted(label_cols.items())] or [Column(["项目"], "label")]
+    shift = len(label_columns)
+    code_cols = [j for j, k in enumerate(kinds) if k == "code"]
+    rows: list[Row] = []
+    ctx = CodeContext()
+    for n, c in body:
+        blocks = sorted({block_of[j] for j in index if c[j]} | {b for b, cols in label_cols.items() if any(c[j] for j in cols)})
+        code, level = "", ""
+        if code_cols:
+            parts = [c[j] for j in code_cols][:3] + [""] * (3 - len(code_cols[:3]))
+            code, level = ctx.resolve_positional(*parts) if len(code_cols) >= 2 else ctx.resolve([parts[0]])
+        for b in blocks or [0]:
+            texts = [tidy(c[j]) for j in label_cols.get(b, []) if c[j]]
+            label = texts[-1] if texts else ""
+            if b == 0 and not code:
+                m = _CODE_IN_LABEL.match(label)
+                if m:
+                    code, level = ctx.resolve(m.group(1).split())
+                    label = label[m.end():].strip()
+            values = {index[j] + shift: c[j] for j in index if block_of[j] == b and c[j]}
+            if not label and not values:
+                continue
+            rows.append(Row(label, values, n, n, code if b == 0 else "", level if b == 0 else "",
+                            " ".join(texts[:-1]), bool(_TOTAL.match(label)), b))
+    if not rows:
+        return None
+    table = Table(tidy(title) or "表格", unit, label_columns + columns, rows, title_line, grid[-1][0], [], "txt")
+    return table
+
+
+def _grid_is_data(cells: list[str]) -> bool:
+    return any(NUMBER.match(c.replace("，", ",")) and not _SMALL_INT.match(c) and not re.fullmatch(r"\d{3}", c)
+               for c in cells)
+
+
+def _grid_column_numbers(cells: list[str]) -> bool:
+    filled = [c for c in cells if c]
+    return bool(filled) and (filled[0] in ("栏次", "行次") or all(_SMALL_INT.match(c) or c in ("栏次", "甲", "乙")
+                                                                for c in filled) and len(filled) >= 3)
+
+
+def _grid_header_paths(header: list[list[str]], width: int) -> list[list[str]]:
+    """A header cell followed by empty cells spans them when a lower header row fills them."""
+    paths: list[list[str]] = [[] for _ in range(width)]
+    for r, row in enumerate(header):
+        lower = header[r + 1:]
+        j = 0
+        while j < width:
+            text = tidy(row[j])
+            if not text:
+                j += 1
+                continue
+            k = j + 1
+            while k < width and not row[k] and any(h[k] for h in lower):
+                k += 1
+            for m in range(j, k):
+                paths[m].append(text)
+            j = k
+    return paths
+
+
+def _merge_text_continuations(tables: list[Table]) -> list[Table]:
+    out: list[Table] = []
+    for t in tables:
+        if out and t.title == "表格" and [c.name for c in t.columns] == [c.name for c in out[-1].columns]:
+            out[-1].rows.extend(t.rows)
+            out[-1].line_end = t.line_end
+        else:
+            out.append(t)
+    return out
+
+
+# -- after recovery: codes, totals, kind, sums ----------------------------------------------------------------
+def finish(table: Table) -> Table:
+    ctx = CodeContext()
+    for r in table.rows:
+        if table.source == "pdf" and r.block == 0:
+            raw = r.code.split()
+            code, level = ctx.resolve(raw) if raw else ("", "")
+            if not code:
+                m = _CODE_IN_LABEL.match(r.label)
+                if m:
+                    code, level = ctx.resolve(m.group(1).split())
+                    r.label = r.label[m.end():].strip()
+            r.code, r.level = code, level
+        r.is_total = bool(_TOTAL.match(r.label))
+    table.kind = table_kind(table.title, table.rows)
+    table.checks = check_sums(table)
+    return table
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def check_sums(table: Table) -> dict:
+    """项 rows sum to their 款, 款 to 类, 类 to the total (coded tables); project rows to the total (项目支出).
+    Rounding of printed figures is allowed for: each addend may be off by half its last printed digit."""
+    issues: list[dict] = []
+    checked = 0
+    rows = [r for r in table.rows if r.block == 0]
+    value_cols = sorted({c for r in rows for c in r.values})
+
+    def compare(parent: Row, children: list[Row], what: str) -> None:
+        nonlocal checked
+        for col in value_cols:
+            printed = parent.values.get(col, "")
+            pv = parse_value(printed) if printed else 0.0
+            if printed and pv is None:
+                continue
+            vals = [parse_value(ch.values[col]) for ch in children if ch.values.get(col)]
+            if any(v is None for v in vals) or (not vals and not printed):
+                continue
+            total = sum(vals)
+            decimals = max([_decimals(parent.values.get(col, ""))] + [_decimals(ch.values[col]) for ch in children
+                                                                      if ch.values.get(col)])
+            tolerance = 0.5 * 10 ** -decimals * (len(vals) + 1) + 1e-9
+            checked += 1
+            if abs(total - pv) > tolerance:
+                issues.append({"row": parent.label, "code": parent.code, "column": table.columns[col].name
+                               if col < len(table.columns) else str(col), "rule": what,
+                               "printed": printed or "(空)", "sum": round(total, 6)})
+
+    coded = [r for r in rows if r.code]
+    if coded and len({r.code for r in coded}) > 1:
+        for parent in coded:
+            if parent.level == "类":
+                kids = [r for r in coded if r.level == "款" and r.code.startswith(parent.code)]
+                if kids:
+                    compare(parent, kids, "款之和=类")
+            elif parent.level == "款":
+                kids = [r for r in coded if r.level == "项" and r.code.startswith(parent.code)]
+                if kids:
+                    compare(parent, kids, "项之和=款")
+        totals = [r for r in rows if r.is_total and not r.code]
+        tops = [r for r in coded if r.level == "类"]
+        if totals and tops and len(table.pages) <= 20:
+            compare(totals[0], tops, "类之和=合计")
+    elif table.kind == "项目支出":
+        totals = [r for r in rows if r.is_total and r.label != "小计"]
+        items = [r for r in rows if not r.is_total and r.values]
+        if len(totals) == 1 and items and not any(r.label == "小计" for r in rows):
+            compare(totals[0], items, "项目之和=合计")
+    return {"checked": checked, "failed": len(issues), "issues": issues[:50]}
+
+
+# -- entry point ------------------------------------------------------------------------------------------------
+def recover_tables(raw) -> list[Table]:
+    """Tables of one read document (search.reader.RawDocument); never raises."""
+    try:
+        if raw.source_format == "pdf":
+            found = tables_from_pdf_pages(raw.page_words or [])
+        else:
+            found = tables_from_text(raw.text)
+        # 绩效目标表 are text forms (indicators, targets), not tables of figures
+        return [finish(t) for t in found if "绩效" not in t.title]
+    except Exception:   # a layout we do not understand must not cost the document its text index
+        import logging
+
+        logging.getLogger(__name__).exception("table recovery failed for %s", raw.file)
+        return []
