@@ -19,6 +19,7 @@ import weakref
 from .gazetteer import gazetteer_for
 from .operations import OPERATIONS, Answer, Context
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
+from .table_ops import TABLE_OPERATIONS
 from .understand import Understood, detect_metric, understand
 
 __all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood"]
@@ -47,7 +48,7 @@ def _operate(engine, u: Understood) -> Answer | None:
     if u.not_held:
         return None
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
-    for op in OPERATIONS:
+    for op in TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:

@@ -185,7 +185,7 @@ class Compare(Operation):
     name = "compare"
 
     def applies(self, u):
-        return u.operation == "compare" and bool(u.metric) and len(u.units) >= 2
+        return u.operation == "compare" and bool(u.metric) and len(u.units) >= 2 and not u.item
 
     def answer(self, ctx, u):
         rows = []
@@ -243,7 +243,7 @@ class Threshold(Operation):
     name = "threshold"
 
     def applies(self, u):
-        return u.operation == "threshold" and bool(u.metric) and u.threshold is not None
+        return u.operation == "threshold" and bool(u.metric) and u.threshold is not None and not u.item
 
     def answer(self, ctx, u):
         direction, limit = u.threshold
@@ -303,7 +303,7 @@ class ChangeList(Operation):
     name = "change_list"
 
     def applies(self, u):
-        return u.operation == "change_list" and bool(u.metric) and u.direction != 0
+        return u.operation == "change_list" and bool(u.metric) and u.direction != 0 and not u.item
 
     def answer(self, ctx, u):
         docs = ctx.scope_docs(u)
