@@ -75,7 +75,8 @@ class RowLookup(Operation):
         if u.operation == "compare" and len(found_values) >= 2 and None not in found_values:
             order = sorted(zip(found_values, used), key=lambda x: x[0], reverse=u.direction >= 0)
             text += f"；{ctx.gen.documents[order[0][1]['doc_id']].unit}更{'多' if u.direction >= 0 else '少'}"
-        answer_type = "list" if any(v is None for v in found_values) else "figure"
+        # several rows match equally: say so and list them, but do not present one as the answer
+        answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
 
 
