@@ -21,6 +21,8 @@ their generation.
 from __future__ import annotations
 
 import contextvars
+import ctypes
+import functools
 import gc
 import logging
 import os
@@ -28,6 +30,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -250,7 +253,24 @@ class Generation:
                 cache.clear()
         self.documents, self.passages, self.compact_texts = {}, {}, {}
         self.facts, self.facts_by_metric, self.aliases = [], {}, []
+        gc.collect()            # the generation's objects reference each other: free them now
+        _return_free_memory()
         log.info("closed index generation %s", self.folder.name)
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:   # not glibc (macOS, musl): nothing to trim
+        return None
+
+
+def _return_free_memory() -> None:
+    """Ask glibc to give freed heap pages back to the system (malloc_trim), so RSS follows the live data."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 # -- the generation a request uses -------------------------------------------------------------------------
@@ -269,6 +289,10 @@ def close_scope() -> None:
     _SCOPE.set(None)
     for gen in (pinned or {}).values():
         gen.release()
+
+
+# one thread of the process loads every generation (see GenerationManager._latest)
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generation-loader")
 
 
 class GenerationManager:
@@ -314,7 +338,10 @@ class GenerationManager:
                 raise self._failed[1]
             started = time.perf_counter()
             try:
-                gen = Generation(self.index_dir / name, self.embedder, self.backend)
+                # always built on the same thread: glibc gives each thread its own malloc arena, and memory a
+                # closed generation freed in one thread's arena is not reused by a load on another — loads
+                # on the request threads grew the server by a generation per re-index
+                gen = _LOADER.submit(Generation, self.index_dir / name, self.embedder, self.backend).result()
             except (CorruptIndex, IncompatibleIndex) as exc:
                 log.error("cannot serve index generation %s: %s", name, exc)
                 self._failed = (name, exc)
@@ -334,7 +361,6 @@ class GenerationManager:
             old, self._current, self._name = self._current, gen, name
         if old is not None:
             old.retire()
-            gc.collect()   # the old generation's dicts reference each other; give the memory back now
 
     def close(self) -> None:
         self._swap(None, "")
