@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import limits
-from .facts import load_facts
 from .exceptions import CorruptIndex, IncompatibleIndex, IndexNotReady
+from .facts import load_facts
 from .indexer import CURRENT, check_compatible, check_generation, read_manifest, rebuild_command
 from .query import ParsedQuery, build_aliases, parse_query
 from .semantic import Embedder

@@ -24,8 +24,7 @@ import numpy as np
 from . import store
 from .backends import Backend, create_backend
 from .exceptions import CorruptIndex, IncompatibleIndex, IndexNotReady  # noqa: F401 (re-exported for callers)
-from .ingest import (ProcessedDocument, Skipped, corpus_files, process_file_safely, source_fingerprint,
-                     unsupported_files)
+from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, source_fingerprint, unsupported_files
 from .semantic import Embedder, VectorStore
 from .tokens import dictionary_version
 from .vocab import passage_doc_id, passage_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from . import limits
 from .hybrid import (
     definition_bonus,
     hint_bonus,
@@ -17,7 +18,6 @@ from .hybrid import (
     statement_bonus,
     statement_pattern,
 )
-from . import limits
 from .limits import QueryLimits
 from .tokens import QUERY_STOPWORDS, shared_tokenizer
 

@@ -79,8 +79,7 @@ log = logging.getLogger(__name__)
 def claim_milvus_uri(environ=None) -> None:
     """pymilvus reads MILVUS_URI when it is imported and refuses a milvus-lite .db path, so our setting is
     BUDGET_MILVUS_URI (search/config.py); the older name, which requirements-milvus.txt used to document, is
-    moved there before pymilvus is imported. (Here, not in config.py: the build imports this module, and
-    config.py would make the ranking settings part of the index's code fingerprint.)"""
+    moved there before pymilvus is imported (here, right before the import it protects)."""
     environ = os.environ if environ is None else environ
     legacy = environ.pop("MILVUS_URI", None)
     if legacy and not environ.get("BUDGET_MILVUS_URI"):
