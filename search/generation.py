@@ -304,7 +304,7 @@ class GenerationManager:
         self.backend = backend
         self._current: Generation | None = None
         self._name = ""
-        self._failed: tuple[str, Exception] | None = None   # a generation that did not load, and why
+        self._failed: tuple[str, Exception] | None = None   # the generation that did not load, and why
         self._load_lock = threading.Lock()
         self._state = threading.Lock()
 
@@ -335,7 +335,8 @@ class GenerationManager:
             if name == self._name and self._current is not None:
                 return self._current
             if self._failed is not None and self._failed[0] == name:
-                raise self._failed[1]
+                failed = self._failed[1]
+                raise type(failed)(str(failed))   # a fresh one: re-raising one instance grows its traceback
             started = time.perf_counter()
             try:
                 # always built on the same thread: glibc gives each thread its own malloc arena, and memory a
