@@ -17,7 +17,7 @@ import sys
 
 from search.cli import add_common, run_index
 from search.config import defaults_from_env, server_options
-from search.indexer import CorruptIndex, IndexNotReady
+from search.exceptions import CorruptIndex, IndexNotReady
 from search.semantic import load_embedder
 from search.webapp import create_app
 
