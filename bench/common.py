@@ -24,12 +24,12 @@ def pick_evenly(items: list, limit: int | None) -> list:
 
 
 def assemble_corpus(pdf_dir: Path, samples_dir: Path, dest: Path, pdf_limit: int | None = None) -> dict:
-    """One corpus folder holding the PDFs (symlinked: ../shared is read-only and large) and the samples
-    (copied: the incremental measurement appends to one of them)."""
+    """One corpus folder holding copies of the PDFs and the samples (copies, not links: the indexer skips a
+    link that points out of the corpus folder, and the incremental measurement appends to files)."""
     dest.mkdir(parents=True, exist_ok=True)
     pdfs = pick_evenly(sorted(p for p in Path(pdf_dir).iterdir() if p.suffix.lower() == ".pdf"), pdf_limit)
     for pdf in pdfs:
-        (dest / pdf.name).symlink_to(pdf.resolve())
+        shutil.copyfile(pdf, dest / pdf.name)
     samples = sorted(p for p in Path(samples_dir).iterdir() if p.is_file() and not p.name.startswith("."))
     for sample in samples:
         shutil.copyfile(sample, dest / sample.name)

@@ -46,10 +46,23 @@ class TermCounts:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
         if meta.get("tokenizer") != tokenizer_version or tuple(meta.get("fields", ())) != FIELDS:
             return None   # counted with another dictionary: must be recounted, not mixed
-        data = np.load(folder / COUNTS_FILE)
-        return cls(meta["ids"], meta["vocab"], {f: data[f"{f}_rows"] for f in FIELDS},
-                   {f: data[f"{f}_cols"] for f in FIELDS}, {f: data[f"{f}_tfs"] for f in FIELDS},
-                   {f: data[f"{f}_len"] for f in FIELDS})
+        # np.load of an .npz keeps the zip file open until closed: close it (a retired generation's files
+        # are deleted by the next build, and must not stay open in the server)
+        with np.load(folder / COUNTS_FILE) as data:
+            return cls(meta["ids"], meta["vocab"], {f: data[f"{f}_rows"] for f in FIELDS},
+                       {f: data[f"{f}_cols"] for f in FIELDS}, {f: data[f"{f}_tfs"] for f in FIELDS},
+                       {f: data[f"{f}_len"] for f in FIELDS})
+
+    @staticmethod
+    def count(folder: Path) -> int | None:
+        """How many passages the saved counts cover (None when missing or unreadable); loads no arrays."""
+        try:
+            if not (folder / COUNTS_FILE).is_file() or (folder / COUNTS_FILE).stat().st_size == 0:
+                return None
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            return len(meta["ids"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def save(self, folder: Path, tokenizer_version: str) -> None:
         arrays = {}

@@ -26,9 +26,10 @@ SETTINGS = [
             "sentence-transformers model name or local path; 'none' disables the semantic channel."),
     Setting("SEARCH_BACKEND", "embedded", "SEARCH_BACKEND",
             "Where passages are indexed: 'embedded' (whoosh + numpy in index/) or 'milvus' (see MILVUS_URI)."),
-    Setting("MILVUS_URI", "", "MILVUS_URI",
+    Setting("MILVUS_URI", "", "BUDGET_MILVUS_URI",
             "Milvus to use with SEARCH_BACKEND=milvus: a milvus-lite file (default INDEX_DIR/milvus.db) or "
-            "http://host:19530 for a Milvus server or cluster."),
+            "http://host:19530 for a Milvus server or cluster. The older name MILVUS_URI is still read (and "
+            "then removed from the environment: pymilvus reads MILVUS_URI itself and rejects a .db path)."),
     Setting("MILVUS_TOKEN", "", "MILVUS_TOKEN", "Milvus credentials (user:password or an API token), if the server needs them."),
     Setting("MILVUS_DB", "", "MILVUS_DB", "Milvus database name (server only; default database when empty)."),
     Setting("MILVUS_COLLECTION_PREFIX", "", "MILVUS_COLLECTION_PREFIX",
@@ -43,6 +44,26 @@ SETTINGS = [
     Setting("PAGE_IMAGE_MAX_PX", 1600, "BUDGET_PAGE_IMAGE_MAX_PX",
             "Longest side in pixels of a rendered PDF page (/files/<id>/pages/<n>.png); the server fixes the "
             "size, a request cannot choose it. Clamped to 200-4000."),
+    Setting("MAX_PHRASES", 4, "BUDGET_MAX_PHRASES",
+            "Most quoted \"exact phrases\" in one query (more: 400); a phrase repeated is matched once."),
+    Setting("MAX_PHRASE_CHARS", 40, "BUDGET_MAX_PHRASE_CHARS",
+            "Longest quoted phrase in characters (longer: 400); long phrases of common tokens are costly."),
+    Setting("MAX_PHRASE_MATCHES", 5000, "BUDGET_MAX_PHRASE_MATCHES",
+            "Most passages one quoted phrase contributes as candidates (caps the work of later stages)."),
+    Setting("QUERY_TIME_BUDGET", 5.0, "BUDGET_QUERY_TIME_BUDGET",
+            "Seconds of work one request may cause; past it the query is answered with 400 "
+            "(query_too_expensive). 0 = no limit."),
+    Setting("SERVER_THREADS", 8, "BUDGET_SERVER_THREADS",
+            "Worker threads of the WSGI server (waitress): requests computed at the same time."),
+    Setting("SERVER_CONNECTION_LIMIT", 1000, "BUDGET_SERVER_CONNECTION_LIMIT",
+            "Open connections waitress accepts (idle ones included) before it stops accepting; keep it above "
+            "the clients you expect, and put a reverse proxy in front for the internet (README)."),
+    Setting("SERVER_CHANNEL_TIMEOUT", 30, "BUDGET_SERVER_CHANNEL_TIMEOUT",
+            "Seconds an idle or stalled connection is kept before waitress closes it."),
+    Setting("SERVER_BACKLOG", 2048, "BUDGET_SERVER_BACKLOG",
+            "Listen backlog: connections the kernel queues while all accepted ones are busy."),
+    Setting("SERVER_MAX_BODY", 1 << 20, "BUDGET_SERVER_MAX_BODY",
+            "Largest request body in bytes waitress reads (a query body is a few hundred bytes)."),
 ]
 
 # Ranking weights: their defaults live on search.ranking.RankingConfig; each is a setting too, so a
@@ -100,12 +121,18 @@ def _coerce(default, raw: str):
     return raw
 
 
+# settings whose environment variable was renamed: new name -> old name, still read
+LEGACY_ENV = {"BUDGET_MILVUS_URI": "MILVUS_URI"}
+
+
 def defaults_from_env(environ=None) -> dict:
     """Default settings, with any environment overrides applied."""
     environ = os.environ if environ is None else environ
     values = {}
     for s in SETTINGS:
         raw = environ.get(s.env) if s.env else None
+        if raw in (None, "") and s.env in LEGACY_ENV:
+            raw = environ.get(LEGACY_ENV[s.env])
         values[s.name] = s.default if raw in (None, "") else _coerce(s.default, raw)
     return values
 
@@ -116,6 +143,15 @@ def current_year(environ=None) -> int:
 
     configured = defaults_from_env(environ)["CURRENT_YEAR"]
     return int(configured) or datetime.date.today().year
+
+
+def server_options(config) -> dict:
+    """waitress settings, chosen deliberately (see the README section on a reverse proxy)."""
+    return {"threads": int(config["SERVER_THREADS"]), "connection_limit": int(config["SERVER_CONNECTION_LIMIT"]),
+            "channel_timeout": int(config["SERVER_CHANNEL_TIMEOUT"]), "backlog": int(config["SERVER_BACKLOG"]),
+            "max_request_body_size": int(config["SERVER_MAX_BODY"]),
+            # poll() instead of select(): select() cannot watch descriptors above 1024
+            "asyncore_use_poll": True, "cleanup_interval": max(1, min(30, int(config["SERVER_CHANNEL_TIMEOUT"])))}
 
 
 def describe() -> str:

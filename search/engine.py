@@ -1,147 +1,58 @@
-"""The search engine over one loaded index generation, reloaded when a new generation is swapped in."""
+"""Ranking and result formatting over the current index generation (search/generation.py loads, pins and
+closes generations; search/ranking.py orders the passages)."""
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import os
-import sqlite3
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from .backends import create_backend
 from .exceptions import IncompatibleIndex, IndexNotReady
-from .facts import load_facts
+from .generation import Generation, GenerationManager
 from .highlight import highlight
-from .indexer import CURRENT, check_compatible, read_manifest
-from .query import ParsedQuery, build_aliases, normalize_query, parse_query
+from .limits import QueryLimits, checked_phrases
+from .query import ParsedQuery, normalize_query
 from .ranking import Ranker, RankingConfig, query_terms
 from .reader import page_of
 from .semantic import Embedder, ModelStatus
-from .tokens import compact_text
 from .vocab import SECTION_SEP
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class DocumentInfo:
-    doc_id: str
-    file: str
-    unit: str
-    region: str
-    year: int | None
-    kind: str
-    title: str
-    pages: int
-    source_format: str
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass
-class PassageInfo:
-    id: str
-    doc_id: str
-    ordinal: int
-    section: str
-    text: str
-    line_start: int
-    line_end: int
-    is_table: bool
-    money_unit: str
-    page_start: int | None = None   # PDF pages (1-based) of line_start and line_end; None for .txt
-    page_end: int | None = None
-
-
-class Generation:
-    """Everything read from one index generation folder; immutable once loaded."""
-
-    def __init__(self, folder: Path, embedder: Embedder | None, backend):
-        self.folder = folder
-        self.manifest = read_manifest(folder)
-        # checked before reading: an index built by older code may lack columns this code reads
-        problem = check_compatible(dict(self.manifest, model=None), None)
-        if problem:
-            raise IncompatibleIndex(f"the index in {folder.parent} cannot be used: {problem}. "
-                                    f"Rebuild it with: python -m search index --index {folder.parent} --rebuild")
-        self.db_path = folder / "store.sqlite"
-        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
-        conn.row_factory = sqlite3.Row
-        self.documents = {
-            r["doc_id"]: DocumentInfo(r["doc_id"], r["file"], r["unit"] or "", r["region"] or "", r["year"],
-                                      r["kind"] or "", r["title"] or "", r["pages"] or 0, r["source_format"] or "")
-            for r in conn.execute("SELECT doc_id, file, unit, region, year, kind, title, pages, source_format "
-                                  "FROM documents ORDER BY file")}
-        self.passages = {
-            r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"], r["line_start"],
-                                 r["line_end"], bool(r["is_table"]), r["money_unit"] or "", r["page_start"],
-                                 r["page_end"])
-            for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
-        self.compact_texts = {pid: compact_text(p.text) for pid, p in self.passages.items()}
-        self.facts = load_facts(conn)
-        conn.close()
-        self.facts_by_metric: dict[str, list] = {}
-        for fact in self.facts:
-            self.facts_by_metric.setdefault(fact.metric, []).append(fact)
-        with_vectors = embedder is not None and self.manifest.get("model") == embedder.name
-        self.model_notice = ""
-        if embedder is not None and not with_vectors:
-            self.model_notice = (f"the index was embedded with {self.manifest.get('model')!r}, not the configured "
-                                 f"{embedder.name!r}: semantic search is off until you run "
-                                 f"python -m search index --model {embedder.name}")
-        self.search_backend = backend.open(folder, with_vectors)
-        self.aliases = build_aliases(self.documents.values())
-        self.years = {d.year for d in self.documents.values() if d.year}
-
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 -- generation-scoped; replaced by a per-instance cache
-    def parse(self, q: str) -> ParsedQuery:
-        """One reading per query and generation: a page asks the search, the figures channel and the
-        answer about the same question. The result is shared; callers must not modify it."""
-        return parse_query(q, self.aliases, self.years)
-
-    def connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        return conn
-
-
 class Engine:
     def __init__(self, index_dir: Path, embedder: Embedder | None, model_status: ModelStatus,
-                 ranking: RankingConfig | None = None, backend=None):
+                 ranking: RankingConfig | None = None, backend=None, query_limits: QueryLimits | None = None):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.model_status = model_status
-        self.ranker = Ranker(ranking)
+        self.ranker = Ranker(ranking, query_limits)
         self.backend = backend or create_backend("embedded")
-        self._generation: Generation | None = None
-        self._generation_name = ""
-        self._lock = threading.Lock()
+        self.generations = GenerationManager(self.index_dir, embedder, self.backend)
+
+    @property
+    def limits(self) -> QueryLimits:
+        return self.ranker.limits
+
+    @limits.setter
+    def limits(self, value: QueryLimits) -> None:
+        self.ranker.limits = value
 
     # -- loading -------------------------------------------------------------------------------------
     def generation(self) -> Generation:
-        """The current generation; a newly swapped-in one is picked up on the next request."""
-        link = self.index_dir / CURRENT
-        try:
-            name = os.readlink(link)
-        except OSError:
-            raise IndexNotReady("no index has been built yet; run `python -m search index`") from None
-        if name != self._generation_name:
-            with self._lock:
-                if name != self._generation_name:
-                    self._generation = Generation(self.index_dir / name, self.embedder, self.backend)
-                    self._generation_name = name
-                    log.info("loaded index generation %s", name)
-        return self._generation
+        """The current generation; a newly swapped-in one is picked up on the next request (and the request
+        keeps the one it first saw)."""
+        return self.generations.current()
+
+    def close(self) -> None:
+        self.generations.close()
 
     @property
     def mode(self) -> str:
         try:
             gen = self.generation()
-        except IndexNotReady:
+        except (IndexNotReady, IncompatibleIndex):   # CorruptIndex is an IncompatibleIndex too
             return "keyword"
         return "hybrid" if self.embedder is not None and gen.search_backend.has_vectors else "keyword"
 
@@ -166,7 +77,13 @@ class Engine:
 
     # -- search --------------------------------------------------------------------------------------
     def parse(self, q: str) -> ParsedQuery:
-        return self.generation().parse(q)
+        return self._parse(self.generation(), q)
+
+    def _parse(self, gen: Generation, q: str) -> ParsedQuery:
+        """The query's reading, refused (QueryRejected, a 400) when its phrases exceed the limits."""
+        parsed = gen.parse(q)
+        checked_phrases(parsed.phrases, self.limits)
+        return parsed
 
     def allowed_documents(self, unit: str = "", year: int | None = None, kind: str = "") -> set[str] | None:
         if not unit and not year and not kind:
@@ -189,7 +106,7 @@ class Engine:
         """pinned: passages that state the figures answering the question (the "figures" channel)."""
         started = time.perf_counter()
         gen = self.generation()
-        parsed = gen.parse(q)
+        parsed = self._parse(gen, q)
         allowed = self.allowed_documents(unit, year, kind)
         ranked = self.rank(gen, parsed, allowed, pinned=pinned or [])
         total = len(ranked)

@@ -6,7 +6,8 @@ import logging
 from flask import jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .exceptions import IncompatibleIndex, IndexNotReady
+from .exceptions import CorruptIndex, IncompatibleIndex, IndexNotReady
+from .limits import QueryRejected
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,15 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IncompatibleIndex)
     def incompatible(exc: IncompatibleIndex):
         return _respond(503, "index_incompatible", str(exc))
+
+    @app.errorhandler(CorruptIndex)
+    def corrupt(exc: CorruptIndex):
+        # the message names what is damaged and the command that rebuilds it
+        return _respond(503, "index_corrupt", str(exc))
+
+    @app.errorhandler(QueryRejected)
+    def rejected(exc: QueryRejected):
+        return _respond(400, exc.code, exc.message)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

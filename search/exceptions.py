@@ -17,3 +17,8 @@ class IndexNotReady(Exception):
 
 class IncompatibleIndex(Exception):
     """The index on disk was built by other code, dictionary, model or backend: rebuild it."""
+
+
+class CorruptIndex(IncompatibleIndex):
+    """A generation whose files are damaged or incomplete (an emptied store.sqlite, a missing keyword
+    folder, counts that disagree with the manifest): found when it is validated on load or before a build."""

@@ -1,11 +1,9 @@
 """Figures table: /api/facts (JSON) and /api/facts.csv (UTF-8 with BOM so Excel reads the Chinese)."""
 from __future__ import annotations
 
-import csv
-import io
+from flask import Blueprint, jsonify
 
-from flask import Blueprint, Response, jsonify
-
+from .csvexport import csv_response
 from .endpoints import facts_data
 from .params import request_params
 
@@ -23,16 +21,5 @@ def facts():
 @bp.route("/facts.csv")
 def facts_csv():
     data = facts_data(request_params())
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(data["facts"])
-    name = f"facts-{data['metric'] or 'all'}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"})
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    # text cells that would start a spreadsheet formula are neutralised there (csvexport)
+    return csv_response(data["facts"], CSV_COLUMNS, f"facts-{data['metric'] or 'all'}.csv")

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -22,9 +23,8 @@ import numpy as np
 
 from . import store
 from .backends import Backend, create_backend
-from .exceptions import IncompatibleIndex, IndexNotReady  # noqa: F401 (re-exported for callers)
-from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, unsupported_files
-from .reader import file_sha256
+from .exceptions import CorruptIndex, IncompatibleIndex, IndexNotReady  # noqa: F401 (re-exported for callers)
+from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, source_fingerprint, unsupported_files
 from .semantic import Embedder, VectorStore
 from .tokens import dictionary_version
 from .vocab import passage_doc_id, passage_id
@@ -140,6 +140,63 @@ def pipeline_sources(folder: Path) -> list[Path]:
     return code + data
 
 
+# columns the service reads; an older or damaged store.sqlite without them is reported, not crashed on
+REQUIRED_COLUMNS = {
+    "documents": {"doc_id", "file", "unit", "region", "year", "kind", "title", "pages", "source_format",
+                  "lines_json", "page_starts_json"},
+    "passages": {"id", "doc_id", "ordinal", "section", "text", "line_start", "line_end", "is_table", "money_unit",
+                 "page_start", "page_end"},
+}
+
+
+def rebuild_command(index_dir: Path) -> str:
+    return f"python -m search index --index {index_dir} --rebuild"
+
+
+def check_generation(folder: Path, backend=None) -> str | None:
+    """Why this generation folder cannot be served (damaged or incomplete), or None. Cheap: reads the
+    manifest, the SQLite schema and counts, and asks the backend about its own files; loads no passages.
+    The service runs it when it loads a generation (search/generation.py), the build before it trusts the
+    current generation as its starting point."""
+    folder = Path(folder)
+    try:
+        manifest = read_manifest(folder)
+    except FileNotFoundError:
+        return "manifest.json is missing"
+    except (OSError, ValueError) as exc:
+        return f"manifest.json cannot be read ({type(exc).__name__}: {exc})"
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        return "manifest.json has no file list"
+    db_path = folder / "store.sqlite"
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return "store.sqlite is missing or empty"
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            for table, wanted in REQUIRED_COLUMNS.items():
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if not columns:
+                    return f"store.sqlite has no {table} table"
+                if wanted - columns:
+                    return f"store.sqlite table {table} lacks column(s) {', '.join(sorted(wanted - columns))}"
+            documents = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"store.sqlite cannot be read ({exc})"
+    indexed = [e for e in manifest["files"].values() if isinstance(e, dict) and e.get("status") == "indexed"]
+    expected_passages = sum(int(e.get("passages", 0) or 0) for e in indexed)
+    if documents != len(indexed):
+        return f"store.sqlite holds {documents} documents, the manifest lists {len(indexed)}"
+    if passages != expected_passages:
+        return f"store.sqlite holds {passages} passages, the manifest lists {expected_passages}"
+    checker = getattr(backend, "check", None)
+    if checker is not None:
+        return checker(folder, passages)
+    return None
+
+
 def check_compatible(manifest: dict, model_name: str | None) -> str | None:
     """Why this generation cannot be reused with the current code and model, or None."""
     if manifest.get("format") != FORMAT_VERSION:
@@ -194,17 +251,22 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     report = BuildReport()
 
     files = corpus_files(corpus_dir)
-    shas = {p.name: file_sha256(p) for p in files}
+    shas = {p.name: source_fingerprint(p) for p in files}
     report.files = len(files) + len(unsupported_files(corpus_dir))
 
     old_gen = current_generation(index_dir)
     old_manifest: dict = {}
     if old_gen and not rebuild:
         try:
-            old_manifest = read_manifest(old_gen)
-            reason = check_compatible(old_manifest, model_name) or (
-                f"index was built for the {old_manifest.get('backend')!r} backend, configured: {backend.name!r}"
-                if old_manifest.get("backend", "embedded") != backend.name else None)
+            # a damaged generation (emptied store, missing keyword folder) is rebuilt, never reported "up to date"
+            damage = check_generation(old_gen, backend)
+            if damage:
+                reason = f"the current generation {old_gen.name} is damaged: {damage}"
+            else:
+                old_manifest = read_manifest(old_gen)
+                reason = check_compatible(old_manifest, model_name) or (
+                    f"index was built for the {old_manifest.get('backend')!r} backend, configured: {backend.name!r}"
+                    if old_manifest.get("backend", "embedded") != backend.name else None)
             if reason:
                 log.warning("rebuilding the whole index: %s", reason)
                 old_manifest = {}

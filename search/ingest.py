@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from pathlib import Path
 from .chunk import Passage, chunk_document
 from .clean import Line, clean_lines
 from .metadata import DocumentMeta, extract_metadata
-from .reader import SUPPORTED_SUFFIXES, UnreadableFile, page_range, read_file
+from .reader import SUPPORTED_SUFFIXES, UnreadableFile, file_sha256, page_range, read_file
 from .tables import recover_tables
 
 
@@ -74,8 +75,31 @@ def process_file(path: Path) -> ProcessedDocument:
                              tables=tables)
 
 
+LINK_OUTSIDE = "skipped: link outside the corpus"
+
+
+def outside_corpus(path: Path) -> bool:
+    """A corpus entry that resolves outside the corpus folder (a symlink to /etc/shadow, to a secret
+    elsewhere): never read, indexed or served. A broken or looping link counts as outside."""
+    path = Path(path)
+    try:
+        return not path.resolve(strict=True).is_relative_to(path.parent.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return True
+
+
+def source_fingerprint(path: Path) -> str:
+    """What tells the indexer a corpus file changed: its content hash; for a link out of the corpus the
+    link target's name (its content is never read)."""
+    if outside_corpus(path) or not Path(path).is_file():
+        return "link:" + hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
+    return file_sha256(path)
+
+
 def process_file_safely(path: Path) -> ProcessedDocument | Skipped:
     """Worker entry point: never raises, so one broken file cannot stop a build."""
+    if outside_corpus(path):
+        return Skipped(Path(path).name, LINK_OUTSIDE)
     try:
         return process_file(path)
     except UnreadableFile as exc:
@@ -85,11 +109,14 @@ def process_file_safely(path: Path) -> ProcessedDocument | Skipped:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The corpus's disclosures; links pointing out of the folder are listed too (and skipped when read, so
+    the build report and /api/health say why they are not indexed)."""
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist; pass --corpus DIR")
     return sorted(p for p in corpus_dir.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                  if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+                  and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
 def unsupported_files(corpus_dir: Path) -> list[Skipped]:

@@ -68,6 +68,11 @@ def open_index(path: Path):
     return whoosh_index.open_dir(str(path))
 
 
+def exists(path: Path) -> bool:
+    """Whether path holds a whoosh index (its table of contents), without opening it."""
+    return Path(path).is_dir() and whoosh_index.exists_in(str(path))
+
+
 def add_passages(writer, document) -> None:
     title = document.meta.title
     for p in document.passages:
@@ -88,7 +93,9 @@ class KeywordSearcher:
         self._lock = threading.Lock()
 
     def close(self):
-        self._searcher.close()
+        with self._lock:
+            self._searcher.close()
+            self._index.close()
 
     def build_query(self, text: str):
         tokens = self._tokenizer.positioned(text)
@@ -125,10 +132,15 @@ class KeywordSearcher:
             return [(hit["id"], float(hit.score)) for hit in results]
 
 
-    def phrase(self, text: str, limit: int = 1000) -> list[tuple[str, float]]:
+    def phrase(self, text: str, limit: int = 1000, timeout: float | None = None) -> list[tuple[str, float]]:
+        """timeout: how long to wait for the searcher (shared by all threads); TimeoutError when exceeded."""
         words = [w for w in self._tokenizer(text)]
         if not words:
             return []
         q = query.Phrase("text", words) if len(words) > 1 else query.Term("text", words[0])
-        with self._lock:
+        if not self._lock.acquire(timeout=-1 if timeout is None else max(timeout, 0.0)):
+            raise TimeoutError("the phrase searcher stayed busy")
+        try:
             return [(hit["id"], float(hit.score)) for hit in self._searcher.search(q, limit=limit)]
+        finally:
+            self._lock.release()

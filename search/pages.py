@@ -1,16 +1,20 @@
 """HTML pages; each is built from the same data function as its JSON twin under /api/."""
 from __future__ import annotations
 
+import mimetypes
+import re
+import stat
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from .chart import bar_chart
 from .citations import citation_line, original_url, page_label, passage_url
 from .endpoints import ask_data, document_data, facts_data, search_data, service
 from .errors import ApiError
 from .facts import METRIC_NAMES, primary_statement_key
+from .limits import QueryRejected
 from .page_images import page_view
 from .params import request_params
 from .rows import tables_for
@@ -20,6 +24,7 @@ bp = Blueprint("pages", __name__)
 PAGE_SIZE = 10
 for _helper in (citation_line, original_url, page_label, passage_url):
     bp.add_app_template_global(_helper)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 def _render(template: str, json_url: str, **context):
@@ -47,7 +52,7 @@ def search_page():
                     r["table"] = passage_table(gen, r["doc_id"], r["id"])   # shown as a table, not a run of numbers
             if params.get("page", "1") == "1":
                 answer = ask_data({k: v for k, v in params.items() if k != "page"})
-        except ApiError as exc:
+        except (ApiError, QueryRejected) as exc:
             error, status = exc.message, exc.status
     json_url = "/api/search?" + urlencode(params) if q else "/api/health"
 
@@ -85,12 +90,22 @@ def document_page(doc_id: str):
 
 @bp.route("/files/<doc_id>")
 def original_file(doc_id: str):
-    """The original file as downloaded, looked up by id (never by a path from the request)."""
+    """The original file as downloaded, looked up by id (never by a path from the request). Only a regular
+    file that is inside the corpus folder once every link is resolved is served."""
     doc = document_data(doc_id)
     corpus = Path(current_app.config["CORPUS_DIR"]).resolve()
-    if not (corpus / doc["file"]).is_file():
-        abort(404, description="the original file is no longer in the corpus folder")
-    return send_from_directory(corpus, doc["file"], as_attachment=False)
+    try:
+        path = (corpus / doc["file"]).resolve(strict=True)
+        servable = path.is_relative_to(corpus) and stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError, ValueError):
+        servable = False
+    if not servable:
+        abort(404, description="the original file is not in the corpus folder")
+    # the name goes into Content-Disposition: control characters (a CR/LF in a file name) would break the
+    # header, so they are replaced; non-ASCII names are sent RFC 5987-encoded by werkzeug
+    name = _CONTROL.sub("_", doc["file"])
+    return send_file(path, as_attachment=False, download_name=name, mimetype=mimetypes.guess_type(name)[0]
+                     or "application/octet-stream")
 
 
 @bp.route("/facts")

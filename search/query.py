@@ -35,7 +35,7 @@ ASKS_REASON = re.compile(r"为什么|为何|原因|怎么回事")   # a reason i
 _KIND_FINAL = re.compile(r"决算|实际支出|执行情况")
 
 
-_EXACT_PHRASE = re.compile(r'"([^"]{2,60})"')
+_EXACT_PHRASE = re.compile(r'"([^"]{2,})"')   # any length: the engine refuses over-long ones with a 400
 
 
 def exact_phrases(raw: str) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from . import limits
 from .hybrid import (
     definition_bonus,
     hint_bonus,
@@ -17,7 +18,8 @@ from .hybrid import (
     statement_bonus,
     statement_pattern,
 )
-from .tokens import QUERY_STOPWORDS, compact_text, shared_tokenizer
+from .limits import QueryLimits
+from .tokens import QUERY_STOPWORDS, shared_tokenizer
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,9 @@ def query_terms(parsed) -> list[str]:
 
 
 class Ranker:
-    def __init__(self, config: RankingConfig | None = None):
+    def __init__(self, config: RankingConfig | None = None, query_limits: QueryLimits | None = None):
         self.config = config or RankingConfig()
+        self.limits = query_limits or QueryLimits()
 
     def rank(self, gen, parsed, allowed: set[str] | None, embedder=None, pinned=(),
              limit: int | None = None) -> list[tuple[str, float, list[str]]]:
@@ -97,7 +100,8 @@ class Ranker:
         limit = limit or cfg.candidates
         if allowed is not None and not allowed:
             return []
-        required = phrase_matches(gen, parsed.phrases)
+        required = phrase_matches(gen, parsed.phrases, self.limits)
+        limits.check()
         if required is not None:
             if not required:
                 return []
@@ -105,6 +109,7 @@ class Ranker:
             allowed = {gen.passages[pid].doc_id for pid in required} & (allowed if allowed is not None else
                                                                       set(gen.documents))
         rankings = self.candidates(gen, parsed, allowed, embedder, limit)
+        limits.check()
         if required is not None:
             rankings = {channel: [pid for pid in ids if pid in required] for channel, ids in rankings.items()}
         if pinned:
@@ -150,17 +155,18 @@ class Ranker:
         return rankings
 
 
-def phrase_matches(gen, phrases: list[str]) -> set[str] | None:
-    """Passages containing every exact phrase (positional index when the backend has one), or None."""
+def phrase_matches(gen, phrases: list[str], bounds: QueryLimits | None = None) -> set[str] | None:
+    """Passages containing every exact phrase (positional index when the backend has one), or None.
+    Each distinct phrase is matched once (and cached per generation, search/generation.py); at most
+    MAX_PHRASE_MATCHES passages per phrase; the request's time budget is checked between phrases."""
     if not phrases:
         return None
+    bounds = bounds or QueryLimits()
     matches: set[str] | None = None
-    for phrase in phrases:
-        finder = getattr(gen.search_backend, "phrase_search", None)
-        if finder is not None:
-            found = set(finder(phrase, limit=100000))
-        else:
-            wanted = compact_text(phrase)
-            found = {pid for pid, text in gen.compact_texts.items() if wanted in text}
-        matches = found if matches is None else matches & found
+    for phrase in limits.checked_phrases(phrases, bounds):
+        limits.check()
+        found = gen.phrase_matches(phrase, bounds.max_phrase_matches)
+        matches = set(found) if matches is None else matches & found
+        if not matches:
+            break   # no passage holds them all: the remaining phrases cannot change that
     return matches

@@ -115,6 +115,22 @@ class VectorStore:
         ids = json.loads((folder / "vector_ids.json").read_text(encoding="utf-8"))
         return cls(ids, np.load(folder / "vectors.npy", mmap_mode="r"))
 
+    @staticmethod
+    def check(folder: Path) -> str | None:
+        """Why folder's vectors.npy / vector_ids.json cannot be used, or None (reads the header only)."""
+        import json
+
+        try:
+            ids = json.loads((folder / "vector_ids.json").read_text(encoding="utf-8"))
+            matrix = np.load(folder / "vectors.npy", mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            return f"the vectors (vectors.npy, vector_ids.json) cannot be read ({type(exc).__name__}: {exc})"
+        shape = matrix.shape
+        del matrix
+        if len(shape) != 2 or shape[0] != len(ids):
+            return f"vectors.npy has shape {shape} for {len(ids)} vector ids"
+        return None
+
     def save(self, folder: Path) -> None:
         import json
 

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import generation, limits, security
 from .backends import create_backend
 from .config import backend_options, defaults_from_env
 from .engine import Engine
+from .limits import QueryLimits
 from .ranking import RankingConfig
 from .semantic import ModelStatus, load_embedder
 from .service import SearchService
@@ -35,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     backend = app.config.get("BACKEND") or create_backend(app.config["SEARCH_BACKEND"],
                                                           **backend_options(app.config))
     engine = Engine(Path(app.config["INDEX_DIR"]), embedder, status, ranking=RankingConfig.from_config(app.config),
-                    backend=backend)
+                    backend=backend, query_limits=QueryLimits.from_config(app.config))
     app.extensions["budget_engine"] = engine
     app.extensions["budget_service"] = SearchService(engine, app.config.get("ANSWERER"))
     from . import api, errors, figures_api, page_images, pages, tables_api
@@ -46,5 +48,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(page_images.bp)
     errors.register_error_handlers(app)
+    security.register(app)
+
+    @app.before_request
+    def start_request():
+        # the generation a request first touches stays pinned (and open) until the request ends; the
+        # query's work is bounded by the time budget
+        generation.open_scope()
+        limits.start(app.config["QUERY_TIME_BUDGET"])
+
+    @app.teardown_request
+    def end_request(_exc=None):
+        limits.clear()
+        generation.close_scope()
     logging.getLogger("search").setLevel(logging.INFO)
     return app

@@ -62,12 +62,13 @@ def make_app(index_dir: Path, embedder=None, corpus_dir: Path | None = None):
 
 
 def pdf_sample_corpus(tmp_path_factory, step: int, name: str) -> Path:
-    """Every step-th real 2026 PDF (symlinked) plus the sample .txt files, as a corpus folder."""
+    """Every step-th real 2026 PDF plus the sample .txt files, copied into a corpus folder (copies: the
+    indexer skips links that point out of the corpus folder)."""
     corpus = tmp_path_factory.mktemp(name)
     for pdf in sorted(require_shared(CORPUS_2026).glob("*.pdf"))[::step]:
-        (corpus / pdf.name).symlink_to(pdf)
+        shutil.copyfile(pdf, corpus / pdf.name)
     for txt in sorted(SAMPLE_CORPUS.glob("*.txt"))[:1]:
-        (corpus / txt.name).symlink_to(txt)
+        shutil.copyfile(txt, corpus / txt.name)
     return corpus
 
 

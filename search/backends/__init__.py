@@ -3,7 +3,7 @@
 Two implementations behind one interface, chosen by configuration (SEARCH_BACKEND):
   embedded — whoosh + numpy inside each index generation folder (default; one newsroom's corpus);
   milvus   — a Milvus collection per generation (milvus-lite file in tests, a Milvus server/cluster in
-             production: only MILVUS_URI changes).
+             production: only BUDGET_MILVUS_URI changes).
 Everything else — documents, passages, figures (SQLite), vectors.npy — stays in the generation folder,
 so answers, citations and the figures table work the same on either backend.
 """

@@ -8,7 +8,8 @@ from typing import Sequence
 import numpy as np
 
 from .. import keyword
-from ..bm25 import BM25FScorer, TermCounts
+from ..bm25 import COUNTS_FILE, META_FILE, BM25FScorer, TermCounts
+from ..limits import QueryTooExpensive, budget
 from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 
@@ -45,9 +46,13 @@ class EmbeddedReader:
             mask = np.isin(self.doc_of_row, list(doc_ids))
         return [(self.scorer.ids[row], score) for row, score in self.scorer.top(scores, limit, mask)]
 
-    def phrase_search(self, phrase: str, limit: int = 1000) -> list[str]:
-        """Passages holding the exact phrase (positional whoosh index)."""
-        return [pid for pid, _ in self.keyword.phrase(phrase, limit)]
+    def phrase_search(self, phrase: str, limit: int = 1000, timeout: float | None = None) -> list[str]:
+        """Passages holding the exact phrase (positional whoosh index). timeout: the request's remaining
+        time budget, spent at most on waiting for the shared searcher (QueryTooExpensive past it)."""
+        try:
+            return [pid for pid, _ in self.keyword.phrase(phrase, limit, timeout=timeout)]
+        except TimeoutError:
+            raise QueryTooExpensive(budget()) from None
 
     def vector_search(self, vector, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if self.vectors is None:
@@ -58,7 +63,11 @@ class EmbeddedReader:
         return self.vectors.search(vector, limit, rows)
 
     def close(self) -> None:
+        """Release the whoosh files and the arrays (called when the generation is retired)."""
         self.keyword.close()
+        self.scorer = None
+        self.doc_of_row = None
+        self.vectors = None
 
 
 class EmbeddedBackend:
@@ -89,6 +98,23 @@ class EmbeddedBackend:
 
     def open(self, generation: Path, with_vectors: bool) -> EmbeddedReader:
         return EmbeddedReader(generation, with_vectors)
+
+    def check(self, generation: Path, passages: int) -> str | None:
+        """Why the generation's keyword files cannot serve `passages` passages, or None (no arrays loaded)."""
+        generation = Path(generation)
+        if not keyword.exists(generation / "keyword"):
+            return "the keyword index folder (keyword/) is missing or empty"
+        counted = TermCounts.count(generation)
+        if counted is None:
+            return f"the BM25 term counts ({COUNTS_FILE}, {META_FILE}) are missing or unreadable"
+        if counted != passages:
+            return f"the BM25 term counts cover {counted} passages, store.sqlite holds {passages}"
+        vectors = generation / "vectors.npy"
+        if vectors.exists():
+            problem = VectorStore.check(generation)
+            if problem:
+                return problem
+        return None
 
     def drop(self, generation: Path) -> None:
         return None   # everything lives in the generation folder, which the indexer deletes

@@ -1,7 +1,8 @@
 """The Milvus backend: one Milvus collection per index generation, BM25 full-text + dense vector search.
 
-    SEARCH_BACKEND=milvus MILVUS_URI=index/milvus.db        -> milvus-lite (in-process, a folder on disk)
-    SEARCH_BACKEND=milvus MILVUS_URI=http://host:19530      -> a Milvus server or cluster (same code)
+    SEARCH_BACKEND=milvus BUDGET_MILVUS_URI=index/milvus.db     -> milvus-lite (in-process, a folder on disk)
+    SEARCH_BACKEND=milvus BUDGET_MILVUS_URI=http://host:19530   -> a Milvus server or cluster (same code)
+(the older name MILVUS_URI is accepted too; see claim_milvus_uri)
 
 What lives where
 ----------------
@@ -60,6 +61,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -71,6 +73,20 @@ import numpy as np
 from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, canonical_text, normalize_text
 
 log = logging.getLogger(__name__)
+
+
+
+def claim_milvus_uri(environ=None) -> None:
+    """pymilvus reads MILVUS_URI when it is imported and refuses a milvus-lite .db path, so our setting is
+    BUDGET_MILVUS_URI (search/config.py); the older name, which requirements-milvus.txt used to document, is
+    moved there before pymilvus is imported (here, right before the import it protects)."""
+    environ = os.environ if environ is None else environ
+    legacy = environ.pop("MILVUS_URI", None)
+    if legacy and not environ.get("BUDGET_MILVUS_URI"):
+        environ["BUDGET_MILVUS_URI"] = legacy
+
+
+claim_milvus_uri()
 
 # without pymilvus this import fails and create_backend("milvus") explains how to install it
 from pymilvus import DataType, Function, FunctionType, MilvusClient  # noqa: E402
@@ -253,7 +269,7 @@ class MilvusBackend:
         if self.local:
             return (f"cannot open the milvus-lite file {self.uri} ({type(exc).__name__}: {exc}). milvus-lite lets one "
                     "process use a file at a time: stop the running service before indexing from another process, "
-                    "or index and serve from a Milvus server (MILVUS_URI=http://host:19530; see docs/scaling.md)")
+                    "or index and serve from a Milvus server (BUDGET_MILVUS_URI=http://host:19530; see docs/scaling.md)")
         return f"cannot connect to Milvus at {self.uri} ({type(exc).__name__}: {exc})"
 
     def _call(self, method: str, *args, **kwargs):
@@ -326,7 +342,7 @@ class MilvusBackend:
 
             raise IncompatibleIndex(
                 f"Milvus at {self.uri} has no collection {name!r} for index generation {Path(generation).name} "
-                f"(was the index built with another backend or another MILVUS_URI?). Rebuild it with: "
+                f"(was the index built with another backend or another BUDGET_MILVUS_URI?). Rebuild it with: "
                 f"SEARCH_BACKEND=milvus python -m search index --index {Path(generation).parent} --rebuild")
         fields = {f["name"] for f in self._call("describe_collection", name)["fields"]}
         self._call("load_collection", name)
