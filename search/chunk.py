@@ -4,13 +4,17 @@ Headings in this genre: 第一部分 … (level 1), 一、 (2), （一） (3), 1
 附表N, 公开0N表, lines ending in …情况表/…总表). A passage never spans two sections; prose is packed to
 roughly 100–800 characters at sentence ends; a table stays whole with its title, unit line and header,
 and a long table is split by rows with the header repeated.
+
+No line is lost: a heading with no body of its own (二、… directly followed by （一）…) opens the next
+passage, a numbered line that states an amount ("1.一般公共预算拨款收入 110387.98 万元。") is body text, not
+a heading, and the only lines left out are those of the contents list, recorded with that reason.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .clean import Line, looks_like_table_row, visual_width
+from .clean import DROP_CONTENTS, Dropped, Line, looks_like_table_row, visual_width
 from .vocab import (
     CN_NUM,
     LEVEL_PATTERNS,
@@ -21,6 +25,7 @@ from .vocab import (
     TOC,
 )
 
+_STATES_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|千元|元)")
 MAX_HEADING_WIDTH = 60
 PROSE_TARGET = 500
 PROSE_MIN = 100
@@ -40,6 +45,8 @@ def heading_level(text: str) -> int | None:
     body = text.rstrip("。 ")
     if any(mark in body for mark in "。，；,;") or text.count("|") >= 2:
         return None
+    if _STATES_AMOUNT.search(text):
+        return None   # "（一）本年财政拨款收入1378967.75万元": an item of a list of figures, not a title
     for level, pattern in LEVEL_PATTERNS:
         if pattern.match(text):
             # "5. 年度预算安排： 15 万元" is a key: value line, not a heading
@@ -111,9 +118,21 @@ def split_sections(lines: list[Line]) -> list[_Section]:
                 continue
             # the body starts where the first TOC entry's marker (第一部分 / 一、) appears again,
             # or at the first line of prose (a TOC has none)
-            if (level is not None and _heading_marker(text) == toc_first) or \
-                    (level is None and visual_width(text) >= 30 and not is_table_title(text)):
+            if level is not None and _heading_marker(text) == toc_first:
                 in_toc = False
+            elif level is None and visual_width(text) >= 30 and not is_table_title(text):
+                # the body began without a numbered heading ("XX学校主要职能" then prose): the short line
+                # before the prose is that section's title; nothing after the contents list joins it
+                in_toc = False
+                title = current.lines[-1] if current.lines else None
+                if title is not None and heading_level(title.text) is None and not is_table_title(title.text) \
+                        and visual_width(title.text) <= 30 and not re.search(r"\d\s*$", title.text):
+                    current.lines.pop()
+                    current = open_section(2, title, False)
+                else:
+                    stack = []
+                    current = _Section([], None, False)
+                    sections.append(current)
             else:
                 current.lines.append(line)
                 continue
@@ -241,16 +260,25 @@ def _table_chunks(lines: list[Line]) -> list[tuple[list[Line], list[Line]]]:
     return chunks
 
 
-def chunk_document(lines: list[Line]) -> list[Passage]:
+def chunk_document(lines: list[Line], dropped: list[Dropped] | None = None) -> list[Passage]:
+    """Passages of a document; the lines of its contents list are appended to `dropped` with the reason."""
     passages: list[Passage] = []
+    carried: list[Line] = []   # headings with no body of their own: they open the next passage
     for sec in split_sections(merge_bare_part_headings(lines)):
         section = SECTION_SEP.join(sec.path)
-        heading = [sec.heading] if sec.heading else []
-        if not sec.lines or (sec.heading and TOC.match(sec.heading.text)):
-            continue  # a table of contents repeats every heading and answers nothing
+        if sec.heading and TOC.match(sec.heading.text):
+            # a table of contents repeats every heading and answers nothing
+            if dropped is not None:
+                dropped.extend(Dropped(ln.start, ln.end, ln.text, DROP_CONTENTS) for ln in [sec.heading] + sec.lines)
+            continue
+        heading = carried + ([sec.heading] if sec.heading else [])
+        if not sec.lines:
+            carried = heading
+            continue
+        carried = []
         if sec.is_table or sum(looks_like_table_row(ln.text) for ln in sec.lines) > len(sec.lines) / 2:
             for index, (header, rows) in enumerate(_table_chunks(sec.lines)):
-                shown = heading + header + rows
+                shown = (heading if index == 0 else heading[-1:]) + header + rows
                 passages.append(Passage(len(passages), section, "\n".join(ln.text for ln in shown),
                                         (shown[0] if index == 0 else rows[0]).start, rows[-1].end, True,
                                         sec.money_unit))
@@ -259,8 +287,11 @@ def chunk_document(lines: list[Line]) -> list[Passage]:
             body = _join_pieces(pieces)
             first = pieces[0][1]
             if index == 0 and heading:
-                body = heading[0].text + "\n" + body
+                body = "\n".join(ln.text for ln in heading) + "\n" + body
                 first = heading[0]
             passages.append(Passage(len(passages), section, body, first.start, pieces[-1][1].end,
                                     False, sec.money_unit))
+    if carried:   # headings at the very end with nothing under them are still text of the document
+        passages.append(Passage(len(passages), SECTION_SEP.join(x.text for x in carried),
+                                "\n".join(ln.text for ln in carried), carried[0].start, carried[-1].end))
     return passages

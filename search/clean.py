@@ -2,6 +2,10 @@
 
 Every logical line remembers the range of original (1-based) line numbers it came from, so a passage
 built from logical lines can be cited as "file, lines 120-134" of the text the reader produced.
+
+Only page furniture is removed here (page numbers, running headers and footers, the rule lines of converted
+tables), and every removed line is recorded with its reason (`Dropped`): coverage is reported per document,
+and a line that disappears without a reason is a bug, not a cleaning choice.
 """
 from __future__ import annotations
 
@@ -17,6 +21,24 @@ class Line:
     text: str
     start: int   # first original line number (1-based)
     end: int     # last original line number
+
+
+@dataclass
+class Dropped:
+    """An original line that is in no passage, and why (shown by /api/documents/<id>, checked by tests)."""
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+# the reasons a line may be left out of every passage; nothing else is dropped
+DROP_PAGE_NUMBER = "page number"
+DROP_RUNNING_HEADER = "running header or footer"
+DROP_TABLE_RULE = "table rule line"
+DROP_CONTENTS = "contents list"
+DROP_REASONS = (DROP_PAGE_NUMBER, DROP_RUNNING_HEADER, DROP_TABLE_RULE, DROP_CONTENTS)
+_MONEY = re.compile(r"\d\s*(?:万元|亿元|千元|元)|单位\s*[:：]")
 
 
 # "- 7 -", "—24—", "第 3 页", "第3页 共20页", "3 / 20"
@@ -78,14 +100,17 @@ def _repeated_page_furniture(raw_lines: list[str], page_starts: list[int]) -> se
             if len(t) <= 40:
                 counts[t] += 1
     threshold = max(3, len(page_starts) // 3)
-    return {t for t, n in counts.items() if n >= threshold and not _NUMERIC_CELL.match(t)}
+    # a repeated amount or unit line ("单位：万元" atop every table page) is content, not furniture
+    return {t for t, n in counts.items() if n >= threshold and not _NUMERIC_CELL.match(t) and not _MONEY.search(t)}
 
 
 def is_heading_start(text: str) -> bool:
     return starts_like_heading(text)
 
 
-def clean_lines(raw_text: str, page_starts: list[int] | None = None) -> list[Line]:
+def clean_lines(raw_text: str, page_starts: list[int] | None = None,
+                dropped: list[Dropped] | None = None) -> list[Line]:
+    """Logical lines of the text; each removed non-blank line is appended to `dropped` with its reason."""
     raw_lines = raw_text.split("\n")
     furniture = _repeated_page_furniture(raw_lines, page_starts or [])
     kept: list[Line] = []
@@ -94,15 +119,29 @@ def clean_lines(raw_text: str, page_starts: list[int] | None = None) -> list[Lin
         text = _BULLET.sub("", text)
         if not text:
             continue
-        if _DASHED_PAGE_NUMBER.match(text) or text in furniture or _MARKDOWN_RULE.match(text):
-            continue
-        # bare numbers are page numbers only in PDFs right at a page break; in tables they are cells
-        if _PAGE_NUMBER.match(text) and page_starts and _at_page_edge(number, page_starts, raw_lines):
-            continue
-        if re.match(r"^第\s*\d{1,4}\s*页", text) and _PAGE_NUMBER.match(text):
+        reason = _furniture_reason(text, number, furniture, page_starts, raw_lines)
+        if reason:
+            if dropped is not None:
+                dropped.append(Dropped(number, number, text, reason))
             continue
         kept.append(Line(text, number, number))
     return join_wrapped(kept)
+
+
+def _furniture_reason(text: str, number: int, furniture: set[str], page_starts: list[int] | None,
+                      raw_lines: list[str]) -> str:
+    if _DASHED_PAGE_NUMBER.match(text):
+        return DROP_PAGE_NUMBER
+    if text in furniture:
+        return DROP_RUNNING_HEADER
+    if _MARKDOWN_RULE.match(text):
+        return DROP_TABLE_RULE
+    # bare numbers are page numbers only in PDFs right at a page break; in tables they are cells
+    if _PAGE_NUMBER.match(text) and page_starts and _at_page_edge(number, page_starts, raw_lines):
+        return DROP_PAGE_NUMBER
+    if re.match(r"^第\s*\d{1,4}\s*页", text) and _PAGE_NUMBER.match(text):
+        return DROP_PAGE_NUMBER
+    return ""
 
 
 def _at_page_edge(number: int, page_starts: list[int], raw_lines: list[str]) -> bool:
