@@ -67,6 +67,7 @@ class Passage:
     money_unit: str = ""          # 元 / 万元 when a unit line governs this passage
     page_start: int | None = None  # PDF pages of line_start and line_end (set by ingest; None for .txt)
     page_end: int | None = None
+    ocr: bool = False             # some of its lines were read by OCR from a scanned page (lower trust)
 
 
 @dataclass

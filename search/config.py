@@ -36,6 +36,12 @@ SETTINGS = [
             "Prefix for collection names, so several index folders can share one Milvus server."),
     Setting("MILVUS_DENSE_INDEX", "FLAT", "MILVUS_DENSE_INDEX",
             "Vector index type on Milvus: FLAT (exact, small corpora) or HNSW / IVF_SQ8 for large ones."),
+    Setting("OCR", "on", "BUDGET_OCR",
+            "'on': scanned PDF pages (no text layer) are read with rapidocr after the text-layer documents are "
+            "served; 'off': they are listed as pending and never read."),
+    Setting("OCR_SCALE", 2.0, "BUDGET_OCR_SCALE",
+            "Render scale for OCR (1.0 = 72 dpi); higher reads small print better and costs time quadratically."),
+    Setting("OCR_THREADS", 2, "BUDGET_OCR_THREADS", "CPU threads onnxruntime may use for OCR."),
     Setting("MAX_QUERY_CHARS", 500, "BUDGET_MAX_QUERY_CHARS", "Longer queries are rejected with 400."),
     Setting("MAX_K", 100, "BUDGET_MAX_K", "Largest number of results one search may ask for."),
     Setting("CURRENT_YEAR", 0, "BUDGET_CURRENT_YEAR",

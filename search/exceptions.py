@@ -11,6 +11,14 @@ class UnreadableFile(Exception):
     """A corpus file is skipped; str(exc) is the one-line reason shown in the CLI and /api/health."""
 
 
+class PendingOcr(UnreadableFile):
+    """Every page with content is a scan whose OCR has not run yet: the file is pending, not skipped."""
+
+    def __init__(self, pages: int):
+        super().__init__(f"waiting for OCR of {pages} scanned page(s)")
+        self.pages = pages
+
+
 class IndexNotReady(Exception):
     """No index generation can be served yet (none built, or a build is under way)."""
 

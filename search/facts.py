@@ -351,7 +351,7 @@ def extract_table_facts(doc) -> list[Fact]:
                 seen.add((metric, num))
                 value = _parse_number(num)
                 facts.append(Fact(
-                    doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind or "预算", metric, value,
+                    doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind if m.kind in ("预算", "决算") else "预算", metric, value,
                     f"{num}{unit}", unit, value * TO_WAN[unit], "", None, "", "", "", "table", line.strip(),
                     passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
                 facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, line.strip(), num)

@@ -1,12 +1,17 @@
 """Document metadata read from the content (never the file name): unit, region, year, kind.
 
 Crawled file names are often wrong (a file named after one bureau holds another's budget; a "2026" file
-holds a 2022 budget), so every field comes from the title zone or the body. A field that cannot be found
-stays empty.
+holds a 2022 budget or is not a budget at all but a notice, a 绩效评价 report or a work report), so every
+field comes from the title zone or the body. A field that cannot be found stays empty.
+
+kind is 预算, 决算 or 其他 (anything that is not a budget or final-accounts disclosure); doc_type names what
+the document is (部门预算, 部门决算, 通知, 绩效评价报告, 工作报告 …) and year is the year it is about: the
+budget year of a budget, the year in the title of anything else (else the year of its document number).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -39,8 +44,27 @@ class DocumentMeta:
     unit: str = ""
     region: str = ""
     year: int | None = None
-    kind: str = ""       # 预算 or 决算
+    kind: str = ""       # 预算, 决算 or 其他
     title: str = ""
+    doc_type: str = ""   # 部门预算 / 部门决算 / 通知 / 绩效评价报告 / 工作报告 / …
+
+
+KIND_OTHER = "其他"
+# a budget title in the opening lines: "2025年度无锡市信访局部门预算公开", "西安市交通运输局2022年部门综合预算"
+_BUDGET_TITLE = re.compile(r"(20[1-3]\d)\s*年?度?[^\n]{0,40}?(?:部门|单位)[^\n]{0,8}?(?:综合)?(预算|决算)"
+                           r"|(?:部门|单位)[^\n]{0,6}?(20[1-3]\d)年度?(?:部门|单位)?(?:综合)?(预算|决算)")
+# what a document that is not a budget says it is, in its title (most specific first)
+_OTHER_TYPES = [
+    ("绩效评价报告", re.compile(r"绩效(?:评价|自评|评估)(?:报告|结果|情况)")),
+    ("通知", re.compile(r"的通知|通知$")),
+    ("通报", re.compile(r"的通报|通报$")),
+    ("通告", re.compile(r"通告")),
+    ("工作报告", re.compile(r"(?:工作|建设|履职|执行情况)(?:报告|总结)|工作总结|年度报告")),
+    ("政务公开材料", re.compile(r"信息公开(?:申请表|流程图|指南)|咨询(?:热线|电话)")),
+    ("统计数据", re.compile(r"主要指标|统计(?:公报|数据|月报)")),
+    ("政策文件", re.compile(r"(?:实施|管理)?(?:办法|细则|意见|规划|方案)(?:》|$)")),
+]
+_DOC_NUMBER_YEAR = re.compile(r"〔(20[1-3]\d)〕|\[(20[1-3]\d)\]")
 
 
 def _squash(text: str) -> str:
@@ -131,11 +155,56 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
     if meta.unit and re.search(re.escape(_squash(meta.unit)) + r"[（(]本级[）)]", flat_head):
         # "无锡市教育局（本级）" is the bureau's own budget, not the department's consolidated one: another unit
         meta.unit += "（本级）"
+    _classify(meta, head_lines, lines, body)
     meta.region = region_of(meta.unit)
     if not meta.region:
         match = re.search(r"([\u4e00-\u9fff]{2,3}?(?:省|市|自治区))20\d\d年", flat_head)
         if match:
             meta.region = match.group(1)
-    meta.title = " ".join(x for x in (meta.unit, f"{meta.year}年" if meta.year else "",
-                                      f"部门{meta.kind}" if meta.kind else "") if x)
+    if meta.kind == KIND_OTHER:
+        meta.title = " ".join(x for x in (meta.unit, f"{meta.year}年" if meta.year else "", meta.doc_type) if x)
+    else:
+        meta.title = " ".join(x for x in (meta.unit, f"{meta.year}年" if meta.year else "",
+                                          f"部门{meta.kind}" if meta.kind else "") if x)
     return meta
+
+
+def _classify(meta: DocumentMeta, head_lines: list[str], lines: list[Line], body: str) -> None:
+    """预算/决算 only when the opening lines carry a budget title (or, with no title at all, the body is
+    made of budget tables); anything else is 其他 with the type its title names, and its year is the year
+    its title speaks of."""
+    title_zone = unicodedata.normalize("NFKC", "".join(_squash(t) for t in head_lines[:8]))
+    budget = _BUDGET_TITLE.search(title_zone)
+    # title lines are short; a long line is body text that may cite another document's title
+    title_lines = [unicodedata.normalize("NFKC", _squash(t)) for t in head_lines[:8] if len(_squash(t)) <= 40]
+    other_type = ""
+    for name, pattern in _OTHER_TYPES:
+        if any(pattern.search(t) for t in title_lines):
+            other_type = name
+            break
+    if budget and (not other_type or budget.start() <= _first_position(title_zone, other_type)):
+        meta.kind = budget.group(2) or budget.group(4)
+        meta.doc_type = f"部门{meta.kind}"
+        return
+    budget_tables = len(re.findall(r"(?:预算|决算)(?:表|数)|财政拨款|项目支出|基本支出", body[:20000]))
+    if not other_type and meta.kind and budget_tables >= 5:
+        meta.doc_type = f"部门{meta.kind}"
+        return
+    meta.kind = KIND_OTHER
+    meta.doc_type = other_type or KIND_OTHER
+    # "2025年度…报告", "关于下达2025年…的通知"; a range ("2025—2035年" of a plan) is not the year
+    title_years = [int(y) for y in re.findall(r"(?<![\d—\-－~至])(20[1-3]\d)年(?!\d)", title_zone)]
+    numbers = _DOC_NUMBER_YEAR.search(title_zone)
+    if title_years:
+        meta.year = title_years[0]
+    elif numbers:
+        meta.year = int(numbers.group(1) or numbers.group(2))
+    else:
+        years = Counter(int(y) for y in re.findall(r"(20[1-3]\d)年", body[:5000]))
+        meta.year = years.most_common(1)[0][0] if years else None
+
+
+def _first_position(title_zone: str, other_type: str) -> int:
+    pattern = dict(_OTHER_TYPES)[other_type]
+    match = pattern.search(title_zone)
+    return match.start() if match else len(title_zone)

@@ -62,7 +62,7 @@ def int_param(params: dict, name: str, default: int | None, low: int, high: int)
 def filter_params(params: dict) -> dict:
     kind = text_param(params, "kind", max_chars=10)
     if kind and kind not in KINDS:
-        raise ApiError(400, "bad_parameter", "'kind' must be 预算 or 决算")
+        raise ApiError(400, "bad_parameter", "'kind' must be 预算, 决算 or 其他")
     return {"unit": text_param(params, "unit", max_chars=100),
             "year": int_param(params, "year", None, 1990, 2100),
             "kind": kind}

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 # -- documents -----------------------------------------------------------------------------------------
-KINDS = ("预算", "决算")          # what a disclosure is: a budget or a final account
-BASES = KINDS                     # what a figure is: budgeted or actual (决算 documents state both)
+KINDS = ("预算", "决算", "其他")  # what a document is: a budget, a final account, or something else
+BASES = ("预算", "决算")          # what a figure is: budgeted or actual (决算 documents state both)
 
 # -- passage ids: "<doc_id>-<ordinal:04d>" ---------------------------------------------------------------
 
