@@ -15,7 +15,7 @@ import logging
 import resource
 import sys
 
-from search.cli import add_common, run_index
+from search.cli import add_common, ocr_in_background, run_index
 from search.config import defaults_from_env, server_options
 from search.exceptions import CorruptIndex, IndexNotReady
 from search.semantic import load_embedder
@@ -45,9 +45,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     embedder, status = load_embedder(args.model)
-    code = run_index(args, embedder, status)
+    code = run_index(args, embedder, status, defer_ocr=True)   # serve the text-layer documents at once
     if code:
         return code
+    ocr_in_background(args, embedder)   # scanned files arrive in a later generation
     app = create_app({"INDEX_DIR": args.index, "CORPUS_DIR": args.corpus, "EMBEDDER": embedder,
                       "MODEL_STATUS": status, "SERVER_THREADS": args.threads})
     engine = app.extensions["budget_engine"]

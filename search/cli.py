@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .backends import create_backend
 from .config import DEFAULT_MODEL, backend_options, defaults_from_env
-from .indexer import build_index
+from .indexer import build_index, build_with_ocr, run_pending_ocr
 from .semantic import load_embedder
 
 
@@ -28,7 +28,11 @@ def build_stages():
     return [facts_stage, rows_stage]
 
 
-def run_index(args, embedder=None, status=None) -> int:
+def run_index(args, embedder=None, status=None, defer_ocr: bool = False) -> int:
+    """Index, print the summary; then OCR pending scanned pages and print the second summary.
+
+    defer_ocr: return after the first generation (text-layer documents) is in place; the caller runs
+    `ocr_in_background` while it serves (app.py)."""
     if embedder is None and status is None:
         embedder, status = load_embedder(args.model)
     print(f"mode: {'hybrid' if embedder else 'keyword'} — {status.message}", file=sys.stderr)
@@ -36,16 +40,42 @@ def run_index(args, embedder=None, status=None) -> int:
     env["INDEX_DIR"] = args.index
     try:
         backend = create_backend(env["SEARCH_BACKEND"], **backend_options(env))
-        report = build_index(Path(args.corpus), Path(args.index), embedder, rebuild=getattr(args, "rebuild", False),
-                             progress=sys.stderr.isatty() or True, extra_stages=build_stages(), backend=backend)
+        options = dict(rebuild=getattr(args, "rebuild", False), progress=sys.stderr.isatty() or True,
+                       extra_stages=build_stages(), backend=backend)
+        if defer_ocr:
+            report = build_index(Path(args.corpus), Path(args.index), embedder, **options)
+            print(report.summary(), file=sys.stderr)
+            args._first_report, args._backend = report, backend
+            return 0
+        _, second = build_with_ocr(Path(args.corpus), Path(args.index), embedder,
+                                   on_first=lambda r: print(r.summary(), file=sys.stderr), **options)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(report.summary(), file=sys.stderr)
+    if second is not None:
+        print("after OCR of the scanned pages:\n" + second.summary(), file=sys.stderr)
     return 0
+
+
+def ocr_in_background(args, embedder):
+    """Thread started by app.py after the first build: the OCR'd files arrive in a later generation."""
+    import threading
+
+    def work():
+        try:
+            second = run_pending_ocr(Path(args.corpus), Path(args.index), embedder, False, build_stages(),
+                                     args._backend, args._first_report)
+            if second is not None:
+                print("after OCR of the scanned pages:\n" + second.summary(), file=sys.stderr)
+        except Exception:   # the service keeps serving the first generation
+            logging.getLogger(__name__).exception("OCR pass failed")
+
+    thread = threading.Thread(target=work, name="ocr", daemon=True)
+    thread.start()
+    return thread
 
 
 def run_query(args) -> int:

@@ -13,6 +13,7 @@ from .generation import Generation, GenerationManager
 from .highlight import highlight
 from .limits import QueryLimits, checked_phrases
 from .query import ParsedQuery, normalize_query
+from .indexer import file_statuses, pending_files
 from .ranking import Ranker, RankingConfig, query_terms
 from .reader import page_of
 from .semantic import Embedder, ModelStatus
@@ -73,6 +74,8 @@ class Engine:
                         if e.get("status") == "skipped"],
             "duplicates": [{"file": n, "duplicate_of": e["duplicate_of"]} for n, e in sorted(files.items())
                            if e.get("status") == "duplicate"],
+            "pending": pending_files(gen.manifest),     # scanned files whose OCR text is still being read
+            "files": file_statuses(gen.manifest),       # every file of the corpus folder with its status
         }
 
     # -- search --------------------------------------------------------------------------------------
@@ -154,6 +157,7 @@ class Engine:
             "highlight": highlight(p.text, terms), "score": round(score, 6), "channels": channels,
             "line_start": p.line_start, "line_end": p.line_end, "is_table": p.is_table,
             "money_unit": p.money_unit, "page_start": p.page_start, "page_end": p.page_end,
+            "doc_type": d.doc_type, "ocr": p.ocr,
         }
 
     # -- documents -----------------------------------------------------------------------------------
@@ -171,16 +175,18 @@ class Engine:
             return None
         conn = gen.connect()
         try:
-            row = conn.execute("SELECT lines_json, page_starts_json FROM documents WHERE doc_id = ?",
-                               (doc_id,)).fetchone()
+            row = conn.execute("SELECT lines_json, page_starts_json, coverage_json, dropped_json FROM documents "
+                               "WHERE doc_id = ?", (doc_id,)).fetchone()
         finally:
             conn.close()
         page_starts = json.loads(row["page_starts_json"])
         lines = [{"start": s, "end": e, "text": t, "page": page_of(s, page_starts)}
                  for s, e, t in json.loads(row["lines_json"])]
         passages = [{"id": p.id, "section": p.section, "line_start": p.line_start, "line_end": p.line_end,
-                     "page_start": p.page_start, "page_end": p.page_end}
+                     "page_start": p.page_start, "page_end": p.page_end, "ocr": p.ocr}
                     for p in gen.passages.values() if p.doc_id == doc_id]
+        coverage = json.loads(row["coverage_json"] or "{}")
+        dropped = [{"start": s, "end": e, "text": t, "reason": r} for s, e, t, r in json.loads(row["dropped_json"] or "[]")]
         headings = []
         seen = set()
         for p in passages:
@@ -188,5 +194,6 @@ class Engine:
                 seen.add(p["section"])
                 headings.append({"section": p["section"], "line": p["line_start"],
                                  "depth": p["section"].count(SECTION_SEP)})
-        return dict(info.as_dict(), page_starts=page_starts, lines=lines, passages=passages, toc=headings)
+        return dict(info.as_dict(), page_starts=page_starts, coverage=coverage, lines=lines, passages=passages,
+                    dropped=dropped, toc=headings)
 

@@ -102,10 +102,12 @@ class Fact:
     mismatch: str = ""      # set when text and table disagree
     page_start: int | None = None   # PDF page(s) of the line printing the figure; None for .txt
     page_end: int | None = None
+    ocr: bool = False       # read from OCR text of a scanned page
+    trust: str = "text"     # "ocr" for figures read by OCR (a digit may be misread): answers say so
 
 
 FACT_COLUMNS = [f.name for f in fields(Fact)]
-_SQL_TYPES = {"value": "REAL", "value_wan": "REAL", "change_wan": "REAL", "year": "INTEGER",
+_SQL_TYPES = {"value": "REAL", "value_wan": "REAL", "change_wan": "REAL", "year": "INTEGER", "ocr": "INTEGER",
               "line_start": "INTEGER", "line_end": "INTEGER", "page_start": "INTEGER", "page_end": "INTEGER"}
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS facts ({", ".join(f"{c} {_SQL_TYPES.get(c, 'TEXT')}" for c in FACT_COLUMNS)});
@@ -386,6 +388,10 @@ def facts_stage(conn: sqlite3.Connection, added, removed_ids) -> None:
     for doc in added:
         text_facts = extract_document_facts(doc)
         table_facts = flag_mismatches(text_facts, extract_table_facts(doc))
+        scanned = {passage_id(doc.doc_id, p.ordinal) for p in doc.passages if getattr(p, "ocr", False)}
+        for f in text_facts + table_facts:
+            if f.passage_id in scanned:
+                f.ocr, f.trust = True, "ocr"
         rows += [astuple(f) for f in text_facts + table_facts]
     placeholders = ",".join("?" * len(FACT_COLUMNS))
     conn.executemany(f"INSERT INTO facts ({','.join(FACT_COLUMNS)}) VALUES ({placeholders})", rows)
@@ -404,6 +410,7 @@ def load_facts(conn: sqlite3.Connection) -> list[Fact]:
         for name in ("line_start", "line_end"):
             idx = FACT_COLUMNS.index(name)
             values[idx] = int(values[idx])
+        values[FACT_COLUMNS.index("ocr")] = bool(values[FACT_COLUMNS.index("ocr")])
         out.append(Fact(*values))
     return out
 

@@ -10,7 +10,7 @@ from .params import request_params
 bp = Blueprint("figures", __name__, url_prefix="/api")
 CSV_COLUMNS = ["unit", "region", "year", "kind", "basis", "metric", "value_text", "value_unit", "value_wan",
                "change_text", "change_rate", "share", "completion", "file", "page_start", "page_end", "line_start",
-               "line_end", "passage_id", "section", "sentence", "source", "mismatch"]
+               "line_end", "passage_id", "section", "sentence", "source", "mismatch", "trust"]
 
 
 @bp.route("/facts", methods=["GET", "POST"])

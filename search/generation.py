@@ -57,6 +57,8 @@ class DocumentInfo:
     title: str
     pages: int
     source_format: str
+    doc_type: str = ""      # 部门预算 / 部门决算 / 通知 / 绩效评价报告 … (kind is 预算, 决算 or 其他)
+    ocr_pages: int = 0      # pages whose text was read by OCR
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -75,6 +77,7 @@ class PassageInfo:
     money_unit: str
     page_start: int | None = None   # PDF pages (1-based) of line_start and line_end; None for .txt
     page_end: int | None = None
+    ocr: bool = False       # read by OCR from a scanned page: figures in it are of lower trust
 
 
 class _LRU:
@@ -135,13 +138,13 @@ class Generation:
             self.documents = {
                 r["doc_id"]: DocumentInfo(r["doc_id"], r["file"], r["unit"] or "", r["region"] or "", r["year"],
                                           r["kind"] or "", r["title"] or "", r["pages"] or 0,
-                                          r["source_format"] or "")
-                for r in conn.execute("SELECT doc_id, file, unit, region, year, kind, title, pages, source_format "
-                                      "FROM documents ORDER BY file")}
+                                          r["source_format"] or "", r["doc_type"] or "", r["ocr_pages"] or 0)
+                for r in conn.execute("SELECT doc_id, file, unit, region, year, kind, title, pages, source_format, "
+                                      "doc_type, ocr_pages FROM documents ORDER BY file")}
             self.passages = {
                 r["id"]: PassageInfo(r["id"], r["doc_id"], r["ordinal"], r["section"] or "", r["text"],
                                      r["line_start"], r["line_end"], bool(r["is_table"]), r["money_unit"] or "",
-                                     r["page_start"], r["page_end"])
+                                     r["page_start"], r["page_end"], bool(r["ocr"]))
                 for r in conn.execute("SELECT * FROM passages ORDER BY doc_id, ordinal")}
             self.facts = load_facts(conn)
         except sqlite3.DatabaseError as exc:

@@ -5,6 +5,11 @@ Layout of the index folder:
     gen-…/manifest.json  store.sqlite  keyword/  vectors.npy  vector_ids.json
 A build copies the current generation into a temporary folder, applies only the changed files there, and
 swaps `current` when everything is written. A killed build leaves `current` untouched.
+
+Every file of the corpus folder has an entry in the manifest: indexed, duplicate (of which file), pending
+(scanned pages waiting for OCR) or skipped (with the reason: unsupported type, empty, unreadable …).
+Scanned pages never hold back the rest: `build_with_ocr` swaps in the text-layer documents first, then
+OCRs (search/ocr.py, cached in INDEX_DIR/ocr-cache/ by file hash, outside the generations) and builds again.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import shutil
 import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -25,6 +31,7 @@ from . import store
 from .backends import Backend, create_backend
 from .exceptions import CorruptIndex, IncompatibleIndex, IndexNotReady  # noqa: F401 (re-exported for callers)
 from .ingest import ProcessedDocument, Skipped, corpus_files, process_file_safely, source_fingerprint, unsupported_files
+from .ocr import OcrCache, OcrRun, ocr_pending
 from .semantic import Embedder, VectorStore
 from .tokens import dictionary_version
 from .vocab import passage_doc_id, passage_id
@@ -47,6 +54,11 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
+    pending: list[dict] = field(default_factory=list)   # waiting for OCR (whole file or some pages)
+    statuses: list[dict] = field(default_factory=list)  # every file of the corpus folder with its status
+    coverage: dict = field(default_factory=dict)        # corpus totals of the documents' coverage
+    kinds: dict = field(default_factory=dict)           # documents per kind (预算/决算/其他)
+    ocr: dict = field(default_factory=dict)             # what the OCR pass did, when it ran
     full_rebuild: bool = False
     changed: bool = False
     seconds: float = 0.0
@@ -58,6 +70,22 @@ class BuildReport:
         change = (f"{'full rebuild' if self.full_rebuild else 'incremental'}: {len(self.added)} added, "
                   f"{len(self.updated)} updated, {len(self.removed)} removed" if self.changed else "index up to date")
         lines = [head, change + f" ({self.seconds:.1f}s)"]
+        c = self.coverage
+        if c.get("lines"):
+            lines.append(f"coverage: {c['lines_in_passages']}/{c['lines']} cleaned lines in passages "
+                         f"({c['lines_in_passages'] / c['lines']:.2%}); {c['money_lines_outside']} of "
+                         f"{c['money_lines']} lines stating an amount outside every passage")
+        if self.kinds:
+            lines.append("documents by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items())))
+        if self.ocr:
+            lines.append(f"OCR: {self.ocr['pages']} page(s) of {self.ocr['files']} file(s) in {self.ocr['seconds']}s "
+                         f"({self.ocr['pages_per_second']} pages/s)")
+        if self.statuses:
+            lines.append("files:")
+            lines.extend(f"  - {s['file']}: {_status_text(s)}" for s in self.statuses)
+        if self.pending:
+            lines.append(f"{len(self.pending)} file(s) still being read (OCR of scanned pages):")
+            lines.extend(f"  - {p['file']}: {p['reason']}" for p in self.pending)
         if self.skipped:
             lines.append(f"{len(self.skipped)} file(s) could not be read:")
             lines.extend(f"  - {s['file']}: {s['reason']}" for s in self.skipped)
@@ -65,6 +93,43 @@ class BuildReport:
             lines.append(f"{len(self.duplicates)} duplicate file(s) indexed once:")
             lines.extend(f"  - {d['file']} repeats {d['duplicate_of']}" for d in self.duplicates)
         return "\n".join(lines)
+
+
+def _status_text(entry: dict) -> str:
+    status = entry["status"]
+    if status == "indexed":
+        extra = " ".join(str(x) for x in (entry.get("kind"), entry.get("year")) if x)
+        ocr = f", {entry['ocr_pages']} page(s) by OCR" if entry.get("ocr_pages") else ""
+        return f"indexed ({extra}{ocr})" if extra or ocr else "indexed"
+    if status == "duplicate":
+        return f"duplicate of {entry['duplicate_of']}"
+    return f"{status}: {entry.get('reason', '')}"
+
+
+def file_statuses(manifest: dict) -> list[dict]:
+    """Every file of the corpus folder with its status, as /api/health and the CLI list them."""
+    out = []
+    for name, entry in sorted(manifest.get("files", {}).items()):
+        row = {"file": name, "status": entry.get("status", "")}
+        for key in ("reason", "duplicate_of", "doc_id", "kind", "year", "ocr_pages"):
+            if entry.get(key) not in (None, "", 0):
+                row[key] = entry[key]
+        if entry.get("status") == "indexed" and entry.get("ocr_missing"):
+            row["pending_ocr_pages"] = entry["ocr_missing"]
+        out.append(row)
+    return out
+
+
+def pending_files(manifest: dict) -> list[dict]:
+    """Files waiting for OCR: wholly scanned ones (status pending) and indexed ones with scanned pages left."""
+    out = []
+    for name, e in sorted(manifest.get("files", {}).items()):
+        if e.get("status") == "pending":
+            out.append({"file": name, "status": "pending", "reason": e.get("reason", "waiting for OCR")})
+        elif e.get("status") == "indexed" and e.get("ocr_missing"):
+            out.append({"file": name, "status": "pending",
+                        "reason": f"indexed from its text layer; OCR of {e['ocr_missing']} scanned page(s) to come"})
+    return out
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -210,7 +275,7 @@ def check_compatible(manifest: dict, model_name: str | None) -> str | None:
     return None
 
 
-def _process_all(paths: list[Path], progress: bool) -> list[ProcessedDocument | Skipped]:
+def _process_all(paths: list[Path], progress: bool, ocr_lookup=None) -> list[ProcessedDocument | Skipped]:
     if not paths:
         return []
     bar = None
@@ -222,13 +287,13 @@ def _process_all(paths: list[Path], progress: bool) -> list[ProcessedDocument | 
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) >= 8 and workers > 1:
         with get_context("fork").Pool(workers) as pool:
-            for result in pool.imap(process_file_safely, paths, chunksize=2):
+            for result in pool.imap(partial(process_file_safely, ocr_lookup=ocr_lookup), paths, chunksize=2):
                 results.append(result)
                 if bar:
                     bar.update()
     else:
         for path in paths:
-            results.append(process_file_safely(path))
+            results.append(process_file_safely(path, ocr_lookup))
             if bar:
                 bar.update()
     if bar:
@@ -252,7 +317,9 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
 
     files = corpus_files(corpus_dir)
     shas = {p.name: source_fingerprint(p) for p in files}
-    report.files = len(files) + len(unsupported_files(corpus_dir))
+    unsupported = {s.file: s.reason for s in unsupported_files(corpus_dir)}
+    report.files = len(files) + len(unsupported)
+    ocr_cache = OcrCache(index_dir)
 
     old_gen = current_generation(index_dir)
     old_manifest: dict = {}
@@ -275,9 +342,15 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     report.full_rebuild = not old_manifest
     old_files: dict = old_manifest.get("files", {})
 
-    changed = [p for p in files if old_files.get(p.name, {}).get("sha256") != shas[p.name]]
-    gone = [name for name in old_files if name not in shas]
-    if not report.full_rebuild and not changed and not gone:
+    def waiting_for_ocr(entry: dict) -> bool:
+        return entry.get("status") == "pending" or bool(entry.get("ocr_missing"))
+
+    # a file waiting for OCR is read again once its OCR text is in the cache
+    changed = [p for p in files if old_files.get(p.name, {}).get("sha256") != shas[p.name]
+               or (waiting_for_ocr(old_files[p.name]) and ocr_cache.get(shas[p.name]) is not None)]
+    gone = [name for name in old_files if name not in shas and name not in unsupported]
+    old_unsupported = {n: e.get("reason") for n, e in old_files.items() if e.get("unsupported")}
+    if not report.full_rebuild and not changed and not gone and old_unsupported == unsupported:
         _fill_totals(report, old_manifest)
         report.generation = old_gen.name
         report.seconds = time.perf_counter() - started
@@ -294,7 +367,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
             shutil.copytree(old_gen, tmp, symlinks=True, ignore=shutil.ignore_patterns(*SERVICE_CACHES))
         final = _new_generation_path(index_dir)
         _apply_changes(tmp, corpus_dir, changed, gone, old_files, shas, embedder, report, progress, extra_stages,
-                       backend, final.name, None if report.full_rebuild else old_gen)
+                       backend, final.name, None if report.full_rebuild else old_gen, ocr_cache, unsupported)
         os.rename(tmp, final)
         _swap_current(index_dir, final)
         report.generation = final.name
@@ -308,9 +381,12 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
 
 def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[str], old_files: dict, shas: dict,
                    embedder: Embedder | None, report: BuildReport, progress: bool, extra_stages,
-                   backend: Backend, generation_name: str, previous: Path | None) -> None:
+                   backend: Backend, generation_name: str, previous: Path | None, ocr_cache: OcrCache,
+                   unsupported: dict[str, str]) -> None:
     conn = store.connect(gen / "store.sqlite")
-    files_state = {name: dict(entry) for name, entry in old_files.items()}
+    files_state = {name: dict(entry) for name, entry in old_files.items() if not entry.get("unsupported")}
+    for name, reason in unsupported.items():
+        files_state[name] = {"status": "skipped", "reason": reason, "unsupported": True}
     removed_ids: list[str] = []
     for name in gone + [p.name for p in changed]:
         entry = files_state.pop(name, None)
@@ -328,9 +404,9 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
 
     known_hashes = {row["content_hash"]: row["file"] for row in conn.execute("SELECT content_hash, file FROM documents")}
     added: list[ProcessedDocument] = []
-    for result in _process_all(to_read, progress):
+    for result in _process_all(to_read, progress, ocr_cache.get):
         if isinstance(result, Skipped):
-            files_state[result.file] = {"sha256": shas.get(result.file, ""), "status": "skipped",
+            files_state[result.file] = {"sha256": shas.get(result.file, ""), "status": result.status,
                                         "reason": result.reason}
             continue
         if result.content_hash in known_hashes:
@@ -339,8 +415,14 @@ def _apply_changes(gen: Path, corpus_dir: Path, changed: list[Path], gone: list[
             continue
         known_hashes[result.content_hash] = result.file
         store.insert_document(conn, result)
+        c = result.coverage
         files_state[result.file] = {"sha256": result.sha256, "status": "indexed", "doc_id": result.doc_id,
-                                    "pages": result.pages, "passages": len(result.passages)}
+                                    "pages": result.pages, "passages": len(result.passages),
+                                    "kind": result.meta.kind, "year": result.meta.year,
+                                    "doc_type": result.meta.doc_type,
+                                    "ocr_pages": len(result.ocr_pages), "ocr_missing": result.ocr_missing,
+                                    "coverage": {k: c.get(k, 0) for k in ("lines", "lines_in_passages",
+                                                                          "money_lines", "money_lines_outside")}}
         added.append(result)
         if result.file not in report.updated:
             report.added.append(result.file)
@@ -404,6 +486,43 @@ def _fill_totals(report: BuildReport, manifest: dict) -> None:
     report.skipped = [{"file": n, "reason": e["reason"]} for n, e in sorted(files.items()) if e.get("status") == "skipped"]
     report.duplicates = [{"file": n, "duplicate_of": e["duplicate_of"]} for n, e in sorted(files.items())
                          if e.get("status") == "duplicate"]
+    report.pending = pending_files(manifest)
+    report.statuses = file_statuses(manifest)
+    totals = {"lines": 0, "lines_in_passages": 0, "money_lines": 0, "money_lines_outside": 0}
+    kinds: dict[str, int] = {}
+    for e in indexed:
+        for key in totals:
+            totals[key] += e.get("coverage", {}).get(key, 0)
+        kinds[e.get("kind") or "（未识别）"] = kinds.get(e.get("kind") or "（未识别）", 0) + 1
+    report.coverage, report.kinds = totals, kinds
+
+
+def build_with_ocr(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = None, rebuild: bool = False,
+                   progress: bool = False, extra_stages=(), backend: Backend | None = None,
+                   on_first: callable = None) -> tuple[BuildReport, BuildReport | None]:
+    """Build, serve-ready, without the scanned pages; then OCR them and build again.
+
+    on_first(report) is called once the first generation is swapped in (the CLI prints it). Returns the two
+    reports; the second is None when nothing needed OCR (or OCR is off)."""
+    first = build_index(corpus_dir, index_dir, embedder, rebuild, progress, extra_stages, backend)
+    if on_first:
+        on_first(first)
+    second = run_pending_ocr(corpus_dir, index_dir, embedder, progress, extra_stages, backend, first)
+    return first, second
+
+
+def run_pending_ocr(corpus_dir: Path, index_dir: Path, embedder: Embedder | None, progress: bool, extra_stages,
+                    backend: Backend | None, report: BuildReport) -> BuildReport | None:
+    """OCR what the last build left pending and build the generation that includes it."""
+    from .config import defaults_from_env
+
+    if not report.pending or str(defaults_from_env()["OCR"]).lower() == "off":
+        return None
+    run: OcrRun = ocr_pending(Path(corpus_dir), Path(index_dir), [p["file"] for p in report.pending], progress)
+    second = build_index(corpus_dir, index_dir, embedder, False, progress, extra_stages, backend)
+    second.ocr = {"files": run.files, "pages": run.pages, "seconds": round(run.seconds, 1),
+                  "pages_per_second": round(run.pages_per_second, 3), "failed": run.failed}
+    return second
 
 
 def _new_generation_path(index_dir: Path) -> Path:
