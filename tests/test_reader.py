@@ -19,7 +19,7 @@ def test_other_encodings_decode_to_the_same_text_as_the_utf8_sample(name):
     ("empty.pdf", "empty"),
     ("truncated.pdf", "truncated"),
     ("html-saved-as.pdf", "HTML"),
-    ("scanned-no-text.pdf", "needs OCR"),
+    ("scanned-no-text.pdf", "waiting for OCR"),   # pending until OCR has run (see test_ocr_coverage)
     ("binary-noise.txt", "binary"),
 ])
 def test_bad_files_are_refused_with_a_reason(name, reason):
