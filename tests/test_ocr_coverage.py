@@ -10,7 +10,7 @@ from conftest import BADFILES, CORPUS_2026, SAMPLE_CORPUS, make_app, require_sha
 
 from search.clean import DROP_REASONS
 from search.cli import build_stages
-from search.indexer import build_index, read_manifest, current_generation, run_pending_ocr
+from search.indexer import build_index, current_generation, read_manifest, run_pending_ocr
 from search.ingest import MONEY_LINE, process_file
 from search.ocr import OcrCache, lines_from_boxes, ocr_file, pages_needing_ocr
 
@@ -164,7 +164,7 @@ def test_ocr_arrives_in_a_later_generation_and_is_cached(ocr_corpus):
     assert all(p["ocr"] for p in doc["passages"])
     facts = client.get("/api/facts").get_json()["facts"]
     assert all(f["trust"] == ("ocr" if f["file"] == SCAN_2026 else "text") for f in facts)
-    assert "OCR" in client.get(f"/?q=文化和旅游项目资金").get_data(as_text=True)
+    assert "OCR" in client.get("/?q=文化和旅游项目资金").get_data(as_text=True)
     # the OCR text is cached by file hash outside the generations: an unchanged corpus reads nothing again
     assert list((index / "ocr-cache").glob("*.json"))
     third = build_index(corpus, index, None, extra_stages=build_stages())
