@@ -100,6 +100,17 @@ def page_needs_ocr(page, text: str) -> bool:
     return width * height > 0 and area / (width * height) >= MIN_IMAGE_SHARE
 
 
+def file_sha256(path: Path) -> str:
+    """The cache key (the same digest reader.file_sha256 gives; not imported from there: reader imports us)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def pages_needing_ocr(path: Path) -> list[int]:
     import pypdfium2 as pdfium
 
@@ -237,8 +248,6 @@ class OcrRun:
 
 def ocr_pending(corpus_dir: Path, index_dir: Path, files: list[str], progress: bool = False) -> OcrRun:
     """OCR the pages still needing it in the named corpus files and cache the text; returns what was done."""
-    from .reader import file_sha256
-
     cache = OcrCache(index_dir)
     jobs = []
     for name in files:

@@ -61,7 +61,7 @@ def test_highlight_is_escaped_html_with_marks(client):
     ({"q": "三公", "k": 101}, "bad_parameter"),
     ({"q": "三公", "k": "ten"}, "bad_parameter"),
     ({"q": "三公", "year": "二〇二四"}, "bad_parameter"),
-    ({"q": "三公", "kind": "其他"}, "bad_parameter"),
+    ({"q": "三公", "kind": "草稿"}, "bad_parameter"),
 ])
 def test_bad_requests_get_400_with_the_standard_shape(client, params, code):
     response = client.get("/api/search", query_string=params)

@@ -392,7 +392,7 @@ def test_facts_json_bodies_of_every_type(keyword_client, body):
 
 
 def test_facts_bad_values_are_400_bad_parameter(keyword_client):
-    for params in ({"metric": "unknown"}, {"year": "abc"}, {"kind": "其他"}, {"basis": "x"}, {"limit": "0"},
+    for params in ({"metric": "unknown"}, {"year": "abc"}, {"kind": "草稿"}, {"basis": "x"}, {"limit": "0"},
                    {"limit": "abc"}, {"limit": "9" * 40}):
         body = check_api(keyword_client.get("/api/facts", query_string=params), "/api/facts", allowed=(400,))
         assert body["error"]["code"] == "bad_parameter", params
