@@ -11,9 +11,9 @@ from .backends import create_backend
 from .exceptions import IncompatibleIndex, IndexNotReady
 from .generation import Generation, GenerationManager
 from .highlight import highlight
+from .indexer import file_statuses, pending_files
 from .limits import QueryLimits, checked_phrases
 from .query import ParsedQuery, normalize_query
-from .indexer import file_statuses, pending_files
 from .ranking import Ranker, RankingConfig, query_terms
 from .reader import page_of
 from .semantic import Embedder, ModelStatus
