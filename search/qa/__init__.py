@@ -89,13 +89,30 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
                 continue
             seen.add(pid)
             citations.append(engine.result_dict(gen, pid, 1.0, ["figures"], terms))
-        text = answer.text if len(answer.text) <= MAX_ANSWER_CHARS else answer.text[:MAX_ANSWER_CHARS - 1] + "…"
+        text = _other_year_notice(gen, u, answer) + answer.text
+        text = text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS - 1] + "…"
         return _respond(engine, u, {
             "question": q, "answer": text, "answer_type": answer.answer_type,
             "facts": [_fact_dict(f) for f in answer.facts], "rows": answer.rows,
             "citations": citations[:max(k, len(citations))],
             "took_ms": round((time.perf_counter() - started) * 1000, 2)})
     return _respond(engine, u, _fallback(engine, u, k, started))
+
+
+def _other_year_notice(gen, u: Understood, answer: Answer) -> str:
+    """A one-unit answer from a document of another year than the current one, to a question that named no
+    year, says so first ("本库只有该单位2022年的预算："): a reporter must not take it for this year's."""
+    from ..config import current_year
+
+    if u.years or len(u.units) != 1:
+        return ""
+    docs = {f.doc_id for f in answer.facts} | {r["doc_id"] for r in answer.rows if r.get("doc_id")}
+    years = sorted({gen.documents[d].year for d in docs if d in gen.documents and gen.documents[d].year})
+    kinds = sorted({gen.documents[d].kind for d in docs if d in gen.documents})
+    this_year = current_year()
+    if not years or this_year in years or max(years) >= this_year:
+        return ""
+    return f"本库只有该单位{'、'.join(str(y) for y in years)}年的{'、'.join(kinds) or '文件'}："
 
 
 def _fallback(engine, u: Understood, k: int, started: float) -> dict:
