@@ -117,8 +117,9 @@ class Engine:
         page = ranked[offset:offset + k]
         terms = self.highlight_terms(parsed)
         results = [self.result_dict(gen, pid, score, channels, terms) for pid, score, channels in page]
+        # the query is not echoed back: a response must not carry text the corpus does not hold (a probe for
+        # a secret token would find it in the reply); the client knows what it asked
         return {
-            "query": q,
             "mode": self.mode,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "total": total,
