@@ -17,7 +17,7 @@ from .vocab import passage_id
 # canonical metric -> patterns as written in disclosures (longest first within the combined regex)
 METRICS: list[tuple[str, list[str]]] = [
     ("三公经费", [r"三公经费", r"三公经费(?:财政拨款)?(?:预算|支出)?"]),
-    ("因公出国(境)费", [r"因公出国\(境\)费用?", r"出国\(境\)费用?", r"因公出国费用?"]),
+    ("因公出国(境)费", [r"因公出国\(境\)经?费用?", r"出国\(境\)经?费用?", r"因公出国经?费用?"]),
     ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?费"]),
     ("公务用车购置费", [r"公务用车购置费"]),
     ("公务用车运行维护费", [r"公务用车运行(?:维护)?费"]),
@@ -61,6 +61,9 @@ _QUALIFIERS = r"(?:财政拨款)?(?:支出)?(?:预算|决算)?(?:数)?"
 MENTION = re.compile("|".join(f"(?P<m{i}>(?:{p}){_QUALIFIERS})" for i, (p, _) in enumerate(_alternatives)))
 AMOUNT = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
 _DECREASE = re.compile(r"(减少|下降|降低|减)")
+# a numbered heading with no amount and no sentence end ("六、一般公共预算“三公”经费支出情况")
+_HEADING_LINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])"
+                           r"[^。；;，,\d]{2,30}(?:情况|说明|情况说明|预算|决算)$")
 # "(一)收入预算:2026年年初预算数244,895.02万元": a label, a colon, then the year's figure
 _LABEL_GAP = re.compile(r"^[:：]\s*(?:20\d\d年度?)?(?:年初)?(?:预算|决算)?数?(?:为|是)?\s*$")
 # a mention inside a comparison ("比2025年财政拨款三公经费年初预算增加…") names last year's figure, not a new one
@@ -248,6 +251,8 @@ def extract_document_facts(doc) -> list[Fact]:
         heading = p.section.rsplit(" › ", 1)[-1] if p.section else ""
         if heading and body.startswith(heading):
             body = heading + "。\n" + body[len(heading):].lstrip("\n")   # a heading is not part of the sentence
+        # a heading line kept inside a passage ("六、一般公共预算三公经费支出情况") ends before the next line
+        body = "\n".join(line + "。" if _HEADING_LINE.match(line.strip()) else line for line in body.split("\n"))
         for sentence in joined_label_sentences(sentences(body)):
             for f in extract_from_sentence(sentence, m.kind):
                 key = (f["metric"], f["basis"], f["value_text"], sentence)
