@@ -36,6 +36,19 @@ _REGION = re.compile(
     r"(?P<city>[\u4e00-\u9fff]{1,4}?(?:市|自治州|州|地区|盟))?"
     r"(?P<county>[\u4e00-\u9fff]{1,4}?(?:新区|区|县|旗))?"
 )
+_CITY_MENTION = re.compile(r"([\u4e00-\u9fff]{2,4}市)")
+
+
+def _known_city(text: str) -> str:
+    """The city a "…市" run ends with, if it is one ("年度长沙市" -> 长沙市; "城市" -> "")."""
+    from .qa.lexicon import regions
+
+    by_form = regions()[1]
+    for size in (4, 3):
+        name = text[-size:]
+        if len(name) == size and any(r.name == name and r.level in ("city", "province") for r in by_form.get(name, [])):
+            return name
+    return ""
 _GENERIC_TAILS = ("部门", "单位", "本级", "市级", "区级", "县级")
 
 
@@ -161,6 +174,19 @@ def extract_metadata(lines: list[Line]) -> DocumentMeta:
         match = re.search(r"([\u4e00-\u9fff]{2,3}?(?:省|市|自治区))20\d\d年", flat_head)
         if match:
             meta.region = match.group(1)
+    if not meta.region:
+        # notices, reports and OCR'd scans often name no unit in a title we can read: the city the text
+        # keeps naming is where it is from ("长沙市…" twenty times), so a question naming the city finds it
+        cities = Counter(c for c in (_known_city(m.group(1)) for m in _CITY_MENTION.finditer(body)) if c)
+        if cities and cities.most_common(1)[0][1] >= 2:
+            meta.region = cities.most_common(1)[0][0]
+            if meta.unit and re.search(r"[对的为在和与]", meta.unit):
+                # "项目效益五个方面对市交警支队" (a sentence read as a name): keep the name after the last
+                # function word, placed in the city ("长沙市交警支队")
+                tail = re.split(r"[对的为在和与]", meta.unit)[-1]
+                meta.unit = meta.region + tail[1:] if tail.startswith("市") and len(tail) >= 4 else meta.unit
+            elif meta.unit.startswith("市") and len(meta.unit) >= 4:
+                meta.unit = meta.region + meta.unit[1:]   # "市文旅广电局" in a city's own notice
     if meta.kind == KIND_OTHER:
         meta.title = " ".join(x for x in (meta.unit, f"{meta.year}年" if meta.year else "", meta.doc_type) if x)
     else:
