@@ -279,6 +279,7 @@ def check_compatible(manifest: dict, model_name: str | None) -> str | None:
 
 READ_AHEAD = 8      # documents read ahead of the indexing per worker process, at most
 INDEX_BATCH = 32    # documents handed to the backend and the build stages at a time
+WORKER_FILES = 100  # files a reader process handles before it is replaced (bounds its caches)
 
 
 def _read_and_segment(path: Path, segment: bool, ocr_lookup=None):
@@ -303,7 +304,9 @@ def _read_documents(paths: list[Path], bar=None, segment: bool = False, ocr_look
     workers = min(os.cpu_count() or 1, 4)
     if len(paths) >= 8 and workers > 1:
         tokenizer = shared_tokenizer()   # loaded before the fork: the workers inherit it
-        with get_context("fork").Pool(workers) as pool:
+        # a worker is replaced after WORKER_FILES files: its tokenizer cache (up to 65,536 segmented texts)
+        # would otherwise grow to most of a gigabyte per worker on a large archive
+        with get_context("fork").Pool(workers, maxtasksperchild=WORKER_FILES) as pool:
             pending: deque = deque()
             todo = iter(paths)
             for path in itertools.islice(todo, workers * READ_AHEAD):

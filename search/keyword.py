@@ -195,7 +195,8 @@ def commit(writer, full: bool) -> None:
 
 
 def cancel(writer) -> None:
-    writer.cancel()
+    if not writer.is_closed:   # a failed commit has closed it already
+        writer.cancel()
     for task in getattr(writer, "tasks", ()):
         task.terminate()   # whoosh's cancel only flags its own copy of the process object
 
