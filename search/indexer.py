@@ -374,6 +374,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     model_name = embedder.name if embedder else None
     backend = backend or create_backend("embedded")
     report = BuildReport()
+    pipeline_version()   # the code this build runs, read now: sources edited during a long build do not count
 
     files = corpus_files(corpus_dir)
     shas, stats = _fingerprints(files, current_generation(index_dir) if not rebuild else None, source_fingerprint)
