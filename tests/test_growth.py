@@ -120,8 +120,8 @@ def test_unchanged_files_are_not_hashed_again_and_same_size_edits_are_seen(tmp_p
     assert all(e["stat"][0] == (corpus / name).stat().st_size for name, e in entries.items())
 
     hashed = []
-    real = indexer.file_sha256
-    monkeypatch.setattr(indexer, "file_sha256", lambda p: hashed.append(p.name) or real(p))
+    real = indexer.source_fingerprint
+    monkeypatch.setattr(indexer, "source_fingerprint", lambda p: hashed.append(p.name) or real(p))
     (corpus / "new.txt").write_text("某某市测试局2024年部门预算\n第一部分 部门概况\n一、主要职能\n负责独角兽草原的管理工作。",
                                     encoding="utf-8")
     report = build(corpus, index)
