@@ -15,7 +15,7 @@ import logging
 import resource
 import sys
 
-from search.cli import add_common, ocr_in_background, run_index
+from search.cli import add_common, ocr_in_background, run_index, run_index_in_child
 from search.config import defaults_from_env, server_options
 from search.exceptions import CorruptIndex, IndexNotReady
 from search.semantic import load_embedder
@@ -44,8 +44,10 @@ def main(argv=None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the index from scratch first")
     args = parser.parse_args(argv)
 
+    # the build runs in a child process (its memory is not kept while serving); the text-layer documents
+    # are served at once, scanned pages arrive from ocr_in_background in a later generation
+    code = run_index_in_child(args, defer_ocr=True)
     embedder, status = load_embedder(args.model)
-    code = run_index(args, embedder, status, defer_ocr=True)   # serve the text-layer documents at once
     if code:
         return code
     ocr_in_background(args, embedder)   # scanned files arrive in a later generation

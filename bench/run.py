@@ -3,6 +3,7 @@ table and writes JSON; PASS/MISS marks each figure against the project's targets
 
     python bench/run.py [--corpus ../shared/corpus-2026] [--samples corpus] [--model none|PATH]
                         [--queries bench/queries.txt] [--out bench/out/results.json] [--quick]
+    python bench/run.py --scale 10 [--scaled-corpus DIR]     # growth: 1× and 10× side by side (bench/scale.py)
 
 What it measures, on the PDFs of --corpus plus the sample .txt files of --samples, gathered into one
 temporary corpus folder:
@@ -630,6 +631,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--out", default=str(BENCH / "out" / "results.json"))
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_PDFS} PDFs, {QUICK_QUERIES} queries")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (corpus, indexes, logs)")
+    parser.add_argument("--scale", type=int, default=1,
+                        help="N > 1: growth run (bench/scale.py): 1× and N× year-shifted text corpora from "
+                             "../shared/eval/make_10x.py measured side by side, with the bm25s baseline at N×")
+    parser.add_argument("--scaled-corpus", default=None,
+                        help="with --scale: reuse a folder make_10x.py already wrote instead of writing it again")
     return parser.parse_args(argv)
 
 
@@ -639,6 +645,10 @@ def step(title: str):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.scale > 1:
+        import scale
+
+        return scale.run_scale(sys.modules[__name__], args)
     queries = load_queries(Path(args.queries), QUICK_QUERIES if args.quick else None)
     if not args.quick and len(queries) < MIN_QUERIES:
         raise SystemExit(f"{args.queries} has {len(queries)} queries; the benchmark needs at least {MIN_QUERIES}")

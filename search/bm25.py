@@ -31,7 +31,39 @@ class TermCounts:
     def __init__(self, ids: list[str], vocab: list[str], rows: dict, cols: dict, tfs: dict, lengths: dict):
         self.ids, self.vocab = ids, vocab
         self.term_index = {t: i for i, t in enumerate(vocab)}
-        self.rows, self.cols, self.tfs, self.lengths = rows, cols, tfs, lengths
+        self._rows, self._cols, self._tfs, self._lengths = rows, cols, tfs, lengths
+        # add() appends a batch here; the arrays are joined once when read (a build adds thousands of
+        # batches: joining on every batch would copy the whole corpus's counts each time)
+        self._pending: list[dict] = []
+
+    def _consolidate(self) -> None:
+        if not self._pending:
+            return
+        for name, store, dtype in (("rows", self._rows, np.int32), ("cols", self._cols, np.int32),
+                                   ("tfs", self._tfs, np.float32), ("lengths", self._lengths, np.float32)):
+            for f in FIELDS:
+                store[f] = np.concatenate([store[f]] + [np.asarray(b[f][name], dtype=dtype) for b in self._pending])
+        self._pending = []
+
+    @property
+    def rows(self) -> dict:
+        self._consolidate()
+        return self._rows
+
+    @property
+    def cols(self) -> dict:
+        self._consolidate()
+        return self._cols
+
+    @property
+    def tfs(self) -> dict:
+        self._consolidate()
+        return self._tfs
+
+    @property
+    def lengths(self) -> dict:
+        self._consolidate()
+        return self._lengths
 
     @classmethod
     def empty(cls) -> "TermCounts":
@@ -80,41 +112,44 @@ class TermCounts:
             return
         keep = np.array([passage_doc_id(pid) not in doc_ids for pid in self.ids], dtype=bool)
         new_row = np.cumsum(keep) - 1
+        rows, cols, tfs, lengths = self.rows, self.cols, self.tfs, self.lengths
         for f in FIELDS:
-            mask = keep[self.rows[f]]
-            self.rows[f] = new_row[self.rows[f][mask]].astype(np.int32)
-            self.cols[f] = self.cols[f][mask]
-            self.tfs[f] = self.tfs[f][mask]
-            self.lengths[f] = self.lengths[f][keep]
+            mask = keep[rows[f]]
+            rows[f] = new_row[rows[f][mask]].astype(np.int32)
+            cols[f] = cols[f][mask]
+            tfs[f] = tfs[f][mask]
+            lengths[f] = lengths[f][keep]
         self.ids = [pid for pid, k in zip(self.ids, keep) if k]
 
     def add(self, passages: list[tuple[str, dict[str, str]]], tokenize) -> None:
-        """passages: (passage id, {field: text}); tokenize(text) -> tokens (with sub-words)."""
-        new = {f: ([], [], [], []) for f in FIELDS}
+        """passages: (passage id, {field: text}); tokenize(text) -> tokens (with sub-words). Called once per
+        batch of documents while a build streams them in."""
+        new = {f: {"rows": [], "cols": [], "tfs": [], "lengths": []} for f in FIELDS}
         base = len(self.ids)
+        term_index, vocab = self.term_index, self.vocab
         for offset, (pid, fields) in enumerate(passages):
             self.ids.append(pid)
             for f in FIELDS:
-                rows, cols, tfs, lengths = new[f]
+                batch = new[f]
+                rows, cols, tfs = batch["rows"], batch["cols"], batch["tfs"]
                 tokens = tokenize(fields.get(f, ""))
                 counts: dict[str, int] = {}
                 for token in tokens:
                     counts[token] = counts.get(token, 0) + 1
                 for token, tf in counts.items():
-                    index = self.term_index.get(token)
+                    index = term_index.get(token)
                     if index is None:
-                        index = self.term_index[token] = len(self.vocab)
-                        self.vocab.append(token)
+                        index = term_index[token] = len(vocab)
+                        vocab.append(token)
                     rows.append(base + offset)
                     cols.append(index)
                     tfs.append(tf)
-                lengths.append(len(tokens))
-        for f in FIELDS:
-            rows, cols, tfs, lengths = new[f]
-            self.rows[f] = np.concatenate([self.rows[f], np.asarray(rows, dtype=np.int32)])
-            self.cols[f] = np.concatenate([self.cols[f], np.asarray(cols, dtype=np.int32)])
-            self.tfs[f] = np.concatenate([self.tfs[f], np.asarray(tfs, dtype=np.float32)])
-            self.lengths[f] = np.concatenate([self.lengths[f], np.asarray(lengths, dtype=np.float32)])
+                batch["lengths"].append(len(tokens))
+        # compact arrays at once: a list of Python ints costs 8-9 times the memory
+        self._pending.append({f: {"rows": np.asarray(b["rows"], dtype=np.int32),
+                                  "cols": np.asarray(b["cols"], dtype=np.int32),
+                                  "tfs": np.asarray(b["tfs"], dtype=np.float32),
+                                  "lengths": np.asarray(b["lengths"], dtype=np.float32)} for f, b in new.items()})
 
 
 class BM25FScorer:

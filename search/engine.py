@@ -2,6 +2,7 @@
 closes generations; search/ranking.py orders the passages)."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -20,6 +21,12 @@ from .semantic import Embedder, ModelStatus
 from .vocab import SECTION_SEP
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalized_unit(unit: str) -> str:
+    # a unit filter compares with every document's unit: normalise each distinct name once, not per query
+    return normalize_query(unit)
 
 
 class Engine:
@@ -95,7 +102,7 @@ class Engine:
         wanted_unit = normalize_query(unit) if unit else ""
         allowed = set()
         for d in gen.documents.values():
-            if wanted_unit and wanted_unit not in normalize_query(d.unit) and wanted_unit != d.doc_id:
+            if wanted_unit and wanted_unit not in _normalized_unit(d.unit) and wanted_unit != d.doc_id:
                 continue
             if year and d.year != year:
                 continue

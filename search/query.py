@@ -143,7 +143,19 @@ def build_aliases(documents) -> list[UnitAlias]:
                 for short in _short_forms(part):
                     aliases.append(UnitAlias(short, doc.doc_id, len(short) * 0.5))
     aliases.sort(key=lambda a: -len(a.text))
-    return aliases
+    return AliasTable(aliases)
+
+
+class AliasTable(list):
+    """The aliases, longest first, plus each distinct written form with its (doc_id, strength) entries:
+    a unit that publishes every year has the same aliases in each year's document, so reading a query
+    tests each distinct form once instead of once per document (the work grew with the archive)."""
+
+    def __init__(self, aliases):
+        super().__init__(aliases)
+        self.forms: dict[str, list[tuple[str, float]]] = {}
+        for alias in self:
+            self.forms.setdefault(alias.text, []).append((alias.doc_id, alias.strength))
 
 
 def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None = None) -> ParsedQuery:
@@ -152,13 +164,20 @@ def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None
     compact = text.replace(" ", "")
     best: dict[str, float] = {}
     consumed = compact
-    for alias in aliases:
-        if alias.text in compact:
-            if alias.strength > best.get(alias.doc_id, 0):
-                best[alias.doc_id] = alias.strength
-            if alias.text in consumed:
-                parsed.unit_mentions.append(alias.text)
-                consumed = consumed.replace(alias.text, " ")
+    forms = getattr(aliases, "forms", None)
+    if forms is None:   # a plain list of UnitAlias
+        forms = {}
+        for alias in aliases:
+            forms.setdefault(alias.text, []).append((alias.doc_id, alias.strength))
+    # forms keep the aliases' order (longest first), so mentions are consumed as they were alias by alias
+    for form, entries in forms.items():
+        if form in compact:
+            for doc_id, strength in entries:
+                if strength > best.get(doc_id, 0):
+                    best[doc_id] = strength
+            if form in consumed:
+                parsed.unit_mentions.append(form)
+                consumed = consumed.replace(form, " ")
     if best:
         top = max(best.values())
         # keep only the most specific reading: "海东市医疗保障局" names 海东市, not 海东市平安区

@@ -73,6 +73,7 @@ class BudgetTokenizer:
                 freq = int(parts[1]) if len(parts) > 1 else None
                 self._jieba.add_word(word, freq)
         self._freq = self._jieba.FREQ
+        self._known: dict[str, tuple[tuple[int, str], ...]] = {}
 
     def _words(self, text: str) -> list[str]:
         words: list[str] = []
@@ -95,9 +96,22 @@ class BudgetTokenizer:
                     found.append(part)
         return found
 
-    @functools.lru_cache(maxsize=65536)  # noqa: B019 -- one shared tokenizer per dictionary lives for the process
     def positioned(self, text: str) -> tuple[tuple[int, str], ...]:
         """(position, token) pairs; sub-words share their word's position."""
+        known = self._known.get(text)
+        return known if known is not None else self._positioned(text)
+
+    def remember(self, tokenized: dict[str, tuple[tuple[int, str], ...]]) -> None:
+        """Texts a build's worker processes tokenized already (positioned() output): the indexing process
+        uses them instead of segmenting the text again, so segmentation runs on every core. forget()
+        drops them once their documents are written."""
+        self._known.update(tokenized)
+
+    def forget(self) -> None:
+        self._known.clear()
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 -- one shared tokenizer per dictionary lives for the process
+    def _positioned(self, text: str) -> tuple[tuple[int, str], ...]:
         # cached: at build time whoosh and the BM25 counts tokenize each passage once between them
         out: list[tuple[int, str]] = []
         for position, word in enumerate(self._words(normalize_text(text))):
@@ -113,7 +127,13 @@ class BudgetTokenizer:
 def shared_tokenizer(dictionary: str | Path = DICTIONARY_PATH) -> BudgetTokenizer:
     """One tokenizer per dictionary and process: jieba's model takes a second to load, and the
     tokenization cache only helps if indexing and the whoosh analyzer share it."""
-    return _tokenizer_for(str(Path(dictionary).resolve()))
+    return _tokenizer_for(_resolved(str(dictionary)))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(dictionary: str) -> str:
+    # resolving is a system call per path component; the analyzer and the query side ask per field value
+    return str(Path(dictionary).resolve())
 
 
 @functools.lru_cache(maxsize=4)

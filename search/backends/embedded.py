@@ -12,6 +12,7 @@ from ..bm25 import COUNTS_FILE, META_FILE, BM25FScorer, TermCounts
 from ..limits import QueryTooExpensive, budget
 from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
+from ..vocab import passage_doc_id
 
 
 def passage_fields(doc) -> list[tuple[str, dict[str, str]]]:
@@ -30,8 +31,23 @@ class EmbeddedReader:
         if counts is None:
             raise FileNotFoundError(f"{generation} has no BM25 term counts; rebuild with python -m search index --rebuild")
         self.scorer = BM25FScorer(counts)
-        self.doc_of_row = np.array([pid.rsplit("-", 1)[0] for pid in self.scorer.ids], dtype=object)
+        # restricting to documents is a boolean mask over rows, built from small integer arrays once per
+        # generation (comparing passage-id strings per query grew with the corpus: ~100 ms at 96k passages)
+        self.doc_number: dict[str, int] = {}
+        self.doc_of_row = self._doc_numbers(self.scorer.ids)
         self.vectors = VectorStore.load(generation) if with_vectors else None
+        self.doc_of_vector = self._doc_numbers(self.vectors.ids) if self.vectors is not None else None
+
+    def _doc_numbers(self, passage_ids) -> np.ndarray:
+        numbers = self.doc_number
+        return np.fromiter((numbers.setdefault(passage_doc_id(pid), len(numbers)) for pid in passage_ids),
+                           dtype=np.int32, count=len(passage_ids))
+
+    def row_mask(self, doc_of_row: np.ndarray, doc_ids) -> np.ndarray:
+        """Rows (passages) belonging to doc_ids: work in the number of named documents, then one gather."""
+        wanted = np.zeros(len(self.doc_number) + 1, dtype=bool)
+        wanted[[self.doc_number[d] for d in doc_ids if d in self.doc_number]] = True
+        return wanted[doc_of_row]
 
     @property
     def has_vectors(self) -> bool:
@@ -41,9 +57,7 @@ class EmbeddedReader:
         tokenizer = shared_tokenizer()
         terms = [w for _, w in tokenizer.positioned(text) if w not in QUERY_STOPWORDS]
         scores = self.scorer.scores(terms)
-        mask = None
-        if doc_ids is not None:
-            mask = np.isin(self.doc_of_row, list(doc_ids))
+        mask = None if doc_ids is None else self.row_mask(self.doc_of_row, doc_ids)
         return [(self.scorer.ids[row], score) for row, score in self.scorer.top(scores, limit, mask)]
 
     def phrase_search(self, phrase: str, limit: int = 1000, timeout: float | None = None) -> list[str]:
@@ -57,9 +71,7 @@ class EmbeddedReader:
     def vector_search(self, vector, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if self.vectors is None:
             return []
-        rows = None
-        if doc_ids is not None:
-            rows = self.vectors.rows_for(pid for pid in self.vectors.ids if pid.rsplit("-", 1)[0] in doc_ids)
+        rows = None if doc_ids is None else np.flatnonzero(self.row_mask(self.doc_of_vector, doc_ids))
         return self.vectors.search(vector, limit, rows)
 
     def close(self) -> None:
@@ -70,31 +82,61 @@ class EmbeddedReader:
         self.vectors = None
 
 
+class EmbeddedSession:
+    """One generation's keyword side being written: BM25 term counts and the positional whoosh index."""
+
+    def __init__(self, generation: Path, previous: Path | None, removed_doc_ids: Sequence[str], full_rebuild: bool,
+                 expected_documents: int = 0):
+        self.generation = generation
+        self.version = shared_tokenizer().version
+        counts = None if full_rebuild else TermCounts.load(generation, self.version)
+        if counts is None and not full_rebuild and previous is not None:
+            raise FileNotFoundError("previous generation has no BM25 counts; rebuild with --rebuild")
+        self.counts = counts or TermCounts.empty()
+        self.counts.remove_documents(removed_doc_ids)
+        folder = generation / "keyword"
+        fresh = full_rebuild or not folder.exists()
+        ix = keyword.create(folder) if fresh else keyword.open_index(folder)
+        self.full_rebuild = fresh
+        self.writer = keyword.writer(ix, bulk=fresh and expected_documents >= keyword.BULK_DOCUMENTS)
+        for doc_id in removed_doc_ids:
+            self.writer.delete_by_term("doc_id", doc_id)
+        self.passages = 0
+
+    def add(self, documents: Sequence) -> None:
+        # term counts first, then whoosh: each field is tokenized once (the tokenizer's cache is shared)
+        self.counts.add([item for doc in documents for item in passage_fields(doc)], token_list)
+        for doc in documents:
+            keyword.add_passages(self.writer, doc)
+            self.passages += len(doc.passages)
+
+    def finish(self) -> None:
+        self.counts.save(self.generation, self.version)
+        self.counts = None
+        keyword.commit(self.writer, full=self.full_rebuild)
+
+    def cancel(self) -> None:
+        keyword.cancel(self.writer)
+
+
 class EmbeddedBackend:
     name = "embedded"
 
     def apply(self, generation: Path, previous: Path | None, added: Sequence, removed_doc_ids: Sequence[str],
               full_rebuild: bool) -> None:
-        version = shared_tokenizer().version
-        counts = None if full_rebuild else TermCounts.load(generation, version)
-        if counts is None and not full_rebuild and previous is not None:
-            raise FileNotFoundError("previous generation has no BM25 counts; rebuild with --rebuild")
-        counts = counts or TermCounts.empty()
-        counts.remove_documents(removed_doc_ids)
-        counts.add([item for doc in added for item in passage_fields(doc)], token_list)
-        counts.save(generation, version)
-        folder = generation / "keyword"
-        ix = keyword.create(folder) if full_rebuild or not folder.exists() else keyword.open_index(folder)
-        writer = ix.writer(limitmb=256)
+        session = self.begin(generation, previous, removed_doc_ids, full_rebuild)
         try:
-            for doc_id in removed_doc_ids:
-                writer.delete_by_term("doc_id", doc_id)
-            for doc in added:
-                keyword.add_passages(writer, doc)
-            writer.commit(optimize=full_rebuild)
+            session.add(added)
+            session.finish()
         except BaseException:
-            writer.cancel()
+            session.cancel()
             raise
+
+    def begin(self, generation: Path, previous: Path | None, removed_doc_ids: Sequence[str],
+              full_rebuild: bool, expected_documents: int = 0) -> "EmbeddedSession":
+        """A streaming build: documents are added in batches as they are read, so the build never holds
+        the whole corpus (the indexer feeds every backend that has begin(); others get apply())."""
+        return EmbeddedSession(generation, previous, removed_doc_ids, full_rebuild, expected_documents)
 
     def open(self, generation: Path, with_vectors: bool) -> EmbeddedReader:
         return EmbeddedReader(generation, with_vectors)
