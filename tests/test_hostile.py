@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from search.cli import build_stages
 from search.indexer import build_index
 
-SEARCH_KEYS = {"query", "mode", "took_ms", "total", "results"}
+SEARCH_KEYS = {"mode", "took_ms", "total", "results"}
 ASK_KEYS = {"question", "answer", "answer_type", "facts", "citations", "took_ms"}
 RESULT_KEYS = {"id", "file", "title", "unit", "region", "year", "kind", "section", "text", "highlight", "score",
                "channels", "line_start", "line_end"}
