@@ -8,25 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
+from unit_docs import Doc
 
 from search.facts import Fact
-from search.metadata import region_of
 from search.qa.gazetteer import Gazetteer
 from search.qa.operations import OPERATIONS, Context
 from search.qa.understand import read_question
 from search.query import build_aliases
-
-
-@dataclass
-class Doc:
-    doc_id: str
-    unit: str
-    year: int = 2026
-    kind: str = "预算"
-    region: str = ""
-
-    def __post_init__(self):
-        self.region = region_of(self.unit)
 
 
 @dataclass

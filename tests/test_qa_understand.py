@@ -1,28 +1,13 @@
 """Question understanding, unit by unit: no index, real gazetteer and vocabularies over small unit lists."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
+from unit_docs import Doc
 
-from search.metadata import region_of
 from search.qa.gazetteer import Gazetteer
 from search.qa.lexicon import department_types, metric_synonyms, regions, type_of_unit
 from search.qa.understand import detect_metric, read_question
 from search.query import build_aliases, normalize_years
-
-
-@dataclass
-class Doc:
-    doc_id: str
-    unit: str
-    year: int = 2026
-    kind: str = "预算"
-    region: str = ""
-
-    def __post_init__(self):
-        self.region = region_of(self.unit)   # as the indexer's metadata step sets it
-
 
 DOCS = [Doc("bj-yb", "北京市医疗保障局"), Doc("bj-sj", "北京市审计局"), Doc("sz-rs", "深圳市人力资源和社会保障局"),
         Doc("sz-yb", "深圳市医疗保障局"), Doc("gz-ws", "广州市卫生健康委员会"), Doc("gz-sw", "广州市水务局"),
