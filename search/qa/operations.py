@@ -9,6 +9,7 @@ the first items, and `facts` carries them all.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 from ..facts import Fact
@@ -40,9 +41,9 @@ class Context:
         that names no basis compares budgets with budgets."""
         metric = metric or u.metric
         by_doc: dict[str, list[Fact]] = {}
-        for fact in self.gen.facts_by_metric.get(metric, []):
-            if docs is not None and fact.doc_id not in docs:
-                continue
+        indexed = facts_index(self.gen, metric)
+        pool = (f for d in (docs if docs is not None else indexed) for f in indexed.get(d, ()))
+        for fact in pool:
             if u.years and fact.year not in u.years:
                 continue
             if not _budget_document(self.gen, fact.doc_id):
@@ -73,6 +74,28 @@ class Context:
         where = u.scope_region.region if u.scope_region is not None else ""
         year = "、".join(f"{y}年" for y in u.years)
         return f"本库收录的{where}{year}{len(docs)}个{what}中"
+
+
+_BY_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def facts_index(gen, metric: str) -> dict[str, list[Fact]]:
+    """metric -> doc_id -> facts, built once per generation: an answer about a few named units reads their
+    facts only, not every fact of the metric in the archive."""
+    try:
+        cache = _BY_DOC[gen]
+    except (KeyError, TypeError):
+        cache = {}
+        try:
+            _BY_DOC[gen] = cache
+        except TypeError:   # an object that cannot be weakly referenced: no cache
+            pass
+    if metric not in cache:
+        grouped: dict[str, list[Fact]] = {}
+        for fact in gen.facts_by_metric.get(metric, []):
+            grouped.setdefault(fact.doc_id, []).append(fact)
+        cache[metric] = grouped
+    return cache[metric]
 
 
 def _budget_document(gen, doc_id: str) -> bool:
@@ -137,8 +160,8 @@ class Lookup(Operation):
             line = f"{fact.unit}{label(fact)}{fact.metric}为{fact.value_text}"
             if fact.kind == "决算" and not u.basis:
                 # a final account states the budget beside the actual: quote both, each with its basis
-                pair = next((f for f in ctx.gen.facts_by_metric.get(fact.metric, []) if f.doc_id == doc_id
-                             and f.basis != fact.basis and f.passage_id == fact.passage_id), None)
+                pair = next((f for f in facts_index(ctx.gen, fact.metric).get(doc_id, [])
+                             if f.basis != fact.basis and f.passage_id == fact.passage_id), None)
                 if pair is not None:
                     line += f"（{pair.basis}{pair.value_text}）"
                     used.append(pair)
