@@ -133,10 +133,11 @@ def _connect(gen_or_conn) -> tuple[sqlite3.Connection, bool]:
     return conn, True
 
 
-def _query(gen_or_conn, sql: str, args=()) -> list[dict]:
+def _query(gen_or_conn, sql: str, args=(), table: str = "table_rows") -> list[dict]:
+    """Rows of sql as dicts; [] when the index has no such table (built before the tables stage)."""
     conn, close = _connect(gen_or_conn)
     try:
-        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='table_rows'").fetchone()
+        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()
         if not exists:
             return []
         cursor = conn.execute(sql, args)
@@ -163,16 +164,7 @@ def tables_for(gen_or_conn, doc_id: str | None = None, title: str = "") -> list[
 
 
 def _query_tables(gen_or_conn, sql, args):
-    conn, close = _connect(gen_or_conn)
-    try:
-        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='doc_tables'").fetchone():
-            return []
-        cursor = conn.execute(sql, args)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor.fetchall()]
-    finally:
-        if close:
-            conn.close()
+    return _query(gen_or_conn, sql, args, table="doc_tables")
 
 
 def table_summary(gen_or_conn) -> dict:
