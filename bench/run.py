@@ -228,7 +228,7 @@ def measure_build(code: Path, corpus: Path, index: Path, model: str, log_path: P
 
 
 def index_size(index: Path) -> dict:
-    """Bytes of the current generation, and of each of its top-level entries (store, keyword/, …)."""
+    """Bytes of the current generation, and of each of its top-level entries (store.sqlite, bm25_counts.npz, …)."""
     gen = (index / "current").resolve()
     parts = {p.name: folder_bytes(p) if p.is_dir() else p.stat().st_size for p in sorted(gen.iterdir())}
     return {"total_bytes": folder_bytes(gen), "parts": parts}
@@ -501,7 +501,7 @@ def make_rows(r: dict, quick: bool) -> list[Row]:
         Row("index", "index size on disk (whole generation)", size["total_bytes"] / MB, "MB",
             base["index_bytes"] / MB, note=", ".join(f"{name} {n / MB:.1f}" for name, n in sorted(
                 size["parts"].items(), key=lambda item: -item[1])[:4]) + " MB"),
-        Row("index", "  keyword/ (whoosh) only", size["parts"].get("keyword", 0) / MB, "MB",
+        Row("index", "  BM25 term counts only", size["parts"].get("bm25_counts.npz", 0) / MB, "MB",
             base["index_bytes"] / MB, note="store.sqlite holds passages, line map and figures"),
         Row("memory", "indexer peak RSS (largest process)", kw["max_rss_bytes"] / MB, "MB",
             base["max_rss_bytes"] / MB, note="baseline: one process, extract + build + query"),

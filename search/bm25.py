@@ -3,8 +3,8 @@ computed eagerly at load, a query is a sum of sparse columns.
 
 Why beside whoosh: whoosh evaluates an OR of ~20 terms over three fields in pure Python, 150–350 ms per
 query on the 9,000-passage 2026 corpus; this core gives the same BM25F ranking (a test compares the
-scores with whoosh's) in a few milliseconds. whoosh stays the positional index used for exact-phrase
-queries. The tokenizer is passed in as a callable; the parameters are saved beside the counts and
+scores with whoosh's; tests/whoosh_reference.py) in a few milliseconds. Exact phrases are found in the
+passage text (search/textstore.py), not in a positional index. The tokenizer is passed in as a callable; the parameters are saved beside the counts and
 checked on load.
 """
 from __future__ import annotations

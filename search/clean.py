@@ -80,9 +80,10 @@ def looks_like_table_row(text: str) -> bool:
     return numeric >= 2 or (len(cells) >= 1 and numeric == len(cells))
 
 
-def _wrap_width(lines: list[str]) -> float:
-    """The layout's line width: long lines end where the page ends, so wrap detection compares to this."""
-    widths = sorted(visual_width(t) for t in lines if visual_width(t) >= 10 and not looks_like_table_row(t))
+def _wrap_width(lines: list[str], widths: list[float]) -> float:
+    """The layout's line width: long lines end where the page ends, so wrap detection compares to this.
+    widths: visual_width of each line."""
+    widths = sorted(w for t, w in zip(lines, widths) if w >= 10 and not looks_like_table_row(t))
     if len(widths) < 5:
         return 10_000.0  # too little evidence: join nothing on width alone
     return widths[int(len(widths) * 0.75)]
@@ -154,20 +155,26 @@ def _at_page_edge(number: int, page_starts: list[int], raw_lines: list[str]) -> 
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
-    width = _wrap_width([ln.text for ln in lines])
+    # each line's width is measured once; a joined line's width is the sum of its parts' (the width is
+    # additive), not measured again on the growing paragraph (which made long paragraphs quadratic)
+    widths = [visual_width(ln.text) for ln in lines]
+    width = _wrap_width([ln.text for ln in lines], widths)
     out: list[Line] = []
-    for line in lines:
-        if out and _continues(out[-1].text, line.text, width):
+    out_widths: list[float] = []
+    for line, line_width in zip(lines, widths):
+        if out and _continues(out[-1].text, line.text, width, out_widths[-1]):
             prev = out[-1]
             glue = " " if prev.text[-1:].isascii() and line.text[:1].isascii() and prev.text[-1:].isalnum() \
                 and line.text[:1].isalnum() else ""
             out[-1] = Line(prev.text + glue + line.text, prev.start, line.end)
+            out_widths[-1] += line_width + 0.5 * len(glue)
         else:
             out.append(line)
+            out_widths.append(line_width)
     return out
 
 
-def _continues(prev: str, nxt: str, width: float) -> bool:
+def _continues(prev: str, nxt: str, width: float, prev_width: float) -> bool:
     if prev.endswith(_SENTENCE_END):
         return False
     if looks_like_table_row(prev) or looks_like_table_row(nxt):
@@ -179,4 +186,4 @@ def _continues(prev: str, nxt: str, width: float) -> bool:
     if prev.endswith(_MUST_CONTINUE):
         return True
     # a wrapped line fills the layout width; a short line ended a paragraph, heading or cell
-    return visual_width(prev) >= 0.85 * width
+    return prev_width >= 0.85 * width

@@ -30,7 +30,7 @@ def build_stages():
 
 def run_index_in_child(args, defer_ocr: bool = False) -> int:
     """Build in a child process and wait for it (app.py, which then serves): everything a build holds (the
-    documents being read, whoosh's posting pool, the term counts, the allocator's free lists) goes back to
+    documents being read, the term counts, the allocator's free lists) goes back to
     the system when the child exits, so the serving process does not keep the build's memory (3.6 GB
     against 0.9 GB for the index itself, on a 2,000-document archive). With defer_ocr the child's first
     report comes back (args._first_report, args._backend) for ocr_in_background."""

@@ -25,7 +25,7 @@ SETTINGS = [
     Setting("EMBEDDING_MODEL", DEFAULT_MODEL, "BUDGET_MODEL",
             "sentence-transformers model name or local path; 'none' disables the semantic channel."),
     Setting("SEARCH_BACKEND", "embedded", "SEARCH_BACKEND",
-            "Where passages are indexed: 'embedded' (whoosh + numpy in index/) or 'milvus' (see MILVUS_URI)."),
+            "Where passages are indexed: 'embedded' (numpy BM25F + vectors in index/) or 'milvus' (see MILVUS_URI)."),
     Setting("MILVUS_URI", "", "BUDGET_MILVUS_URI",
             "Milvus to use with SEARCH_BACKEND=milvus: a milvus-lite file (default INDEX_DIR/milvus.db) or "
             "http://host:19530 for a Milvus server or cluster. The older name MILVUS_URI is still read (and "

@@ -3,7 +3,7 @@ closed when it has been replaced and the last of those requests is done.
 
 Why a lifecycle at all: the indexer swaps `current` to a new generation folder while the service runs and
 deletes the generation before last. A loaded generation holds ~100 MB of passages on the 2026 corpus, an
-open whoosh searcher (file handles), the BM25 arrays and possibly a memory-mapped vector matrix. Keeping
+the BM25 arrays and possibly a memory-mapped vector matrix. Keeping
 every generation alive (as a cache keyed on the generation did) grows the server by that much per re-index
 and keeps deleted index files open. Here:
 
@@ -40,6 +40,7 @@ from .facts import load_facts
 from .indexer import CURRENT, check_compatible, check_generation, read_manifest, rebuild_command
 from .query import ParsedQuery, build_aliases, parse_query
 from .semantic import Embedder
+from .textstore import CompactTexts
 from .tokens import compact_text
 
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class Generation:
                                f"({exc}). Rebuild it with: {rebuild_command(self.folder.parent)}") from None
         finally:
             conn.close()
-        self.compact_texts = {pid: compact_text(p.text) for pid, p in self.passages.items()}
+        self.compact_texts = CompactTexts((pid, compact_text(p.text)) for pid, p in self.passages.items())
         self.facts_by_metric: dict[str, list] = {}
         for fact in self.facts:
             self.facts_by_metric.setdefault(fact.metric, []).append(fact)
@@ -166,7 +167,7 @@ class Generation:
             self.search_backend = backend.open(self.folder, with_vectors)
         except (IncompatibleIndex, IndexNotReady):
             raise
-        except Exception as exc:   # a missing or damaged keyword folder, unreadable arrays
+        except Exception as exc:   # missing or unreadable BM25 counts or vectors
             raise CorruptIndex(f"the index generation {self.folder.name} is damaged: its search index cannot be "
                                f"opened ({type(exc).__name__}: {exc}). Rebuild it with: "
                                f"{rebuild_command(self.folder.parent)}") from None
@@ -186,23 +187,12 @@ class Generation:
         return parsed
 
     def phrase_matches(self, phrase: str, limit: int) -> frozenset[str]:
-        """Passages containing the exact phrase, at most `limit` of them; cached, so a phrase repeated in a
-        query, or asked again by the answer on the same page, costs one search."""
+        """Passages containing the exact phrase, at most `limit` of them (search/textstore.py); cached, so a
+        phrase repeated in a query, or asked again by the answer on the same page, costs one scan."""
         key = (phrase, limit)
         found = self._phrases.get(key)
         if found is None:
-            finder = getattr(self.search_backend, "phrase_search", None)
-            if finder is not None:
-                found = frozenset(finder(phrase, limit=limit, timeout=limits.remaining()))
-            else:
-                wanted = compact_text(phrase)
-                found = set()
-                for pid, text in self.compact_texts.items():
-                    if wanted in text:
-                        found.add(pid)
-                        if len(found) >= limit:
-                            break
-                found = frozenset(found)
+            found = frozenset(self.compact_texts.find(compact_text(phrase), limit))
             self._phrases.put(key, found)
         return found
 
@@ -254,7 +244,7 @@ class Generation:
         for cache in (getattr(self, "_parsed", None), getattr(self, "_phrases", None)):
             if cache is not None:
                 cache.clear()
-        self.documents, self.passages, self.compact_texts = {}, {}, {}
+        self.documents, self.passages, self.compact_texts = {}, {}, CompactTexts(())
         self.facts, self.facts_by_metric, self.aliases = [], {}, []
         gc.collect()            # the generation's objects reference each other: free them now
         _return_free_memory()

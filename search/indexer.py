@@ -2,7 +2,7 @@
 
 Layout of the index folder:
     current -> gen-20261122-131500-1234   (symlink, swapped atomically when a build completes)
-    gen-…/manifest.json  store.sqlite  keyword/  vectors.npy  vector_ids.json
+    gen-…/manifest.json  store.sqlite  bm25_counts.npz  bm25_meta.json  vectors.npy  vector_ids.json
 A build copies the current generation into a temporary folder, applies only the changed files there, and
 swaps `current` when everything is written. A killed build leaves `current` untouched.
 
@@ -386,7 +386,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder | None = N
     old_manifest: dict = {}
     if old_gen and not rebuild:
         try:
-            # a damaged generation (emptied store, missing keyword folder) is rebuilt, never reported "up to date"
+            # a damaged generation (emptied store, missing term counts) is rebuilt, never reported "up to date"
             damage = check_generation(old_gen, backend)
             if damage:
                 reason = f"the current generation {old_gen.name} is damaged: {damage}"

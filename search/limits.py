@@ -1,14 +1,15 @@
 """Bounds on the work one query can cause, so that a few expensive queries cannot starve the cheap ones.
 
-Why: exact phrases are matched on whoosh's positional index in pure Python, holding the searcher's lock;
+Why: exact phrases were matched on whoosh's positional index in pure Python, holding the searcher's lock;
 eight quoted phrases of repeated "0" kept a request busy for 11–25 s, and eight such requests made an
-ordinary query time out. The bounds (settings in search/config.py):
+ordinary query time out. Phrases are now a substring scan of the passage text (search/textstore.py, tens
+of milliseconds at 96k passages), and the bounds stay: they cap the work whatever the matcher. The bounds (settings in search/config.py):
 
 * MAX_PHRASES quoted phrases per query, each at most MAX_PHRASE_CHARS characters — more is a 400 that says
   the limit (`QueryRejected`); a phrase repeated in the query is matched once;
 * MAX_PHRASE_MATCHES passages taken from one phrase (the candidate set every later stage works on);
-* QUERY_TIME_BUDGET seconds of work per request: the engine checks the budget between stages and waits for
-  the shared phrase searcher at most that long; past it the request is answered with a 400 that names the
+* QUERY_TIME_BUDGET seconds of work per request: the engine checks the budget between stages and between
+  phrases; past it the request is answered with a 400 that names the
   budget (`QueryTooExpensive`). Loading a new index generation does not count against it.
 
 The deadline is per request (a context variable set by the web app); the CLI runs without one.
@@ -79,14 +80,6 @@ def start(budget: float | None) -> None:
 
 def clear() -> None:
     _DEADLINE.set(None)
-
-
-def remaining() -> float | None:
-    """Seconds left in this request's budget; None when there is no budget."""
-    deadline = _DEADLINE.get()
-    if deadline is None:
-        return None
-    return deadline[0] - time.monotonic()
 
 
 def extend(seconds: float) -> None:

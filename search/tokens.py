@@ -23,6 +23,8 @@ jieba.setLogLevel(logging.WARNING)
 _QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+_JIEBA_BLOCK = jieba.re_han_default   # how jieba's cut splits a text into independently segmented blocks
+_JIEBA_SKIP = jieba.re_skip_default
 QUERY_STOPWORDS = frozenset(
     "的 了 是 有 和 与 及 或 在 为 吗 呢 啊 吧 么 多少 什么 哪个 哪些 哪家 几 怎么 如何 请问 是否 一下 "
     "情况 一共 共 总共 总额 请 告诉 我 你 查询 查 看看 给 出".split())
@@ -79,22 +81,44 @@ class BudgetTokenizer:
         words: list[str] = []
         position = 0
         for match in _NUMBER.finditer(text):
-            words.extend(self._jieba.lcut(text[position:match.start()], HMM=False))
+            self._cut(text[position:match.start()], words)
             words.append(normalize_number(match.group()))
             position = match.end()
-        words.extend(self._jieba.lcut(text[position:], HMM=False))
+        self._cut(text[position:], words)
         return [w for w in (w.strip() for w in words) if w and _WORDLIKE.search(w)]
 
-    def subwords(self, word: str) -> list[str]:
+    def _cut(self, text: str, out: list[str]) -> None:
+        """jieba's lcut(text, HMM=False), word for word, with each block of CJK/alphanumeric characters
+        segmented once per process: jieba segments every such block on its own (the text between two
+        punctuation marks), and budget disclosures repeat the same blocks (行政运行, 一般公共预算财政拨款,
+        table headers, a bureau's name) thousands of times; segmenting them was half of a build's reading."""
+        for block in _JIEBA_BLOCK.split(text):
+            if not block:
+                continue
+            if _JIEBA_BLOCK.match(block):
+                out.extend(self._block(block))
+            else:   # punctuation and spaces, as jieba yields them
+                for piece in _JIEBA_SKIP.split(block):
+                    if _JIEBA_SKIP.match(piece):
+                        out.append(piece)
+                    else:
+                        out.extend(piece)
+
+    @functools.lru_cache(maxsize=100_000)  # noqa: B019 -- one shared tokenizer per dictionary lives for the process
+    def _block(self, block: str) -> tuple[str, ...]:
+        return tuple(self._jieba.lcut(block, HMM=False))
+
+    @functools.lru_cache(maxsize=100_000)  # noqa: B019 -- as above
+    def subwords(self, word: str) -> tuple[str, ...]:
         if len(word) <= 2 or not re.match(r"^[\u4e00-\u9fff]+$", word):
-            return []
+            return ()
         found = []
         for size in (2, 3, 4):
             for i in range(len(word) - size + 1):
                 part = word[i:i + size]
                 if part != word and self._freq.get(part):
                     found.append(part)
-        return found
+        return tuple(found)
 
     def positioned(self, text: str) -> tuple[tuple[int, str], ...]:
         """(position, token) pairs; sub-words share their word's position."""
@@ -112,7 +136,7 @@ class BudgetTokenizer:
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 -- one shared tokenizer per dictionary lives for the process
     def _positioned(self, text: str) -> tuple[tuple[int, str], ...]:
-        # cached: at build time whoosh and the BM25 counts tokenize each passage once between them
+        # cached: at build time the workers' segmentation is remembered (remember()), queries repeat
         out: list[tuple[int, str]] = []
         for position, word in enumerate(self._words(normalize_text(text))):
             out.append((position, word))
@@ -126,7 +150,7 @@ class BudgetTokenizer:
 
 def shared_tokenizer(dictionary: str | Path = DICTIONARY_PATH) -> BudgetTokenizer:
     """One tokenizer per dictionary and process: jieba's model takes a second to load, and the
-    tokenization cache only helps if indexing and the whoosh analyzer share it."""
+    tokenization cache only helps if the build's stages share it."""
     return _tokenizer_for(_resolved(str(dictionary)))
 
 

@@ -25,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1 << 20   # a query body is a few hundred bytes; refuse megabytes
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    # "/files/<id>/pages//0.png" is not a page: a 404, not a redirect to a URL the client did not ask for
+    app.url_map.merge_slashes = False
     if test_config:
         app.config.update(test_config)
 

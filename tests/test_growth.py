@@ -1,17 +1,16 @@
-"""Growth (issue 16): a streamed build, whoosh's multi-process writer, the size+mtime shortcut, progress per
+"""Growth (issue 16): a streamed build, the size+mtime shortcut, progress per
 phase, the build in a child process, and query work that does not grow with the documents a query names.
 Every test builds a real index from the real sample documents (and a few real 2026 PDFs)."""
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 
 import numpy as np
 import pytest
 from conftest import SAMPLE_CORPUS, make_app, pdf_sample_corpus
 
-from search import indexer, keyword
+from search import indexer
 from search.backends.embedded import EmbeddedReader
 from search.cli import build_stages
 from search.indexer import build_index, current_generation, read_manifest
@@ -33,21 +32,6 @@ def growth_corpus(tmp_path_factory):
     return corpus
 
 
-@pytest.fixture(scope="module")
-def plain_and_bulk(growth_corpus, tmp_path_factory):
-    """The same corpus built with one whoosh writer and with the multi-process (bulk) writer."""
-    plain = tmp_path_factory.mktemp("plain") / "index"
-    bulk = tmp_path_factory.mktemp("bulk") / "index"
-    build(growth_corpus, plain)
-    saved = keyword.BULK_DOCUMENTS
-    keyword.BULK_DOCUMENTS = 2   # force the bulk writer on a small corpus
-    try:
-        build(growth_corpus, bulk, progress=True)
-    finally:
-        keyword.BULK_DOCUMENTS = saved
-    return plain, bulk
-
-
 def _texts(index):
     conn = sqlite3.connect(current_generation(index) / "store.sqlite")
     try:
@@ -56,57 +40,11 @@ def _texts(index):
         conn.close()
 
 
-def test_bulk_writer_indexes_every_passage_like_one_writer(plain_and_bulk):
-    plain, bulk = plain_and_bulk
-    readers = [EmbeddedReader(current_generation(ix), with_vectors=False) for ix in (plain, bulk)]
-    try:
-        texts = _texts(bulk)
-        assert _texts(plain) == texts
-        assert readers[1].keyword._searcher.doc_count() == len(texts)
-        assert len(readers[1].keyword._index._segments()) >= 2   # one segment per writer process
-        for phrase in ("公务接待费", "机关运行经费", "政府采购", "三公经费"):
-            one, many = (sorted(r.phrase_search(phrase, limit=100000)) for r in readers)
-            assert one and one == many
-            assert all(phrase in texts[pid] for pid in many)
-        for q in ("公务接待费", "一般公共预算基本支出"):
-            assert readers[0].keyword_search(q, 10) == readers[1].keyword_search(q, 10)
-    finally:
-        for r in readers:
-            r.close()
-
-
 def test_every_phase_reports_progress(growth_corpus, tmp_path, capsys):
     build(growth_corpus, tmp_path / "ix", progress=True)
     err = capsys.readouterr().err
     assert "reading, chunking, figures, keyword index" in err and "file" in err
     assert "keyword index: writing" in err and "keyword index: done in" in err
-
-
-def test_a_dead_writer_process_fails_the_build_instead_of_losing_its_passages(growth_corpus, tmp_path, monkeypatch):
-    index = tmp_path / "ix"
-    first = build(growth_corpus, index)
-
-    def unreadable(self):
-        return (_explode, ())
-
-    monkeypatch.setattr(keyword, "BULK_DOCUMENTS", 2)
-    monkeypatch.setattr(keyword.Segmented, "__reduce__", unreadable)
-    with pytest.raises(RuntimeError, match="writer process"):
-        build(growth_corpus, index, rebuild=True)
-    assert current_generation(index).name == first.generation   # the old generation still serves
-    assert not [p for p in index.iterdir() if p.name.startswith(".building-")]
-
-
-def _explode():
-    raise ValueError("a writer process cannot read its job")
-
-
-def test_segmented_values_keep_their_segmentation_through_pickle():
-    value = keyword.Segmented("公务接待费0元", ((0, "公务接待费"), (0, "公务"), (0, "接待"), (1, "0"), (2, "元")))
-    copy = pickle.loads(pickle.dumps(value, 2))
-    assert copy == "公务接待费0元" and copy.positioned == value.positioned
-    analyzer = keyword.WhooshBudgetTokenizer()
-    assert [t.text for t in analyzer(copy, positions=True)] == ["公务接待费", "公务", "接待", "0", "元"]
 
 
 def test_unchanged_files_are_not_hashed_again_and_same_size_edits_are_seen(tmp_path, monkeypatch):

@@ -1,9 +1,11 @@
-"""The tokenizer the index needs: sequential positions, numbers kept, phrase queries that work in whoosh."""
+"""The tokenizer the index needs (sequential positions, numbers kept), the numpy BM25F core against whoosh's
+BM25F as the reference, and exact phrases found in the passage text."""
 from whoosh import query
 from whoosh.filedb.filestore import RamStorage
+from whoosh_reference import KeywordSearcher, make_schema
 
-from search.keyword import make_schema
-from search.tokens import normalize_number, shared_tokenizer
+from search.textstore import CompactTexts
+from search.tokens import compact_text, normalize_number, shared_tokenizer
 
 
 def test_numbers_are_single_normalised_tokens_and_zero_is_kept():
@@ -30,7 +32,7 @@ def test_positions_are_sequential_with_subwords_sharing_a_position():
     assert (0, "医疗保障局") in positioned and (0, "医疗") in positioned
 
 
-def test_phrase_queries_match_in_whoosh():
+def test_positions_make_phrase_queries_work_in_the_reference_engine():
     ix = RamStorage().create_index(make_schema())
     with ix.writer() as writer:
         writer.add_document(id="a", doc_id="d", text="公务接待费0元，比上年预算数减少5000元", section="", title="")
@@ -48,29 +50,48 @@ def test_numpy_bm25f_ranks_like_whoosh_bm25f(keyword_index):
     from search.indexer import current_generation
 
     reader = EmbeddedReader(current_generation(keyword_index), with_vectors=False)
+    whoosh = KeywordSearcher(current_generation(keyword_index))
     overlaps = []
     for q in ("公务接待费", "三公经费预算", "机关运行经费", "政府采购", "离休干部医药费", "长期护理保险财政补助",
               "医疗保障基金监督管理", "绩效目标", "住房公积金", "一般公共预算基本支出"):
         ours = [pid for pid, _ in reader.keyword_search(q, 10)]
-        reference = [pid for pid, _ in reader.keyword.search(q, limit=10)]
+        reference = [pid for pid, _ in whoosh.search(q, limit=10)]
         assert ours and reference
         overlaps.append(len(set(ours) & set(reference)) / 10)
     assert sum(overlaps) / len(overlaps) >= 0.7, overlaps
 
 
-def test_exact_phrase_search_uses_positions(keyword_index):
-    from search.backends.embedded import EmbeddedReader
-    from search.indexer import current_generation
-
-    reader = EmbeddedReader(current_generation(keyword_index), with_vectors=False)
+def test_exact_phrases_are_found_in_the_text_whatever_the_segmentation(keyword_index):
     import sqlite3
 
-    from search.tokens import compact_text
+    from search.generation import Generation
+    from search.indexer import current_generation
 
     conn = sqlite3.connect(current_generation(keyword_index) / "store.sqlite")
     texts = {pid: compact_text(text) for pid, text in conn.execute("SELECT id, text FROM passages")}
     conn.close()
-    hits = reader.phrase_search("监督执法项目经费")
-    assert hits and all("监督执法项目经费" in texts[h] for h in hits)
-    scattered = [pid for pid, text in texts.items() if "监督执法" in text and "监督执法项目经费" not in text]
-    assert scattered and not set(scattered) & set(hits)
+    from search.backends import create_backend
+
+    gen = Generation(current_generation(keyword_index), None, create_backend("embedded"))
+    try:
+        for phrase in ("监督执法项目经费", "项目经费", "公务接待费", "“三公”经费"):
+            hits = gen.phrase_matches(phrase, 100000)
+            wanted = compact_text(phrase)
+            assert hits == {pid for pid, text in texts.items() if wanted in text}, phrase
+        scattered = [pid for pid, text in texts.items() if "监督执法" in text and "监督执法项目经费" not in text]
+        assert scattered and not set(scattered) & gen.phrase_matches("监督执法项目经费", 100000)
+        assert len(gen.phrase_matches("公务接待费", 2)) == 2
+    finally:
+        gen.retire()
+
+
+def test_a_phrase_ending_in_a_figure_matches_the_whole_figure_only():
+    store = CompactTexts([("a", "公务接待费0元"), ("b", "公务接待费0.5万元"), ("c", "公务接待费05"), ("d", "x公务接待费0"),
+                          ("e", "10公务"), ("f", "公务")])
+    assert store.find("公务接待费0", 10) == ["a", "d"]
+    assert store.find("0公务", 10) == []
+    assert store.find("公务", 10) == ["a", "b", "c", "d", "e", "f"]
+    assert store.find("公务", 2) == ["a", "b"]
+    assert store.find("接待费0元公务", 10) == []          # never across two passages
+    assert store["b"] == "公务接待费0.5万元" and store.get("zz") == "" and len(store) == 6
+    assert dict(store.items())["f"] == "公务"

@@ -1,7 +1,7 @@
 """Search backends: where passages are indexed for keyword (BM25) and vector search.
 
 Two implementations behind one interface, chosen by configuration (SEARCH_BACKEND):
-  embedded — whoosh + numpy inside each index generation folder (default; one newsroom's corpus);
+  embedded — numpy BM25F + vectors inside each index generation folder (default; one newsroom's corpus);
   milvus   — a Milvus collection per generation (milvus-lite file in tests, a Milvus server/cluster in
              production: only BUDGET_MILVUS_URI changes).
 Everything else — documents, passages, figures (SQLite), vectors.npy — stays in the generation folder,

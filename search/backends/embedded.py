@@ -1,5 +1,6 @@
 """The default backend, all inside the generation folder: BM25F term counts ranked by the numpy core
-(bm25.py), the positional whoosh index (keyword/) for exact phrases, and the numpy vectors."""
+(bm25.py) and the numpy vectors. Exact phrases are found in the passages' text by the generation
+(search/textstore.py), on every backend alike; there is no positional index to write."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +8,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import keyword
 from ..bm25 import COUNTS_FILE, META_FILE, BM25FScorer, TermCounts
-from ..limits import QueryTooExpensive, budget
 from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 from ..vocab import passage_doc_id
@@ -26,7 +25,6 @@ def token_list(text: str) -> list[str]:
 
 class EmbeddedReader:
     def __init__(self, generation: Path, with_vectors: bool):
-        self.keyword = keyword.KeywordSearcher(generation / "keyword")
         counts = TermCounts.load(generation, shared_tokenizer().version)
         if counts is None:
             raise FileNotFoundError(f"{generation} has no BM25 term counts; rebuild with python -m search index --rebuild")
@@ -60,14 +58,6 @@ class EmbeddedReader:
         mask = None if doc_ids is None else self.row_mask(self.doc_of_row, doc_ids)
         return [(self.scorer.ids[row], score) for row, score in self.scorer.top(scores, limit, mask)]
 
-    def phrase_search(self, phrase: str, limit: int = 1000, timeout: float | None = None) -> list[str]:
-        """Passages holding the exact phrase (positional whoosh index). timeout: the request's remaining
-        time budget, spent at most on waiting for the shared searcher (QueryTooExpensive past it)."""
-        try:
-            return [pid for pid, _ in self.keyword.phrase(phrase, limit, timeout=timeout)]
-        except TimeoutError:
-            raise QueryTooExpensive(budget()) from None
-
     def vector_search(self, vector, limit: int, doc_ids: set[str] | None = None) -> list[tuple[str, float]]:
         if self.vectors is None:
             return []
@@ -75,15 +65,14 @@ class EmbeddedReader:
         return self.vectors.search(vector, limit, rows)
 
     def close(self) -> None:
-        """Release the whoosh files and the arrays (called when the generation is retired)."""
-        self.keyword.close()
+        """Release the arrays (called when the generation is retired)."""
         self.scorer = None
         self.doc_of_row = None
         self.vectors = None
 
 
 class EmbeddedSession:
-    """One generation's keyword side being written: BM25 term counts and the positional whoosh index."""
+    """One generation's keyword side being written: the BM25 term counts (saved once, at finish)."""
 
     def __init__(self, generation: Path, previous: Path | None, removed_doc_ids: Sequence[str], full_rebuild: bool,
                  expected_documents: int = 0):
@@ -94,29 +83,18 @@ class EmbeddedSession:
             raise FileNotFoundError("previous generation has no BM25 counts; rebuild with --rebuild")
         self.counts = counts or TermCounts.empty()
         self.counts.remove_documents(removed_doc_ids)
-        folder = generation / "keyword"
-        fresh = full_rebuild or not folder.exists()
-        ix = keyword.create(folder) if fresh else keyword.open_index(folder)
-        self.full_rebuild = fresh
-        self.writer = keyword.writer(ix, bulk=fresh and expected_documents >= keyword.BULK_DOCUMENTS)
-        for doc_id in removed_doc_ids:
-            self.writer.delete_by_term("doc_id", doc_id)
         self.passages = 0
 
     def add(self, documents: Sequence) -> None:
-        # term counts first, then whoosh: each field is tokenized once (the tokenizer's cache is shared)
         self.counts.add([item for doc in documents for item in passage_fields(doc)], token_list)
-        for doc in documents:
-            keyword.add_passages(self.writer, doc)
-            self.passages += len(doc.passages)
+        self.passages += sum(len(doc.passages) for doc in documents)
 
     def finish(self) -> None:
         self.counts.save(self.generation, self.version)
         self.counts = None
-        keyword.commit(self.writer, full=self.full_rebuild)
 
     def cancel(self) -> None:
-        keyword.cancel(self.writer)
+        self.counts = None
 
 
 class EmbeddedBackend:
@@ -144,8 +122,6 @@ class EmbeddedBackend:
     def check(self, generation: Path, passages: int) -> str | None:
         """Why the generation's keyword files cannot serve `passages` passages, or None (no arrays loaded)."""
         generation = Path(generation)
-        if not keyword.exists(generation / "keyword"):
-            return "the keyword index folder (keyword/) is missing or empty"
         counted = TermCounts.count(generation)
         if counted is None:
             return f"the BM25 term counts ({COUNTS_FILE}, {META_FILE}) are missing or unreadable"
