@@ -17,7 +17,7 @@ from .facts import METRIC_NAMES, primary_statement_key
 from .limits import QueryRejected
 from .page_images import page_view
 from .params import request_params
-from .rows import tables_for
+from .rowsearch import tables_for
 from .tables_api import passage_table
 
 bp = Blueprint("pages", __name__)

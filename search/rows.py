@@ -3,23 +3,16 @@
 The rows stage stores every recovered table (search.tables) in the generation's SQLite: `doc_tables` keeps a
 table whole (for the document page and /api/tables), `table_rows` has one line per printed cell (table,
 document, title, money unit, header path, row label, 科目编码, column, value as printed, value in 万元, original
-lines, passage id) for questions over rows:
+lines, passage id) for questions over rows (search/rowsearch.py reads them). A row whose printed figure
+disagrees with the sum of its parts carries the flag; nothing is corrected.
 
-    find_rows(gen, doc_ids, "培训经费")            loose item match; `ambiguous` when one unit has several rows
-    largest_rows(gen, doc_id, "项目支出", n=5)     the unit's largest (or smallest) projects
-    units_with_item(gen, "信息化建设")              which units have such a row
-    answer_from_rows(candidates)                   the answer as printed, with unit, table and citations
-
-`gen` is an engine Generation, an sqlite3 connection or the path of a generation folder. Values are quoted
-exactly as printed with the table's money unit; value_wan is only for comparing and sorting. A row whose
-printed figure disagrees with the sum of its parts carries the flag; nothing is corrected.
+This module is the build side only (the index is rebuilt when it changes); the questions' side is
+search/rowsearch.py, which can change without a rebuild.
 """
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-from pathlib import Path
 
 from .store import passage_id
 from .tables import Table, parse_value
@@ -43,8 +36,6 @@ CREATE INDEX IF NOT EXISTS doc_tables_doc ON doc_tables(doc_id);
 CREATE INDEX IF NOT EXISTS table_rows_doc ON table_rows(doc_id);
 CREATE INDEX IF NOT EXISTS table_rows_label ON table_rows(row_label);
 """
-# columns that hold a row's total, in order of preference, when the question names none
-_TOTAL_COLUMNS = ("合计", "小计", "总计", "金额", "预算数", "本年预算", "预算金额", "年初预算数", "决算数", "项目金额")
 
 
 def _passage_for(passages, line: int) -> tuple[str, str]:
@@ -118,231 +109,3 @@ def rows_stage(conn: sqlite3.Connection, added, removed_ids) -> None:
     conn.executemany(f"INSERT INTO doc_tables VALUES ({','.join('?' * 12)})", heads)
     conn.executemany(f"INSERT INTO table_rows ({','.join(ROW_COLUMNS)}) VALUES ({','.join('?' * len(ROW_COLUMNS))})",
                      rows)
-
-
-# -- reading ----------------------------------------------------------------------------------------------------
-def _connect(gen_or_conn) -> tuple[sqlite3.Connection, bool]:
-    if isinstance(gen_or_conn, sqlite3.Connection):
-        return gen_or_conn, False
-    if hasattr(gen_or_conn, "connect"):
-        return gen_or_conn.connect(), True
-    path = Path(gen_or_conn)
-    path = path / "store.sqlite" if path.is_dir() else path
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    return conn, True
-
-
-def _query(gen_or_conn, sql: str, args=(), table: str = "table_rows") -> list[dict]:
-    """Rows of sql as dicts; [] when the index has no such table (built before the tables stage)."""
-    conn, close = _connect(gen_or_conn)
-    try:
-        exists = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)).fetchone()
-        if not exists:
-            return []
-        cursor = conn.execute(sql, args)
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor.fetchall()]
-    finally:
-        if close:
-            conn.close()
-
-
-def tables_for(gen_or_conn, doc_id: str | None = None, title: str = "") -> list[dict]:
-    """Whole tables (title, unit, columns, rows with lines and passages, checks)."""
-    sql, args = "SELECT data_json FROM doc_tables WHERE 1=1", []
-    if doc_id:
-        sql += " AND doc_id = ?"
-        args.append(doc_id)
-    out = []
-    for r in _query_tables(gen_or_conn, sql + " ORDER BY doc_id, ordinal", args):
-        data = json.loads(r["data_json"])
-        if title and _norm(title) not in _norm(data["title"]):
-            continue
-        out.append(data)
-    return out
-
-
-def _query_tables(gen_or_conn, sql, args):
-    return _query(gen_or_conn, sql, args, table="doc_tables")
-
-
-def table_summary(gen_or_conn) -> dict:
-    rows = _query_tables(gen_or_conn, "SELECT COUNT(*) AS n, SUM(checked > 0) AS checked, "
-                                      "SUM(checked > 0 AND failed = 0) AS passed, SUM(n_rows) AS rows FROM doc_tables", ())
-    r = rows[0] if rows else {}
-    return {"tables": r.get("n") or 0, "rows": r.get("rows") or 0, "checked": r.get("checked") or 0,
-            "passed": r.get("passed") or 0}
-
-
-# -- loose item matching ----------------------------------------------------------------------------------------
-_PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
-_SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费")
-
-
-def _norm(text: str) -> str:
-    return _PUNCT.sub("", text or "").replace("（", "(").replace("）", ")")
-
-
-def _core(item: str) -> str:
-    core = _norm(item)
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _SUFFIXES:
-            if core.endswith(suffix) and len(core) - len(suffix) >= 2:
-                core = core[: -len(suffix)]
-                changed = True
-    return core
-
-
-def match_quality(item: str, label: str) -> float:
-    """1.0 the same name; 0.8 the label contains the item (培训经费 in 干部教育培训经费); 0.7 the item contains
-    the label; 0.6 the item's core (without 经费/项目/支出) is in the label (信息化建设 in 信息化建设项目经费)."""
-    a, b = _norm(item), _norm(label)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    if a in b:
-        return 0.8
-    if b in a and len(b) >= 3:
-        return 0.7
-    core = _core(item)
-    if len(core) >= 2 and (core in b or core == _core(label)):
-        return 0.6
-    return 0.0
-
-
-def _preferred_column(rows: list[dict], column: str | None) -> list[dict]:
-    if column:
-        want = _norm(column)
-        picked = [r for r in rows if want in _norm(r["header_path"])]
-        return picked
-    by_row: dict[tuple, list[dict]] = {}
-    for r in rows:
-        by_row.setdefault((r["table_id"], r["row_index"]), []).append(r)
-    out = []
-    for cells in by_row.values():
-        cells.sort(key=lambda r: r["column_index"])
-        chosen = None
-        for name in _TOTAL_COLUMNS:
-            chosen = next((c for c in cells if c["header_path"].rsplit(" › ", 1)[-1].startswith(name)), None)
-            if chosen:
-                break
-        out.append(chosen or cells[0])
-    return out
-
-
-_KIND_ORDER = {"项目支出": 0, "功能分类": 1, "经济分类": 2, "三公经费": 3, "支出": 4, "收支总表": 5}
-
-
-def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, limit: int = 50) -> list[dict]:
-    """Rows of the given documents whose label matches item_text loosely, best first. Each candidate has the
-    row's cell in `column` (a header name such as 基本支出 / 项目支出 / 财政拨款) or its total column, `quality`,
-    and `ambiguous` = several different rows of one document match equally well (the answer must say so
-    rather than pick one). The same row printed in several tables is one row, its first table first."""
-    if not item_text or not item_text.strip():
-        return []
-    sql = f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows"
-    args: list = []
-    if doc_ids is not None:
-        doc_ids = list(doc_ids)
-        if not doc_ids:
-            return []
-        sql += f" WHERE doc_id IN ({','.join('?' * len(doc_ids))})"
-        args = doc_ids
-    rows = _query(gen_or_conn, sql, args)
-    scored = []
-    for r in rows:
-        q = match_quality(item_text, r["row_label"])
-        if q > 0:
-            r["quality"] = q
-            scored.append(r)
-    picked = _preferred_column(scored, column)
-    # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table
-    seen: dict[tuple, dict] = {}
-    for r in sorted(picked, key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["line_start"])):
-        key = (r["doc_id"], _norm(r["row_label"]), round(r["value_wan"] or 0, 2) if r["value_wan"] is not None
-               else r["value_text"])
-        if key not in seen:
-            seen[key] = r
-    out = list(seen.values())
-    best: dict[str, float] = {}
-    distinct: dict[str, set] = {}
-    for r in out:
-        best[r["doc_id"]] = max(best.get(r["doc_id"], 0), r["quality"])
-    for r in out:
-        if r["quality"] == best[r["doc_id"]]:
-            distinct.setdefault(r["doc_id"], set()).add((_norm(r["row_label"]), round(r["value_wan"] or 0, 2)))
-    for r in out:
-        r["ambiguous"] = r["quality"] == best[r["doc_id"]] and len(distinct[r["doc_id"]]) > 1
-        r["citation"] = r["passage_id"]
-    out.sort(key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["doc_id"], r["line_start"]))
-    return out[:limit]
-
-
-def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: int = 5,
-                 smallest: bool = False) -> list[dict]:
-    """The unit's rows of its table_kind tables by their total column (totals and 小计 rows excluded)."""
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
-                               "AND is_total = 0", (doc_id, table_kind))
-    picked = [r for r in _preferred_column(rows, None) if r["value_wan"] is not None and r["row_label"]]
-    seen: dict[tuple, dict] = {}
-    for r in picked:
-        seen.setdefault((r["row_label"], r["value_text"], r["context"]), r)
-    ranked = sorted(seen.values(), key=lambda r: (-r["value_wan"] if not smallest else r["value_wan"], r["line_start"]))
-    return ranked[:n]
-
-
-def units_with_item(gen_or_conn, item: str, min_quality: float = 0.6) -> list[dict]:
-    """Documents (units) with a row matching the item, each with its best row."""
-    found = [r for r in find_rows(gen_or_conn, None, item, limit=100000) if r["quality"] >= min_quality]
-    by_doc: dict[str, dict] = {}
-    for r in found:
-        by_doc.setdefault(r["doc_id"], r)
-    return sorted(by_doc.values(), key=lambda r: (-r["quality"], -(r["value_wan"] or 0)))
-
-
-def quote(row: dict) -> str:
-    """A figure as printed with its money unit: "39,590,540元"."""
-    text = row["value_text"]
-    return text + row["money_unit"] if parse_value(text) is not None and row["money_unit"] else text
-
-
-def answer_from_rows(candidates: list[dict], unit_name: str = "", item: str = "", ranking: str = "") -> dict:
-    """An answer from find_rows / largest_rows output: {answer, answer_type, rows, citations}.
-
-    ranking: "largest" / "smallest" when candidates come from largest_rows. An ambiguous loose match lists
-    the rows instead of picking one; no candidate → answer_type "none" (the caller falls back)."""
-    who = unit_name or ""
-    if not candidates:
-        return {"answer": "", "answer_type": "none", "rows": [], "citations": []}
-    if ranking:
-        top = candidates[0]
-        word = "最大" if ranking == "largest" else "最小"
-        others = "；".join(f"{r['row_label']} {quote(r)}" for r in candidates[1:5])
-        answer = (f"{who}{top['title']}中金额{word}的是“{top['row_label']}”，{top['header_path']} {quote(top)}"
-                  f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）。" + (f"其后：{others}。" if others else ""))
-        return {"answer": answer, "answer_type": "table_rank", "rows": candidates,
-                "citations": _citations(candidates[:5])}
-    top = candidates[0]
-    if top.get("ambiguous"):
-        same = [r for r in candidates if r["doc_id"] == top["doc_id"] and r["quality"] == top["quality"]]
-        listed = "；".join(f"“{r['row_label']}” {quote(r)}" for r in same[:6])
-        answer = f"{who}有多个项目与“{item or top['row_label']}”相符，无法确定是哪一个：{listed}（《{top['title']}》）。"
-        return {"answer": answer, "answer_type": "table_ambiguous", "rows": same, "citations": _citations(same[:6])}
-    flag = f"（注意：{top['flag']}）" if top.get("flag") else ""
-    answer = (f"{who}“{top['row_label']}”{top['header_path']}为{quote(top)}（《{top['title']}》，"
-              f"单位：{top['money_unit'] or '未注明'}）。{flag}")
-    return {"answer": answer, "answer_type": "table_row", "rows": [top], "citations": _citations([top])}
-
-
-def _citations(rows: list[dict]) -> list[dict]:
-    out, seen = [], set()
-    for r in rows:
-        if r["passage_id"] and r["passage_id"] not in seen:
-            seen.add(r["passage_id"])
-            out.append({"passage_id": r["passage_id"], "doc_id": r["doc_id"], "line_start": r["line_start"],
-                        "line_end": r["line_end"], "table": r["title"]})
-    return out

@@ -14,7 +14,8 @@ from .endpoints import service
 from .errors import ApiError
 from .params import filter_params, int_param, request_params, text_param
 from .query import normalize_query
-from .rows import ROW_COLUMNS, find_rows, tables_for
+from .rows import ROW_COLUMNS
+from .rowsearch import find_rows, tables_for
 
 bp = Blueprint("tables", __name__, url_prefix="/api")
 CSV_COLUMNS = ["unit", "year", "doc_kind", "file", "title", "kind", "money_unit", "header_path", "code", "code_level",

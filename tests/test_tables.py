@@ -15,7 +15,7 @@ from conftest import CORPUS_2026, SAMPLE_CORPUS, make_app
 
 from search.cli import build_stages
 from search.indexer import build_index
-from search.rows import answer_from_rows, find_rows, largest_rows, match_quality, table_summary, units_with_item
+from search.rowsearch import answer_from_rows, find_rows, largest_rows, match_quality, table_summary, units_with_item
 from search.tables import Column, Row, Table, check_sums, tables_from_text
 
 PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf"]

@@ -1,4 +1,4 @@
-"""Operations over the rows of the recovered tables (search/tables.py, search/rows.py).
+"""Operations over the rows of the recovered tables (search/tables.py, search/rows.py, read through search/rowsearch.py).
 
 "X局<item>多少" -> the row's total (or the column asked: 基本支出 / 项目支出 / 财政拨款), quoted as printed with
 its money unit and its table; "X局哪个项目最大/最小" -> that unit's 项目支出 rows ranked; "A和B的<item>" ->
@@ -17,9 +17,9 @@ MIN_QUALITY = 0.6
 
 
 def _rows():
-    from .. import rows  # the tables layer; imported here so the question grammar does not depend on it
+    from .. import rowsearch  # the tables layer; imported here so the question grammar does not depend on it
 
-    return rows
+    return rowsearch
 
 
 def _single_docs(u: Understood) -> list[set[str]]:
