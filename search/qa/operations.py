@@ -40,6 +40,24 @@ class Context:
         A 预算 question is never answered with a 决算 figure, nor the reverse; across documents, a question
         that names no basis compares budgets with budgets."""
         metric = metric or u.metric
+        # the ranking reads the question only for its years, basis and which scope words it names: a
+        # question over a whole city or archive (thousands of facts) is ranked once per generation.
+        # Callers read the result and must not modify it.
+        flags = tuple(w in u.normalized for w in _SCOPE_WORDS)
+        key = ("ranked", metric, tuple(sorted(u.years or ())), u.basis, across, flags,
+               None if docs is None else frozenset(docs))
+        cache = _generation_cache(self.gen)
+        found = cache.get(key)
+        if found is None:
+            found = self._rank_facts(u, docs, metric, across)
+            ranked = [k for k in list(cache) if isinstance(k, tuple) and k[0] == "ranked"]
+            if len(ranked) >= _RANKED_CACHE_SIZE:
+                for stale in ranked[:len(ranked) // 2]:
+                    cache.pop(stale, None)
+            cache[key] = found
+        return found
+
+    def _rank_facts(self, u: Understood, docs: set[str] | None, metric: str, across: bool) -> dict[str, list[Fact]]:
         by_doc: dict[str, list[Fact]] = {}
         indexed = facts_index(self.gen, metric)
         pool = (f for d in (docs if docs is not None else indexed) for f in indexed.get(d, ()))
@@ -77,19 +95,27 @@ class Context:
 
 
 _BY_DOC: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_RANKED_CACHE_SIZE = 512
+_SCOPE_WORDS = ("一般公共预算", "财政拨款", "部门")
+
+
+def _generation_cache(gen) -> dict:
+    """A dict that lives as long as the generation (facts by document, ranked facts)."""
+    try:
+        return _BY_DOC[gen]
+    except (KeyError, TypeError):
+        cache: dict = {}
+        try:
+            _BY_DOC[gen] = cache
+        except TypeError:   # an object that cannot be weakly referenced: no cache
+            pass
+        return cache
 
 
 def facts_index(gen, metric: str) -> dict[str, list[Fact]]:
     """metric -> doc_id -> facts, built once per generation: an answer about a few named units reads their
     facts only, not every fact of the metric in the archive."""
-    try:
-        cache = _BY_DOC[gen]
-    except (KeyError, TypeError):
-        cache = {}
-        try:
-            _BY_DOC[gen] = cache
-        except TypeError:   # an object that cannot be weakly referenced: no cache
-            pass
+    cache = _generation_cache(gen)
     if metric not in cache:
         grouped: dict[str, list[Fact]] = {}
         for fact in gen.facts_by_metric.get(metric, []):
@@ -109,7 +135,7 @@ def _rank_fact(fact: Fact, u: Understood) -> tuple:
     sentence naming the scope asked (一般公共预算 / 财政拨款 / 部门), then the earliest line."""
     metric_word = fact.metric.replace("(境)", "")
     in_section = metric_word[:4] in strip_quotes(fact.section)
-    scope = sum(1 for w in ("一般公共预算", "财政拨款", "部门") if w in u.normalized and w in fact.sentence)
+    scope = sum(1 for w in _SCOPE_WORDS if w in u.normalized and w in fact.sentence)
     unscoped = sum(1 for w in ("一般公共预算", "财政拨款") if w not in u.normalized and w in fact.sentence)
     return (fact.source != "text", -int(in_section), -scope, unscoped, fact.line_start)
 
