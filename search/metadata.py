@@ -41,7 +41,7 @@ _CITY_MENTION = re.compile(r"([\u4e00-\u9fff]{2,4}市)")
 
 def _known_city(text: str) -> str:
     """The city a "…市" run ends with, if it is one ("年度长沙市" -> 长沙市; "城市" -> "")."""
-    from .qa.lexicon import regions
+    from .regions import regions
 
     by_form = regions()[1]
     for size in (4, 3):

@@ -118,9 +118,21 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
         return 0.8
     if b in a and len(b) >= 3:
         return 0.7
-    if len(core) >= 2 and (core in b or core == label_core):
+    if len(core) >= 2 and (core == label_core or _core_as_word(core, b)):
         return 0.6
     return 0.0
+
+
+def _core_as_word(core: str, label: str) -> bool:
+    """The item's core stands in the label as the name of a cost, not as part of another word: followed by
+    the label's end or a cost word (信息化建设 in 信息化建设项目经费; 办公 is not in 其他政府办公厅…事务支出)."""
+    at = label.find(core)
+    while at >= 0:
+        tail = label[at + len(core):]
+        if not tail or tail.startswith(_SUFFIXES):
+            return True
+        at = label.find(core, at + 1)
+    return False
 
 
 # generation -> its distinct row labels with their normalised forms: an item is matched against each
@@ -130,28 +142,38 @@ _LABELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LABELS_LOCK = threading.Lock()
 
 
-def _distinct_labels(gen_or_conn) -> list[tuple[str, str, str]]:
+_NAME_COLUMNS = ("row_label", "context")   # a row is named by its label, or by the text cell beside it
+
+
+def _distinct_labels(gen_or_conn) -> dict[str, list[tuple[str, str, str]]]:
+    """column -> its distinct names with their normalised forms. `context` is the row's other text cell:
+    a project table's 项目名称 when the label column is its category (特定目标类, 其他运转类)."""
     cacheable = hasattr(gen_or_conn, "connect")   # a Generation (immutable): once per generation
     if cacheable:
         with _LABELS_LOCK:
             found = _LABELS.get(gen_or_conn)
         if found is not None:
             return found
-    labels = [(r["row_label"], _norm(r["row_label"]), _core(r["row_label"]))
-              for r in _query(gen_or_conn, "SELECT DISTINCT row_label FROM table_rows WHERE row_label != ''")]
+    labels = {column: [(r["name"], _norm(r["name"]), _core(r["name"]))
+                       for r in _query(gen_or_conn, f"SELECT DISTINCT {column} AS name FROM table_rows "
+                                                    f"WHERE {column} != ''")]
+              for column in _NAME_COLUMNS}
     if cacheable:
         with _LABELS_LOCK:
             _LABELS[gen_or_conn] = labels
     return labels
 
 
-def _matching_labels(gen_or_conn, item: str) -> dict[str, float]:
+def _matching_labels(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
+    """column -> {name: match quality} for the names that match item."""
     a, core = _norm(item), _core(item)
-    out = {}
-    for label, b, label_core in _distinct_labels(gen_or_conn):
-        quality = _quality(a, core, b, label_core)
-        if quality > 0:
-            out[label] = quality
+    out: dict[str, dict[str, float]] = {}
+    for column, names in _distinct_labels(gen_or_conn).items():
+        found = out.setdefault(column, {})
+        for name, b, name_core in names:
+            quality = _quality(a, core, b, name_core)
+            if quality > 0:
+                found[name] = quality
     return out
 
 
@@ -190,17 +212,26 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         doc_ids = set(doc_ids)
         if not doc_ids:
             return []
-    quality = _matching_labels(gen_or_conn, item_text)
-    labels = sorted(quality)
-    scored = []
-    for start in range(0, len(labels), _SQL_BATCH):
-        batch = labels[start:start + _SQL_BATCH]
-        rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows "
-                                   f"WHERE row_label IN ({','.join('?' * len(batch))})", batch)
-        for r in rows:
-            if doc_ids is None or r["doc_id"] in doc_ids:
-                r["quality"] = quality[r["row_label"]]
-                scored.append(r)
+    matching = _matching_labels(gen_or_conn, item_text)
+    by_key: dict[tuple, dict] = {}
+    for name_column in _NAME_COLUMNS:
+        names = sorted(matching.get(name_column, {}))
+        for start in range(0, len(names), _SQL_BATCH):
+            batch = names[start:start + _SQL_BATCH]
+            rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows "
+                                       f"WHERE {name_column} IN ({','.join('?' * len(batch))})", batch)
+            for r in rows:
+                if doc_ids is not None and r["doc_id"] not in doc_ids:
+                    continue
+                key = (r["table_id"], r["row_index"], r["column_index"])
+                quality = matching[name_column][r[name_column]]
+                if key in by_key and by_key[key]["quality"] >= quality:
+                    continue
+                if name_column == "context":   # named by its project name: quote that, keep the category
+                    r["category"], r["row_label"] = r["row_label"], r["context"]
+                r["quality"] = quality
+                by_key[key] = r
+    scored = list(by_key.values())
     picked = _preferred_column(scored, column)
     # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table
     seen: dict[tuple, dict] = {}
@@ -230,6 +261,13 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
                                "AND is_total = 0", (doc_id, table_kind))
     picked = [r for r in _preferred_column(rows, None) if r["value_wan"] is not None and r["row_label"]]
+    # a label shared by rows with different names beside it is a category (特定目标类): the name is the row's
+    contexts: dict[str, set] = {}
+    for r in picked:
+        contexts.setdefault(r["row_label"], set()).add(r["context"])
+    for r in picked:
+        if r["context"] and len(contexts[r["row_label"]]) > 1:
+            r["category"], r["row_label"] = r["row_label"], r["context"]
     seen: dict[tuple, dict] = {}
     for r in picked:
         seen.setdefault((r["row_label"], r["value_text"], r["context"]), r)

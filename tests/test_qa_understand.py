@@ -52,6 +52,45 @@ def test_short_forms_resolve_to_the_named_unit(gaz, aliases, q, expected):
     assert docs(u) == expected and not u.not_held, (u.units, u.not_held)
 
 
+ABBREVIATED = [Doc("sz-ka", "深圳市人民政府口岸办公室"), Doc("sz-gw", "深圳市建筑工务署"),
+               Doc("sz-kc", "深圳市科技创新局（本级）"), Doc("bj-jg", "北京市公安局交通管理局"), Doc("bj-ga", "北京市公安局"),
+               Doc("xa-jd", "西安市强制隔离戒毒所"), Doc("xa-fy", "西安市法律援助中心"),
+               Doc("cs-jd", "长沙职业教育基地综合协调办公室"), Doc("sh-jz", "上海交通职业技术学院"),
+               Doc("fz-jg", "福州市公安局交通管理支队"), Doc("sz-ks", "深圳市科学技术协会")]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("深圳口岸办机关运行经费", {"sz-ka"}),
+    ("深圳工务署今年预算收入", {"sz-gw"}),
+    ("深圳科创局 机关运行经费", {"sz-kc"}),
+    ("北京交管局今年公务车购置费", {"bj-jg"}),      # 交管局 is the traffic police, not 北京市公安局
+    ("西安强戒所三公经费", {"xa-jd"}),
+    ("西安市法律援助中心收入预算", {"xa-fy"}),
+    ("长沙职教基地协调办 基本工资", {"cs-jd"}),
+    ("上海交通职院收入预算", {"sh-jz"}),
+    ("福州交警今年三公经费", {"fz-jg"}),
+])
+def test_abbreviations_of_a_units_own_name_resolve_to_it(q, expected):
+    gaz = Gazetteer(ABBREVIATED)
+    u = read(q, gaz, build_aliases(ABBREVIATED))
+    assert docs(u) == expected and not u.not_held, (u.units, u.not_held)
+
+
+@pytest.mark.parametrize("q", ["深圳 三公经费最多的单位", "深圳哪个局三公经费最多", "深圳的科目三公经费"])
+def test_words_after_a_region_are_not_read_as_an_abbreviation(q):
+    gaz = Gazetteer(ABBREVIATED)
+    u = read(q, gaz, build_aliases(ABBREVIATED))
+    assert not u.units, u.units
+
+
+def test_an_abbreviation_fitting_two_units_names_neither():
+    docs_ = [Doc("a", "深圳市皇岗口岸办公室"), Doc("b", "深圳市文锦渡口岸办公室"), Doc("c", "深圳市口岸管理办公室")]
+    gaz = Gazetteer(docs_)
+    assert gaz.abbreviated("口岸办三公经费", {"a", "b"}) == (0, set())          # two equally close names
+    assert gaz.abbreviated("口岸办三公经费", {"a", "c"}) == (3, {"a"})          # the closer name wins
+    assert gaz.abbreviated("文锦渡口岸办三公", {"a", "b", "c"}) == (6, {"b"})
+
+
 @pytest.mark.parametrize("q, says", [
     ("成都市医保局三公经费", "成都市"),          # a city the corpus does not hold
     ("广州医保局三公经费", "广州市医疗保障局"),   # a bureau type the city does not have

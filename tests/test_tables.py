@@ -122,6 +122,10 @@ def test_loose_match_quality():
     assert match_quality("信息化建设", "信息化建设项目经费") >= 0.6
     assert match_quality("培训费", "培训费") == 1.0
     assert match_quality("会议费", "办公费") == 0.0
+    # a core matches as the name of a cost, not inside another word
+    assert match_quality("信息化建设经费", "信息化建设项目经费") == 0.6
+    assert match_quality("办公费", "其他政府办公厅（室）及相关机构事务支出") == 0.0
+    assert match_quality("办公费", "办公经费") == 0.6
 
 
 @needs_pdfs

@@ -17,7 +17,7 @@ import time
 import weakref
 
 from .gazetteer import gazetteer_for
-from .operations import OPERATIONS, Answer, Context
+from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
 from .table_ops import TABLE_OPERATIONS
 from .understand import Understood, detect_metric, understand
@@ -161,7 +161,8 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         if required is None:
             # "预算为什么减少": the whole budget, not a part of it (三公经费, 机关运行经费 …)
             required, verify = list(_WHOLE_BUDGET_WORDS), _reason_about_the_whole
-        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
+        reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
+        return _with_change(engine, u, reply)
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -170,6 +171,33 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         verify = _states_item(u.item, u.normalized)
     return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
                           verify=verify)
+
+
+def _with_change(engine, u: Understood, reply: dict) -> dict:
+    """"X局三公经费为什么增加 / 增加多少，原因是什么": the change the unit's text states (from the figures
+    table) before the sentence that gives the reason. Only beside a reason found: without one the question
+    is not answered, and the change is said in the abstention for the reader."""
+    if not u.metric or len(u.units) != 1:
+        return reply
+    from dataclasses import replace
+
+    change = Detail().answer(Context(engine, engine.generation(), gazetteer_for(engine.generation())),
+                             replace(u, operation="change"))
+    if change is None:
+        return reply
+    gen = engine.generation()
+    if reply["answer_type"] == "none":
+        reply["answer"] = (reply["answer"] + "文件载明的变化：" + change.text)[:MAX_ANSWER_CHARS]
+        return reply
+    terms = engine.highlight_terms(engine.parse(u.question))
+    cited = [engine.result_dict(gen, f.passage_id, 1.0, ["figures"], terms) for f in change.facts
+             if f.passage_id in gen.passages]
+    seen = {c["id"] for c in cited}
+    reply["answer"] = (change.text + "原因：" + reply["answer"])[:MAX_ANSWER_CHARS]
+    reply["answer_type"] = "figure"
+    reply["facts"] = [_fact_dict(f) for f in change.facts]
+    reply["citations"] = cited + [c for c in reply["citations"] if c["id"] not in seen]
+    return reply
 
 
 _REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")

@@ -15,6 +15,36 @@ from ..query import normalize_query
 from . import lexicon
 
 _ORG_TAIL = re.compile(r"(?:局|委员会|委|厅|办公室|办|中心|馆|院|所|队|站|部|处|会|社|署)")
+# what may follow the last character of an abbreviation in the official name: 办 (办公室), 委 (委员会)
+_ABBREVIATED_TAILS = ("", "公室", "公厅", "员会")
+_FORM_ENDINGS = set("局委办厅队部会室处署站所院馆校心")
+
+
+def _bare_name(name: str) -> str:
+    """A unit name without its bracketed notes: 福州市科学技术局（本级） -> 福州市科学技术局."""
+    return re.sub(r"[（(][^）)]*[）)]", "", name)
+
+
+def _abbreviation_span(form: str, name: str) -> int | None:
+    """How spread out form's characters are in name (smaller is closer), or None when form does not
+    abbreviate name: written out in it (3+ characters), or its characters in order with its last one
+    the name's organisation ending."""
+    if len(form) < 3:
+        return None
+    if form in name and (form[-1] in _FORM_ENDINGS or name.endswith(form)):
+        return len(form)
+    if form[-1] not in _FORM_ENDINGS:
+        return None
+    positions, at = [], 0
+    for ch in form:
+        at = name.find(ch, at)
+        if at < 0:
+            return None
+        positions.append(at)
+        at += 1
+    if name[positions[-1] + 1:] not in _ABBREVIATED_TAILS:
+        return None
+    return positions[-1] - positions[0] + 1
 
 
 @dataclass
@@ -119,6 +149,34 @@ class Gazetteer:
             pairs = {(t, d) for t, d in pairs if not (pattern.fullmatch(t) or t in forms)}
             self._name_aliases = sorted(pairs, key=lambda p: (-len(p[0]), p))
         return self._name_aliases
+
+    def abbreviated(self, text: str, docs: set[str]) -> tuple[int, set[str]]:
+        """(characters of text used, documents) for the held unit among docs whose name the start of text
+        abbreviates, or (0, set()). People shorten a unit's name by keeping some of its characters in order
+        and its organisation ending: 口岸办 (人民政府口岸办公室), 工务署 (建筑工务署), 科创局 (科技创新局),
+        交管局 (公安局交通管理局), 强戒所 (强制隔离戒毒所), 职教基地 (职业教育基地综合协调办公室). A form counts
+        when its characters occur in that order in the name, its first character is a name's first or
+        follows the region prefix's end of a word, and it ends on an organisation word (局, 办, 所, 中心 …) or
+        is written out in the name (法律援助中心). Several different units matching equally is no match:
+        the question then names no unit rather than the wrong one."""
+        names: dict[str, set[str]] = {}
+        for d in docs:
+            e = self.entries.get(d)
+            if e is not None and e.rest:
+                names.setdefault(_bare_name(e.rest), set()).add(d)
+        for size in range(min(len(text), 12), 1, -1):
+            form = text[:size]
+            if not re.search(r"[\u4e00-\u9fff]{2}", form):
+                continue
+            scored = [(span, name) for name in names if (span := _abbreviation_span(form, name)) is not None]
+            if not scored:
+                continue
+            best = min(span for span, _ in scored)
+            chosen = [name for span, name in scored if span == best]
+            if len(chosen) == 1:
+                return size, names[chosen[0]]
+            return 0, set()   # the longest form fits several units: ambiguous
+        return 0, set()
 
     # -- reading a question ----------------------------------------------------------------------------
     def region_mentions(self, text: str) -> list[tuple[int, int, list[lexicon.Region]]]:

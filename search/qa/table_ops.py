@@ -66,6 +66,13 @@ class RowLookup(Operation):
                 parts.append(f"{who}有{len(same)}行与“{u.item}”相符，无法确定是哪一行：{listed}")
                 used += same[:5]
                 found_values.append(None)
+            elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column:
+                # only a 基本支出 table lists the item: that is not the unit's whole spending on it (项目支出
+                # may hold more), so the row is shown, not given as the answer
+                parts.append(f"{who}只在《{best['title']}》中列有“{best['row_label']}”（基本支出"
+                             f"{rows_mod.quote(best)}），项目支出中的同类支出表中未见，无法给出全部金额")
+                used.append(best)
+                found_values.append(None)
             else:
                 parts.append(_row_line(best, rows_mod, who))
                 used.append(best)

@@ -219,23 +219,11 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
         nxt_start = merged[i + 1][0] if i + 1 < len(merged) else len(compact)
         dept = next(((j, t) for j, t in enumerate(type_hits) if t[0] >= end and t[0] < nxt_start
                      and t[0] - end <= 6 and j not in used_types), None)
-        codes = {region.code}
-        region_docs = gaz.docs_in_region(codes)
-        if dept is not None:
-            used_types.add(dept[0])
-            t0, t1, dept_type = dept[1]
-            docs = gaz.docs_of_type(dept_type, region_docs)
-            m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
-            if not docs:
-                m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
-            spans.append((start, t1))
-            mentions.append(m)
-        else:
-            m = Mention(compact[start:end], region.name, codes, "", region_docs, bool(region_docs), start=start)
-            if not region_docs:
-                m.reason = f"本库未收录{region.name}的文件"
-            spans.append((start, end))
-            region_only.append(m)
+        m, used_type = _unit_of_region(gaz, compact, start, end, nxt_start, region, dept)
+        if used_type is not None:
+            used_types.add(used_type)
+        spans.append((start, m.start + len(m.text)))
+        (mentions if m.dept_type or m.by_name else region_only).append(m)
     leftover_types = [t for j, t in enumerate(type_hits) if j not in used_types]
     leftover_types = _same_region_types(gaz, compact, merged, mentions, leftover_types, spans)
     for t0, t1, _ in leftover_types:
@@ -280,6 +268,31 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             mentions += [m for m in region_only if not m.held or len(m.doc_ids) == 1]
     mentions.sort(key=lambda m: m.start)
     return mentions, scope_type, scope_region, spans
+
+
+def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_start: int, region, dept):
+    """The mention a region starts (compact[start:end]): region + department type (深圳人社局), region +
+    an abbreviation of a held unit's own name (深圳口岸办, 西安强戒所), or the region alone. Returns the
+    mention and the index of the type word it used (or None)."""
+    codes = {region.code}
+    region_docs = gaz.docs_in_region(codes)
+    if dept is None or not gaz.docs_of_type(dept[1][2], region_docs):
+        size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs)
+        if docs:
+            used = dept[0] if dept is not None and dept[1][0] < end + size else None
+            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
+                           start=start), used
+    if dept is not None:
+        t0, t1, dept_type = dept[1]
+        docs = gaz.docs_of_type(dept_type, region_docs)
+        m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
+        if not docs:
+            m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
+        return m, dept[0]
+    m = Mention(compact[start:end], region.name, codes, "", region_docs, bool(region_docs), start=start)
+    if not region_docs:
+        m.reason = f"本库未收录{region.name}的文件"
+    return m, None
 
 
 _ORG_END = set("局委办厅队部会室处署站所")
