@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 import weakref
+from collections import OrderedDict
 from pathlib import Path
 
 from .rows import ROW_COLUMNS
@@ -140,9 +141,12 @@ def _core_as_word(core: str, label: str) -> bool:
 # corpus per question cost 0.2–0.4 s on a large archive; labels such as 行政运行 repeat in every unit)
 _LABELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LABELS_LOCK = threading.Lock()
+_MATCHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # generation -> item -> matches
+_MATCH_CACHE_SIZE = 256
 
 
-_NAME_COLUMNS = ("row_label", "context")   # a row is named by its label, or by the text cell beside it
+_NAME_COLUMNS = ("row_label", "context")
+_CATEGORY = re.compile(r"^[\u4e00-\u9fff]{1,6}类$")   # 特定目标类, 其他运转类, 一般性项目类   # a row is named by its label, or by the text cell beside it
 
 
 def _distinct_labels(gen_or_conn) -> dict[str, list[tuple[str, str, str]]]:
@@ -165,7 +169,22 @@ def _distinct_labels(gen_or_conn) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def _matching_labels(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
-    """column -> {name: match quality} for the names that match item."""
+    """column -> {name: match quality} for the names that match item (remembered per generation: the
+    search page and the answer ask about the same item)."""
+    cache = _MATCHES.get(gen_or_conn) if hasattr(gen_or_conn, "connect") else None
+    if cache is not None and item in cache:
+        return cache[item]
+    found = _match_names(gen_or_conn, item)
+    if hasattr(gen_or_conn, "connect"):
+        with _LABELS_LOCK:
+            cache = _MATCHES.setdefault(gen_or_conn, OrderedDict())
+            cache[item] = found
+            while len(cache) > _MATCH_CACHE_SIZE:
+                cache.popitem(last=False)
+    return found
+
+
+def _match_names(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
     a, core = _norm(item), _core(item)
     out: dict[str, dict[str, float]] = {}
     for column, names in _distinct_labels(gen_or_conn).items():
@@ -218,8 +237,14 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         names = sorted(matching.get(name_column, {}))
         for start in range(0, len(names), _SQL_BATCH):
             batch = names[start:start + _SQL_BATCH]
-            rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows "
-                                       f"WHERE {name_column} IN ({','.join('?' * len(batch))})", batch)
+            sql = (f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows "
+                   f"WHERE {name_column} IN ({','.join('?' * len(batch))})")
+            args = list(batch)
+            if doc_ids is not None and len(doc_ids) <= _SQL_BATCH:
+                # the named units' rows only (a loose item can match labels in every unit of the corpus)
+                sql += f" AND doc_id IN ({','.join('?' * len(doc_ids))})"
+                args += sorted(doc_ids)
+            rows = _query(gen_or_conn, sql, args)
             for r in rows:
                 if doc_ids is not None and r["doc_id"] not in doc_ids:
                     continue
@@ -261,12 +286,10 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
                                "AND is_total = 0", (doc_id, table_kind))
     picked = [r for r in _preferred_column(rows, None) if r["value_wan"] is not None and r["row_label"]]
-    # a label shared by rows with different names beside it is a category (特定目标类): the name is the row's
-    contexts: dict[str, set] = {}
+    # a label that is a project category (特定目标类, 其他运转类) is not the project's name: the text cell
+    # beside it is (a label repeated with other cells beside it may be a project of several units: kept)
     for r in picked:
-        contexts.setdefault(r["row_label"], set()).add(r["context"])
-    for r in picked:
-        if r["context"] and len(contexts[r["row_label"]]) > 1:
+        if r["context"] and _CATEGORY.match(r["row_label"]):
             r["category"], r["row_label"] = r["row_label"], r["context"]
     seen: dict[tuple, dict] = {}
     for r in picked:

@@ -109,11 +109,12 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
                 continue
             seen.add(pid)
             citations.append(engine.result_dict(gen, pid, 1.0, ["figures"], terms))
-        return _respond(engine, u, {
+        reply = _add_reason(engine, u, k, {
             "question": q, "answer": text, "answer_type": answer.answer_type,
             "facts": [_fact_dict(f) for f in answer.facts], "rows": answer.rows,
-            "citations": citations[:max(k, len(citations))],
-            "took_ms": round((time.perf_counter() - started) * 1000, 2)})
+            "citations": citations[:max(k, len(citations))]})
+        reply["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return _respond(engine, u, reply)
     return _respond(engine, u, _fallback(engine, u, k, started))
 
 
@@ -157,12 +158,7 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
         return passage_answer(engine, u, k, allowed=None)
     if u.operation == "reason":
-        required, verify = required_words(u), states_a_reason
-        if required is None:
-            # "预算为什么减少": the whole budget, not a part of it (三公经费, 机关运行经费 …)
-            required, verify = list(_WHOLE_BUDGET_WORDS), _reason_about_the_whole
-        reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
-        return _with_change(engine, u, reply)
+        return _with_change(engine, u, _reason_reply(engine, u, k, scope))
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -173,16 +169,44 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
                           verify=verify)
 
 
+def _reason_reply(engine, u: Understood, k: int, scope) -> dict:
+    """The sentence of the unit's documents that gives the reason for the asked figure (or abstains)."""
+    required, verify = required_words(u), states_a_reason
+    if required is None:
+        # "预算为什么减少": the whole budget, not a part of it (三公经费, 机关运行经费 …)
+        required, verify = list(_WHOLE_BUDGET_WORDS), _reason_about_the_whole
+    return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
+
+
+def _add_reason(engine, u: Understood, k: int, reply: dict) -> dict:
+    """"X局收入预算增加了多少": the change, and the reason the document gives for it when it gives one (a
+    reader asking how much a figure moved wants to know why; nothing is added when no sentence says)."""
+    if u.operation != "change" or len(u.units) != 1 or reply["answer_type"] != "figure":
+        return reply
+    from dataclasses import replace
+
+    reason = _reason_reply(engine, replace(u, operation="reason"), k, u.doc_ids)
+    if reason["answer_type"] != "passage":
+        return reply
+    quoted = reason["answer"].split("：", 1)[-1]
+    reply["answer"] = (reply["answer"] + "原因：" + quoted)[:MAX_ANSWER_CHARS]
+    seen = {c["id"] for c in reply["citations"]}
+    reply["citations"] += [c for c in reason["citations"][:1] if c["id"] not in seen]
+    return reply
+
+
 def _with_change(engine, u: Understood, reply: dict) -> dict:
     """"X局三公经费为什么增加 / 增加多少，原因是什么": the change the unit's text states (from the figures
     table) before the sentence that gives the reason. Only beside a reason found: without one the question
     is not answered, and the change is said in the abstention for the reader."""
-    if not u.metric or len(u.units) != 1:
+    if len(u.units) != 1 or (u.item and not u.metric):
         return reply
     from dataclasses import replace
 
+    # "收支预算为什么增加": the whole budget's change is its income total's
+    metric = u.metric or ("支出总计" if "支出" in u.normalized and "收入" not in u.normalized else "收入总计")
     change = Detail().answer(Context(engine, engine.generation(), gazetteer_for(engine.generation())),
-                             replace(u, operation="change"))
+                             replace(u, operation="change", metric=metric))
     if change is None:
         return reply
     gen = engine.generation()
