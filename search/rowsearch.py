@@ -280,6 +280,21 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     return out[:limit]
 
 
+def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
+    """The rows of doc_ids that carry a second name cell (`context`: the unit a project belongs to, in a
+    department's tables that list its subordinate units), one cell per row: the column asked, else the
+    row's total."""
+    doc_ids = sorted(doc_ids)
+    if not doc_ids:
+        return []
+    rows: list[dict] = []
+    for start in range(0, len(doc_ids), _SQL_BATCH):
+        batch = doc_ids[start:start + _SQL_BATCH]
+        rows += _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE context != '' "
+                                    f"AND doc_id IN ({','.join('?' * len(batch))})", batch)
+    return _preferred_column(rows, column)
+
+
 def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: int = 5,
                  smallest: bool = False) -> list[dict]:
     """The unit's rows of its table_kind tables by their total column (totals and 小计 rows excluded)."""

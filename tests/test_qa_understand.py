@@ -180,3 +180,13 @@ def test_vocabularies_load_from_data_files():
     assert type_of_unit("深圳市人力资源和社会保障局") == "人力资源和社会保障局"
     assert type_of_unit("上海市医疗保险事业管理中心") == ""
     assert type_of_unit("北京市卫生健康委员会") == "卫生健康委员会"
+
+
+def test_a_subordinate_unit_cell_is_named_written_out_or_abbreviated():
+    from search.qa.table_ops import _names_unit_cell
+
+    assert _names_unit_cell("湖州市中医院医院建设发展项目", "湖州市中医院", "湖州市", exact=True)
+    assert not _names_unit_cell("湖州市中医院医院建设发展项目", "湖州市中心医院", "湖州市", exact=True)
+    assert _names_unit_cell("西安强戒所公务用车", "西安市强制隔离戒毒所", "西安市")
+    assert not _names_unit_cell("西安强戒所公务用车", "西安市法律援助中心", "西安市")
+    assert not _names_unit_cell("湖州医院建设发展", "医院建设发展", "湖州市")   # not an organisation name

@@ -20,12 +20,12 @@ _ABBREVIATED_TAILS = ("", "公室", "公厅", "员会")
 _FORM_ENDINGS = set("局委办厅队部会室处署站所院馆校心")
 
 
-def _bare_name(name: str) -> str:
+def bare_name(name: str) -> str:
     """A unit name without its bracketed notes: 福州市科学技术局（本级） -> 福州市科学技术局."""
     return re.sub(r"[（(][^）)]*[）)]", "", name)
 
 
-def _abbreviation_span(form: str, name: str) -> int | None:
+def abbreviation_span(form: str, name: str) -> int | None:
     """How spread out form's characters are in name (smaller is closer), or None when form does not
     abbreviate name: written out in it (3+ characters), or its characters in order with its last one
     the name's organisation ending."""
@@ -163,12 +163,12 @@ class Gazetteer:
         for d in docs:
             e = self.entries.get(d)
             if e is not None and e.rest:
-                names.setdefault(_bare_name(e.rest), set()).add(d)
+                names.setdefault(bare_name(e.rest), set()).add(d)
         for size in range(min(len(text), 12), 1, -1):
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
                 continue
-            scored = [(span, name) for name in names if (span := _abbreviation_span(form, name)) is not None]
+            scored = [(span, name) for name in names if (span := abbreviation_span(form, name)) is not None]
             if not scored:
                 continue
             best = min(span for span, _ in scored)

@@ -7,6 +7,10 @@ exactly, and a loose match that is ambiguous within a unit lists the candidates 
 """
 from __future__ import annotations
 
+import re
+
+from .gazetteer import abbreviation_span, bare_name
+from .lexicon import short_forms
 from .operations import Answer, Operation
 from .understand import Understood
 
@@ -87,6 +91,72 @@ class RowLookup(Operation):
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
 
 
+class SubunitRowLookup(Operation):
+    """"湖州市中医院医院建设发展项目", "西安市法律援助中心法律援助业务经费": a subordinate unit whose rows are in
+    its department's tables (a unit-name cell beside the project name), not a document of its own. Among
+    the region's rows whose unit cell the question names (written out, or abbreviated as units are: 强戒所),
+    the row whose name the question contains is the answer; several different rows is no answer."""
+
+    def applies(self, u):
+        return not u.units and u.scope_region is not None and u.operation in ("lookup", "item")
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        compact = u.normalized.replace(" ", "")
+        rows = rows_mod.rows_with_unit_cell(ctx.gen, ctx.scope_docs(u), COLUMNS.get(u.metric))
+        cells = {r["context"] for r in rows}
+        # a unit written out wins over one the question's words only abbreviate (中医院 vs 中心医院)
+        named_cells = ({c for c in cells if _names_unit_cell(compact, c, u.scope_region.region, exact=True)}
+                       or {c for c in cells if _names_unit_cell(compact, c, u.scope_region.region)})
+        named = [r for r in rows if r["context"] in named_cells]
+        if not named:
+            return None
+        asked = [r for r in named if len(r["row_label"]) >= 2 and _norm(r["row_label"]) in _norm(compact)]
+        if not asked:
+            return None
+        longest = max(len(r["row_label"]) for r in asked)
+        asked = [r for r in asked if len(r["row_label"]) == longest]
+        distinct = {(r["context"], r["row_label"], r["value_text"]) for r in asked}
+        top = asked[0]
+        who = f"{ctx.gen.documents[top['doc_id']].unit}（{top['context']}）"
+        if len(distinct) > 1:
+            listed = "；".join(f"{r['context']}“{r['row_label']}” {rows_mod.quote(r)}" for r in asked[:5])
+            return Answer(f"{who}等有{len(distinct)}行与所问相符，无法确定是哪一行：{listed}。", "none", [],
+                          [r["passage_id"] for r in asked[:5] if r.get("passage_id")], _plain(asked[:5]))
+        return Answer(_row_line(top, rows_mod, who) + "。", "figure", [],
+                      [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s“”\"'（）()、，,：:]", "", text or "")
+
+
+def _names_unit_cell(question: str, cell: str, region: str, exact: bool = False) -> bool:
+    """Whether the question names the unit of a unit cell: its name without the region (中医院 for
+    湖州市中医院), or an abbreviation of it ending on an organisation word (强戒所)."""
+    name = bare_name(cell)
+    if not _ORG_FORM.search(name):
+        return False
+    for form in sorted(short_forms(region), key=len, reverse=True):
+        if name.startswith(form):
+            name = name[len(form):]
+            break
+    if len(name) >= 3 and name in question:
+        return True
+    if exact:
+        return False
+    for end in range(len(question)):
+        if question[end] not in "局所院队站馆处办室校会心":
+            continue
+        for size in range(3, 9):
+            if end + 1 - size >= 0 and abbreviation_span(question[end + 1 - size:end + 1], name) is not None:
+                return True
+    return False
+
+
+_ORG_FORM = re.compile(r"(?:中心|局|所|院|队|站|馆|处|办|室|校|会|厂|场)$")
+
+
 class RowRank(Operation):
     """"X局哪个项目支出最多": rank that unit's 项目支出 rows."""
 
@@ -140,4 +210,4 @@ def _plain(rows: list[dict]) -> list[dict]:
     return [dict({k: r.get(k) for k in keep}, source="table_row") for r in rows]
 
 
-TABLE_OPERATIONS = [RowRank(), RowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [RowRank(), RowLookup(), SubunitRowLookup(), UnitsWithItem()]
