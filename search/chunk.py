@@ -35,7 +35,9 @@ TABLE_MAX = 1500
 def is_table_title(text: str) -> bool:
     if visual_width(text) > MAX_HEADING_WIDTH or text.endswith(("。", "；", "，")):
         return False
-    return bool(TABLE_LABEL.match(text)) or bool(TABLE_NAME.search(text.rstrip(" 0123456789")))
+    # "一般公共预算支出表（按功能分类）": a table name may end in a short qualifier in brackets
+    name = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", text.rstrip(" 0123456789"))
+    return bool(TABLE_LABEL.match(text)) or bool(TABLE_NAME.search(name))
 
 
 def heading_level(text: str) -> int | None:

@@ -136,7 +136,8 @@ def read_pdf(path: Path, data: bytes, words: list | None = None, ocr=None) -> tu
             texts.append(text)
             if words is not None and looks_tabular(page_text):
                 width, height = page.get_size()
-                words.append((index + 1, width, page_words(textpage, page_text, line, height)))
+                words.append((index + 1, width, page_words(textpage, page_text, line, height, page.get_rotation(),
+                                                           width)))
             line += texts[-1].count("\n") + 1
             textpage.close()
             page.close()

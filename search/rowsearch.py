@@ -21,7 +21,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .rows import ROW_COLUMNS
-from .tables import parse_value
+from .tables import is_narrative, parse_value
 
 # columns that hold a row's total, in order of preference, when the question names none
 _TOTAL_COLUMNS = ("合计", "小计", "总计", "金额", "预算数", "本年预算", "预算金额", "年初预算数", "决算数", "项目金额")
@@ -84,11 +84,15 @@ def table_summary(gen_or_conn) -> dict:
 
 # -- loose item matching ----------------------------------------------------------------------------------------
 _PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
-_SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费")
+_SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费", "类")
+
+
+_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 
 
 def _norm(text: str) -> str:
-    return _PUNCT.sub("", text or "").replace("（", "(").replace("）", ")")
+    """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
+    return _PUNCT.sub("", _ENUMERATION.sub("", (text or "").strip())).replace("（", "(").replace("）", ")")
 
 
 def _core(item: str) -> str:
@@ -118,10 +122,27 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
     if a in b:
         return 0.8
     if b in a and len(b) >= 3:
-        return 0.7
-    if len(core) >= 2 and (core == label_core or _core_as_word(core, b)):
+        return 0.7 + round(0.09 * len(b) / len(a), 3)   # of the labels inside the item, the longest
+    if len(core) >= 2 and (core == label_core or _core_as_word(core, b) or _abbreviates(core, label_core)):
         return 0.6
     return 0.0
+
+
+def _abbreviates(core: str, label_core: str) -> bool:
+    """棚改 for 棚户区改造, 高企认定补助 for 高新技术企业认定补助: the label's first character, then the rest of
+    the item's characters in order, in a label at most three times as long. Loose on purpose, so quality 0.6
+    only: a unit with several such rows is answered "ambiguous", not with one of them."""
+    if not label_core or core[0] != label_core[0] or len(label_core) > 3 * len(core) or len(core) >= len(label_core):
+        return False
+    if core in label_core:
+        return False     # written out, not abbreviated: _core_as_word decides (办公 in 办公设备购置 is not 办公费)
+    at = 1
+    for ch in core[1:]:
+        at = label_core.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return len(label_core) - at <= 2     # the abbreviation reaches (nearly) the end of the name
 
 
 def _core_as_word(core: str, label: str) -> bool:
@@ -196,19 +217,42 @@ def _match_names(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
     return out
 
 
-def _preferred_column(rows: list[dict], column: str | None) -> list[dict]:
+_NOT_ASKED = {"合计", "小计", "总计", "金额", "预算数", "项目", "科目名称", "单位名称", "名称", "预算", "其中"}
+
+
+def _asked_header(cells: list[dict], words: str) -> dict | None:
+    """The cell whose column the question names by its header ("…事业收入多少", "…日常公用"), the longest
+    header word written in the question; None when it names none."""
+    best, size = None, 0
+    for c in cells:
+        head = c["header_path"].rsplit(" › ", 1)[-1]
+        for name in dict.fromkeys((_norm(head), _core(head))):
+            if len(name) >= 2 and name not in _NOT_ASKED and name in words and len(name) > size:
+                best, size = c, len(name)
+    return best
+
+
+def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> list[dict]:
+    """One cell per row: the column asked (its header names it, or the whole table is of that column:
+    a 基本支出表's total is the row's 基本支出), a column whose header the question's words name, else the
+    row's total."""
     if column:
         want = _norm(column)
         picked = [r for r in rows if want in _norm(r["header_path"])]
-        return picked
+        named = {(r["table_id"], r["row_index"]) for r in picked}
+        whole = [r for r in rows if (r["table_id"], r["row_index"]) not in named and want in _norm(r["title"])
+                 and not any(w in _norm(r["title"]) for w in _COLUMN_WORDS if w != want)]
+        return picked + _preferred_column(whole, None) if whole else picked
     by_row: dict[tuple, list[dict]] = {}
     for r in rows:
         by_row.setdefault((r["table_id"], r["row_index"]), []).append(r)
     out = []
     for cells in by_row.values():
         cells.sort(key=lambda r: r["column_index"])
-        chosen = None
-        for name in _TOTAL_COLUMNS:
+        chosen = _asked_header(cells, words) if words else None
+        if chosen is not None:
+            chosen["asked_column"] = True
+        for name in _TOTAL_COLUMNS if chosen is None else ():
             chosen = next((c for c in cells if c["header_path"].rsplit(" › ", 1)[-1].startswith(name)), None)
             if chosen:
                 break
@@ -216,15 +260,20 @@ def _preferred_column(rows: list[dict], column: str | None) -> list[dict]:
     return out
 
 
+_COLUMN_WORDS = ("基本支出", "项目支出")
 _SQL_BATCH = 500   # labels per query (SQLite's limit on bound parameters is 999 in older builds)
 _KIND_ORDER = {"项目支出": 0, "功能分类": 1, "经济分类": 2, "三公经费": 3, "支出": 4, "收支总表": 5}
 
 
-def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, limit: int = 50) -> list[dict]:
+def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, limit: int = 50,
+              tables: tuple[str, ...] = (), question: str = "") -> list[dict]:
     """Rows of the given documents whose label matches item_text loosely, best first. Each candidate has the
     row's cell in `column` (a header name such as 基本支出 / 项目支出 / 财政拨款) or its total column, `quality`,
     and `ambiguous` = several different rows of one document match equally well (the answer must say so
-    rather than pick one). The same row printed in several tables is one row, its first table first."""
+    rather than pick one). The same row printed in several tables is one row, its first table first.
+    tables: words of the table the question names (政府性基金, 三公经费): rows of a table whose title or kind
+    holds one are kept when there are any. question: the question's words, for a column it names by its
+    header (事业收入, 公用经费) when `column` is not given."""
     if not item_text or not item_text.strip():
         return []
     if doc_ids is not None:
@@ -257,7 +306,12 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                 r["quality"] = quality
                 by_key[key] = r
     scored = list(by_key.values())
-    picked = _preferred_column(scored, column)
+    words = _norm(question).replace(_norm(item_text), " ") if question else ""
+    picked = _preferred_column(scored, column, words)
+    # a column the question names by its header: the rows of tables that have it
+    picked = [r for r in picked if r.get("asked_column")] or picked
+    named = [r for r in picked if any(w in r["title"] or w == r["kind"] for w in tables)]
+    picked = named or picked
     # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table
     seen: dict[tuple, dict] = {}
     for r in sorted(picked, key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["line_start"])):
@@ -265,7 +319,7 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                else r["value_text"])
         if key not in seen:
             seen[key] = r
-    out = list(seen.values())
+    out = _whole_before_part(list(seen.values())) if not column else list(seen.values())
     best: dict[str, float] = {}
     distinct: dict[str, set] = {}
     for r in out:
@@ -278,6 +332,16 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         r["citation"] = r["passage_id"]
     out.sort(key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["doc_id"], r["line_start"]))
     return out[:limit]
+
+
+def _whole_before_part(rows: list[dict]) -> list[dict]:
+    """A label printed both in a table of the unit's whole spending (支出表 按经济分类: 劳务费 662.28) and in a
+    table of one part of it (基本支出总表: 劳务费 2.88): asked without a part, the whole is the answer."""
+    def partial(r):
+        return any(w in r["title"] for w in _COLUMN_WORDS)
+
+    whole = {(r["doc_id"], _norm(r["row_label"])) for r in rows if not partial(r)}
+    return [r for r in rows if not partial(r) or (r["doc_id"], _norm(r["row_label"])) not in whole]
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
@@ -300,7 +364,9 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
     """The unit's rows of its table_kind tables by their total column (totals and 小计 rows excluded)."""
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
                                "AND is_total = 0", (doc_id, table_kind))
-    picked = [r for r in _preferred_column(rows, None) if r["value_wan"] is not None and r["row_label"]]
+    picked = [r for r in _without_groups(_preferred_column(rows, None))
+              if r["value_wan"] is not None and r["row_label"] and not is_narrative(r["row_label"])
+              and " " not in r["value_text"].strip()]
     # a label that is a project category (特定目标类, 其他运转类) is not the project's name: the text cell
     # beside it is (a label repeated with other cells beside it may be a project of several units: kept)
     for r in picked:
@@ -311,6 +377,34 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
         seen.setdefault((r["row_label"], r["value_text"], r["context"]), r)
     ranked = sorted(seen.values(), key=lambda r: (-r["value_wan"] if not smallest else r["value_wan"], r["line_start"]))
     return ranked[:n]
+
+
+def _without_groups(rows: list[dict]) -> list[dict]:
+    """Rows that are not the sum of the rows below them: a project table may list a unit (西安市司法局) or a
+    category (通用项目, 大型活动) with the total of the projects under it; those are not projects to rank."""
+    by_table: dict[str, list[dict]] = {}
+    for r in rows:
+        by_table.setdefault(r["table_id"], []).append(r)
+    out = []
+    for cells in by_table.values():
+        cells.sort(key=lambda r: r["row_index"])
+        # a row without a label (a unit code on a line of its own) or without a value adds nothing
+        values = [parse_value(r["value_text"] or "") if r["row_label"] else None for r in cells]
+        units = {r["context"] for r in cells if r["context"]}
+        group = [False] * len(cells)
+        # from the bottom up, so that a category inside a category (通用项目 › 大型活动) is known as one, and
+        # only the projects under it are summed for the outer one
+        for i in range(len(cells) - 1, -1, -1):
+            v = values[i]
+            total, added, j = 0.0, 0, i + 1
+            while v is not None and v > 0 and j < len(cells) and total < v - 0.011:
+                if values[j] is not None and not group[j]:
+                    total += values[j]
+                    added += 1
+                j += 1
+            group[i] = v is not None and added > 0 and abs(total - v) <= 0.011
+        out += [r for i, r in enumerate(cells) if not group[i] and r["row_label"] not in units]
+    return out
 
 
 def units_with_item(gen_or_conn, item: str, min_quality: float = 0.6) -> list[dict]:

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from .chunk import is_table_title
 from .vocab import MONEY_UNIT_LINE as MONEY_UNIT
+from .vocab import ORG_NAME_END
 
 # -- words on a PDF page ----------------------------------------------------------------------------------
 NUMBER = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?%?$")   # grouping as printed, even when irregular
@@ -67,9 +68,13 @@ def looks_tabular(page_text: str) -> bool:
     return False
 
 
-def page_words(textpage, page_text: str, first_line: int, page_height: float) -> list[Word]:
+def page_words(textpage, page_text: str, first_line: int, page_height: float, rotation: int = 0,
+               page_width: float = 0.0) -> list[Word]:
     """Words of one page with their boxes. page_text is the textpage's get_text_range() before any newline
-    normalisation: its character i is the textpage's character i, which is how a word finds its box."""
+    normalisation: its character i is the textpage's character i, which is how a word finds its box.
+    page_height/page_width: the page as displayed; rotation: the page's /Rotate (a landscape table is often
+    a portrait page turned by 90°, its character boxes in the unturned page), so boxes are turned to match
+    what a reader sees."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -81,16 +86,31 @@ def page_words(textpage, page_text: str, first_line: int, page_height: float) ->
     box = ctypes.byref(rect)
     handle = textpage.raw
     words: list[Word] = []
+    # the unturned page's size: a page turned by 90° or 270° is displayed with width and height swapped
+    width, height = (page_height, page_width) if rotation in (90, 270) else (page_width, page_height)
     for m in _WORD.finditer(page_text):
         start, end = m.start(), m.end() - 1
         if not pdfium_c.FPDFText_GetLooseCharBox(handle, start, box):
             continue
-        x0, top, bottom = rect.left, page_height - rect.top, page_height - rect.bottom
+        first = (rect.left, rect.bottom, rect.right, rect.top)
         if end != start:
             pdfium_c.FPDFText_GetLooseCharBox(handle, end, box)
-        x1 = rect.right
+        last = (rect.left, rect.bottom, rect.right, rect.top)
+        x0, x1, top, bottom = _displayed(first, last, rotation, width, height)
         words.append(Word(m.group(), x0, max(x1, x0), top, bottom, first_line + bisect.bisect_right(breaks, start)))
     return words
+
+
+def _displayed(first, last, rotation: int, width: float, height: float) -> tuple[float, float, float, float]:
+    """(x0, x1, top, bottom) on the page as displayed, from the (left, bottom, right, top) boxes of a word's
+    first and last characters in the page's own coordinates (origin bottom left)."""
+    if rotation == 90:       # turned clockwise: the page's left edge is the top, its bottom edge the left
+        return first[1], last[3], min(first[0], last[0]), max(first[2], last[2])
+    if rotation == 270:      # turned anticlockwise: its top edge is the left, its right edge the top
+        return height - first[3], height - last[1], width - max(first[2], last[2]), width - min(first[0], last[0])
+    if rotation == 180:
+        return width - first[2], width - last[0], first[1], first[3]
+    return first[0], last[2], height - first[3], height - first[1]
 
 
 # -- the common shape of a recovered table ------------------------------------------------------------------
@@ -148,7 +168,7 @@ def table_kind(title: str, rows: list[Row]) -> str:
     t = title.replace("“", "").replace("”", "").replace('"', "")
     if "三公" in t:
         return "三公经费"
-    if "项目支出" in t and not any(r.code for r in rows):
+    if re.search(r"项目支出|专项业务经费", t) and not any(r.code for r in rows):
         return "项目支出"
     codes = [r.code for r in rows if r.code]
     if codes and sum(c.startswith(("3", "5")) for c in codes) > len(codes) / 2:
@@ -171,6 +191,11 @@ _CODE_CELL = re.compile(r"^\d{2,3}$|^\d{5}$|^\d{7}$")
 _CODE_IN_LABEL = re.compile(r"^[\[【(（]?(\d{3}(?:\s?\d{2}){0,2})[\]】)）]?\s*(?=[\u4e00-\u9fff])")
 _TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计|本年(?:收入|支出)?合计|收入总计|支出总计|收支总计)$")
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def is_narrative(text: str) -> bool:
+    """Prose in a table cell (a project's description), not a name: a sentence mark, or too long for a name."""
+    return bool(re.search(r"[，。；]", text)) or len(text) > 40
 
 
 def tidy(text: str) -> str:
@@ -316,6 +341,8 @@ def _is_prose(cells: list[_Cell], page_width: float) -> bool:
 
 def _is_title(cells: list[_Cell]) -> bool:
     text = _row_text(cells)
+    if len(cells) <= 3 and re.fullmatch(r"(部门公开表|公开表|附表|预算公开表|表)\d{1,2}", text):
+        return True      # "表 7" set as two words: the table's number on a line of its own
     if "表" not in text or len(cells) > 3 or any(_is_value(c.text) for c in cells) or "单位" in text[:3]:
         return False
     return is_table_title(text) and not text.endswith(("：", ":")) and "目录" not in text
@@ -631,6 +658,10 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                 else:
                     groups.append([c])
             texts = [tidy("".join(c.text for c in sorted(g, key=lambda c: c.top))) for g in groups]
+            # a column of prose (a project's 绩效目标, 项目简介) is neither the row's name nor its unit
+            names = [t for t in texts if not is_narrative(t)]
+            if names and len(names) < len(texts):
+                texts = names
             label = texts[-1] if texts else ""
             context = " ".join(texts[:-1])
             row_lines = lines
@@ -907,8 +938,28 @@ def finish(table: Table) -> Table:
             r.code, r.level = code, level
         r.is_total = bool(_TOTAL.match(r.label))
     table.kind = table_kind(table.title, table.rows)
+    if table.kind == "项目支出":
+        _units_as_context(table)
     table.checks = check_sums(table)
     return table
+
+
+_UNIT_ROW = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}$")
+
+
+def _units_as_context(table: Table) -> None:
+    """A project table that lists projects under a row naming their unit (西安市法律援助中心, then its
+    projects): the unit becomes the projects' unit cell (`context`), as in tables with a 单位名称 column."""
+    unit = ""
+    for r in table.rows:
+        if r.context or r.is_total:
+            unit = "" if r.is_total else unit
+            continue
+        if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(r.label) and ("市" in r.label or "县" in r.label
+                                                                        or "区" in r.label or "省" in r.label):
+            unit = r.label
+        elif unit:
+            r.context = unit
 
 
 def _decimals(text: str) -> int:

@@ -50,6 +50,12 @@ def strip_quotes(text: str) -> str:
 
 
 # -- headings of the genre: 第一部分 (1), 一、 (2), （一） (3), 1. (4), table titles (5) ------------------
+# how the name of an organisation ends (a unit, a subordinate centre, a team): the single source for the
+# build (a unit named as a row of a project table) and the questions (a unit cell a question names)
+ORG_ENDINGS = ("委员会", "办公室", "中心", "局", "委", "办", "厅", "队", "部", "会", "室", "处", "署", "站", "所",
+               "院", "馆", "校", "社", "厂", "场")
+ORG_NAME_END = re.compile(f"(?:{'|'.join(ORG_ENDINGS)})$")
+
 CN_NUM = "一二三四五六七八九十百零〇"
 LEVEL_PATTERNS = [
     (1, re.compile(rf"^第[{CN_NUM}\d]+部分")),

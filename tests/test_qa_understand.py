@@ -190,3 +190,41 @@ def test_a_subordinate_unit_cell_is_named_written_out_or_abbreviated():
     assert _names_unit_cell("西安强戒所公务用车", "西安市强制隔离戒毒所", "西安市")
     assert not _names_unit_cell("西安强戒所公务用车", "西安市法律援助中心", "西安市")
     assert not _names_unit_cell("湖州医院建设发展", "医院建设发展", "湖州市")   # not an organisation name
+
+
+@pytest.mark.parametrize("q, item, bare, tables", [
+    ("广州卫健委政府性基金 城市建设支出", "政府性基金城市建设", "城市建设", ["政府性基金"]),
+    ("广州卫健委政府性基金预算里的土地开发支出是多少", "土地开发", "土地开发", ["政府性基金"]),
+    ("北京审计局三公经费里的公务接待费", "", "", ["三公经费"]),
+    ("广州水务局经济分类 办公费", "经济分类办公费", "办公费", ["经济分类"]),
+])
+def test_the_table_a_row_is_asked_from(gaz, aliases, q, item, bare, tables):
+    """tables.tsv: the table named is a slot of its own; a chunk naming only a table is not the item."""
+    u = read(q, gaz, aliases)
+    assert u.tables == tables
+    assert u.item == item and (u.item_bare == bare or not bare)
+
+
+def test_the_item_as_written_keeps_the_budget_words_the_filler_takes(gaz, aliases):
+    u = read("广州水务局2026年国有资本经营预算拨款收入是多少？", gaz, aliases)
+    assert u.item_phrase == "国有资本经营预算拨款收入" and u.tables == ["国有资本经营"]
+    assert read("北京审计局国有资产有多少", gaz, aliases).item.startswith("国有")   # 有 of 国有 is no filler
+
+
+def test_what_the_question_excludes_is_not_asked(gaz, aliases):
+    u = read("广州水务局差旅费里项目支出安排了多少（不含基本支出）", gaz, aliases)
+    assert u.metric == "项目支出" and u.item == "差旅费"
+    assert read("广州水务局行政运行花了多少钱", gaz, aliases).item == "行政运行"
+
+
+def test_loose_item_abbreviations_need_the_first_character_and_the_order():
+    from search.rowsearch import match_quality
+
+    assert match_quality("棚改", "棚户区改造") == 0.6
+    assert match_quality("高企认定补助", "高新技术企业认定补助") == 0.6
+    assert match_quality("办公费", "办公设备购置") == 0.0      # written out: not a cost name there
+    assert match_quality("会议费", "会计业务") == 0.0
+    assert match_quality("棚改", "改造棚户区") == 0.0          # the first character must lead
+    # of the labels inside a longer item, the longest is the better match
+    assert match_quality("国有资本经营预算拨款收入", "3.国有资本经营预算拨款") > match_quality(
+        "国有资本经营预算拨款收入", "国有资本经营预算") >= 0.7

@@ -15,10 +15,19 @@ from conftest import CORPUS_2026, SAMPLE_CORPUS, make_app
 
 from search.cli import build_stages
 from search.indexer import build_index
-from search.rowsearch import answer_from_rows, find_rows, largest_rows, match_quality, table_summary, units_with_item
+from search.rowsearch import (
+    answer_from_rows,
+    find_rows,
+    largest_rows,
+    match_quality,
+    table_summary,
+    tables_for,
+    units_with_item,
+)
 from search.tables import Column, Row, Table, check_sums, tables_from_text
 
-PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf"]
+PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf",
+        "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -259,3 +268,52 @@ def test_sampled_rows_carry_the_printed_value_in_the_right_column():
         print("  not confirmed:", *failure)
     assert passed >= 100, failures[:10]
     assert passed >= 0.8 * checked, failures[:10]   # guards against a regression; the report states the rate
+
+
+@needs_pdfs
+def test_titles_set_in_pieces_start_their_own_table(tclient):
+    """"表 7" set as two words over "一般公共预算支出表（按功能分类）": two tables, not one run-on table."""
+    gen = _gen(tclient)
+    doc = _doc_id(tclient, "深圳市审计局")
+    titles = [t["title"] for t in tables_for(gen, doc)]
+    assert "表7 一般公共预算支出表（按功能分类）" in titles and "表8 一般公共预算支出表（按经济分类）" in titles
+    labour = [r for r in find_rows(gen, [doc], "劳务费") if "经济分类" in r["title"]]
+    assert labour and labour[0]["value_text"] == "662.28" and labour[0]["header_path"].endswith("支出总计")
+
+
+@needs_pdfs
+def test_turned_pages_are_read_as_displayed(tclient):
+    """烟台's landscape tables are portrait pages turned by 90°: their project table is recovered."""
+    gen = _gen(tclient)
+    top = largest_rows(gen, _doc_id(tclient, "烟台市科技创新局"), "项目支出", n=2)
+    assert top[0]["row_label"] == "市级重大科技创新平台经费" and top[0]["value_text"] == "8,700.00"
+    assert top[0]["money_unit"] == "万元"
+
+
+@needs_pdfs
+def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
+    gen = _gen(tclient)
+    gz = largest_rows(gen, _doc_id(tclient, "广州市商务局"), "项目支出", n=3)
+    assert gz[0]["row_label"] == "促进消费提档升级专项" and gz[0]["value_text"] == "23,200.00"
+    projects = [r for t in tables_for(gen, _doc_id(tclient, "广州市商务局")) if t["kind"] == "项目支出" for r in t["rows"]]
+    prose = [r["label"] for r in projects if "，" in r["label"]]   # a description column is not the name
+    assert len(projects) > 25 and len(prose) <= 10 and not {r["row_label"] for r in gz} & set(prose)
+    # 西安: units and categories (通用项目) carry the sum of the projects under them; they are not projects
+    xa = _doc_id(tclient, "西安市司法局")
+    ranked = [r["row_label"] for r in largest_rows(gen, xa, "项目支出", n=10)]
+    assert ranked and not {"西安市司法局", "通用项目", "西安市法律援助中心"} & set(ranked)
+    aid = [r for r in find_rows(gen, [xa], "法律援助业务经费") if r["row_label"] == "法律援助业务经费"]
+    assert aid and aid[0]["context"] == "西安市法律援助中心" and aid[0]["value_text"] == "3,420,000.00"
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q, expected", [
+    ("西安市法律援助中心2026年法律援助业务经费预算是多少？", "3,420,000.00"),   # a subordinate unit's project
+    ("深圳审计局今年劳务费花多少", "662.28"),                                # a cost the figures do not state
+    ("烟台科技局高企认定补助安排了多少钱", "3,600.00"),                      # an abbreviated project name
+    ("烟台科技局今年最大的项目是哪个", "市级重大科技创新平台经费"),
+    ("广州商务局今年哪个项目钱最多", "促进消费提档升级专项"),
+])
+def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):
+    body = tclient.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] != "none" and expected in body["answer"], body["answer"]

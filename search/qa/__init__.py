@@ -12,6 +12,7 @@ Every figure is quoted exactly as printed, with the passage that states it. The 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import weakref
@@ -19,7 +20,7 @@ import weakref
 from .gazetteer import gazetteer_for
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
-from .table_ops import TABLE_OPERATIONS
+from .table_ops import ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import Understood, detect_metric, understand
 
 __all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood"]
@@ -48,12 +49,20 @@ def _operate(engine, u: Understood) -> Answer | None:
     if u.not_held:
         return None
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
+    answer = None
     for op in TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:
-                return answer
-    return None
+                break
+    if (answer is None or answer.answer_type == "none") and not u.item and u.metric_text and u.units \
+            and u.operation == "lookup":
+        # a cost the figures do not state (会议费, 印刷费) may still be a row of the unit's tables
+        for item in dict.fromkeys((u.metric_text, u.metric)):
+            as_row = ROW_LOOKUP.answer(ctx, dataclasses.replace(u, item=item, item_bare=""))
+            if as_row is not None and as_row.answer_type != "none":
+                return as_row
+    return answer
 
 
 def figure_passages(engine, q: str) -> list[str]:

@@ -5,7 +5,8 @@
 - regions.tsv: the national table of provinces, cities and counties (from cpca, see tools/make_regions.py),
   so a question naming a city the corpus does not hold is recognised as such instead of ignored (loaded by
   search/regions.py, which the build also reads: editing the question vocabularies does not rebuild);
-- metrics.tsv: how people name a figure (收支总预算, 招待费, 公车经费 …) -> the metric of the figures table.
+- metrics.tsv: how people name a figure (收支总预算, 招待费, 公车经费 …) -> the metric of the figures table;
+- tables.tsv: how people name the table a row is in (政府性基金, 三公, 经济分类 …) -> a word of its title or kind.
 Adding a short form or synonym is a one-line change to a data file, covered by the tests that read them.
 """
 from __future__ import annotations
@@ -63,6 +64,13 @@ def metric_synonyms() -> list[tuple[str, str]]:
     """(asked phrase, canonical metric), longest phrase first."""
     pairs = [(asked.strip(), metric.strip()) for asked, metric in data_rows("metrics.tsv")]
     return sorted(pairs, key=lambda p: -len(p[0].lstrip("=")))
+
+
+@functools.lru_cache(maxsize=1)
+def table_words() -> list[tuple[str, str]]:
+    """(asked phrase, a word of the table's title or its kind), longest phrase first."""
+    pairs = [(asked.strip(), table.strip()) for asked, table in data_rows("tables.tsv")]
+    return sorted(pairs, key=lambda p: -len(p[0]))
 
 
 # before a bare word (=收入): what may precede it so that it stands on its own

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from ..vocab import ORG_ENDINGS, ORG_NAME_END
 from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
 from .operations import Answer, Operation
-from .understand import Understood
+from .understand import ROW_WORDS, Understood
 
 # a column the question may ask for, as the metric it reads as -> the header word of the table
 COLUMNS = {"基本支出": "基本支出", "项目支出": "项目支出", "财政拨款收入": "财政拨款", "人员经费": "人员经费",
@@ -58,8 +59,7 @@ class RowLookup(Operation):
             docs = _year_docs(ctx, u, docs)
             if not docs:
                 return None
-            candidates = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, column=column)
-                          if r["quality"] >= MIN_QUALITY]
+            candidates = _candidates(ctx, rows_mod, docs, u, column)
             if not candidates:
                 return None
             best = candidates[0]
@@ -89,6 +89,29 @@ class RowLookup(Operation):
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
+    """Rows named by the item as asked ("国有资本经营预算拨款收入"), else by the item without the table's name
+    ("政府性基金 城市建设支出" -> 城市建设支出, read from the 政府性基金 table when it has the row), else by
+    another of the question's unread words ("行政运行里日常公用": 行政运行, its column named 日常公用)."""
+    others = sorted((c for c in u.unparsed.split() if c not in (u.item, u.item_bare)), key=len, reverse=True)
+    for item in dict.fromkeys(x for x in (u.item_phrase, u.item, u.item_bare, *others) if x):
+        found = [r for r in rows_mod.find_rows(ctx.gen, docs, item, column=column, tables=tuple(u.tables),
+                                                      question=u.normalized)
+                 if r["quality"] >= MIN_QUALITY]
+        if item == u.item_phrase:   # a label inside the phrase must name more than budget words (项目支出)
+            found = [r for r in found if r["quality"] >= 0.8 or _names_something(r["row_label"])]
+        if found:
+            return found
+    return []
+
+
+_BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|上年|一般公共|财政|基本|[\d.、]")
+
+
+def _names_something(label: str) -> bool:
+    return len(_BUDGET_WORDS.sub("", _norm(label))) >= 2
 
 
 class SubunitRowLookup(Operation):
@@ -135,7 +158,7 @@ def _names_unit_cell(question: str, cell: str, region: str, exact: bool = False)
     """Whether the question names the unit of a unit cell: its name without the region (中医院 for
     湖州市中医院), or an abbreviation of it ending on an organisation word (强戒所)."""
     name = bare_name(cell)
-    if not _ORG_FORM.search(name):
+    if not ORG_NAME_END.search(name):
         return False
     for form in sorted(short_forms(region), key=len, reverse=True):
         if name.startswith(form):
@@ -146,7 +169,7 @@ def _names_unit_cell(question: str, cell: str, region: str, exact: bool = False)
     if exact:
         return False
     for end in range(len(question)):
-        if question[end] not in "局所院队站馆处办室校会心":
+        if question[end] not in _ORG_LAST:
             continue
         for size in range(3, 9):
             if end + 1 - size >= 0 and abbreviation_span(question[end + 1 - size:end + 1], name) is not None:
@@ -154,7 +177,7 @@ def _names_unit_cell(question: str, cell: str, region: str, exact: bool = False)
     return False
 
 
-_ORG_FORM = re.compile(r"(?:中心|局|所|院|队|站|馆|处|办|室|校|会|厂|场)$")
+_ORG_LAST = {e[-1] for e in ORG_ENDINGS}   # an abbreviation ends where its organisation word does
 
 
 class RowRank(Operation):
@@ -186,8 +209,8 @@ class UnitsWithItem(Operation):
     """"哪些单位有<item>": every unit with a matching row (no unit named)."""
 
     def applies(self, u):
-        return bool(u.item) and not u.units and u.operation in ("lookup", "item") and (
-            "哪些" in u.normalized or "哪个" in u.normalized)
+        return bool(u.item) and not u.units and u.operation in ("lookup", "item") and bool(
+            re.search(r"哪些|哪个|哪几|哪家", u.normalized))
 
     def answer(self, ctx, u):
         rows_mod = _rows()
@@ -210,4 +233,5 @@ def _plain(rows: list[dict]) -> list[dict]:
     return [dict({k: r.get(k) for k in keep}, source="table_row") for r in rows]
 
 
-TABLE_OPERATIONS = [RowRank(), RowLookup(), SubunitRowLookup(), UnitsWithItem()]
+ROW_LOOKUP = RowLookup()
+TABLE_OPERATIONS = [RowRank(), ROW_LOOKUP, SubunitRowLookup(), UnitsWithItem()]

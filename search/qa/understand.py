@@ -30,11 +30,12 @@ _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|未安排|零�
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
+_EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
-    r"是|有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"花了|花费|花(?=多少|钱|几)|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
@@ -60,6 +61,9 @@ class Understood:
     on_change: bool = False          # the threshold/order applies to the change, not the value
     direction: int = 0               # +1 increase / -1 decrease asked (change lists)
     item: str = ""                   # a table row / project named ("办公费", "信息化建设")
+    tables: list[str] = field(default_factory=list)   # the table named for the row (tables.tsv: 政府性基金 …)
+    item_bare: str = ""              # the item without the table's name, when it holds one
+    item_phrase: str = ""            # the item with the budget words written around it (…预算拨款收入)
     defines: str = ""
     unparsed: str = ""
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
@@ -91,7 +95,7 @@ class Understood:
         return {"units": units, "scope_type": self.scope_type or None,
                 "scope_region": self.scope_region.region if self.scope_region else None,
                 "years": self.years, "basis": self.basis or None, "metric": self.metric or None,
-                "item": self.item or None, "operation": self.operation,
+                "item": self.item or None, "tables": self.tables or None, "operation": self.operation,
                 "threshold": ({"direction": self.threshold[0], "wan": self.threshold[1],
                                "on_change": self.on_change} if self.threshold else None),
                 "unparsed": self.unparsed or None, "label": " · ".join(parts)}
@@ -366,6 +370,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     normalized = normalize_query(q)
     u = Understood(q, normalized)
     compact = normalized.replace(" ", "")
+    # "（不含基本支出）": what the question excludes is not what it asks for
+    compact = _EXCLUDED.sub("", compact)
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, aliases)
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
@@ -380,16 +386,63 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         rest = rest[:s0] + " " + rest[s1:]
     if u.metric_text:
         rest = rest.replace(u.metric_text, " ", 1)
+    for asked, table in lexicon.table_words():
+        if asked in compact and table not in u.tables:
+            u.tables.append(table)
     rest = re.sub(r"20[1-3]\d年?", " ", rest)
     rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
+    bare = rest
+    for asked, _table in lexicon.table_words():
+        bare = bare.replace(asked, " ")
     rest = _FILLER.sub(" ", rest)
-    # single characters left between removed words are debris (局, 委, 总 …), not content
-    chunks = [c for c in re.sub(r"\s+", " ", rest).strip().split(" ") if len(c) >= 2]
+    chunks = _chunks(rest)
     u.unparsed = " ".join(chunks)
-    if u.operation not in ("reason", "definition") and chunks:
-        u.item = max(chunks, key=len)
+    # a chunk that only names a table (政府性基金) is not the item
+    # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
+    named = [c for c in chunks if c not in _TABLE_NAMES()] or ([] if u.metric else chunks)
+    if u.operation not in ("reason", "definition") and named:
+        u.item = max(named, key=len)
+        # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
+        bare_chunks = _chunks(_FILLER.sub(" ", bare))
+        u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
+        u.item_phrase = _as_written(compact, u.item, chunks)
     _check_held(u, gaz)
     return u
+
+
+ROW_WORDS = re.compile(r"预算|拨款|收入|支出|经费|资金|费用|项目")
+
+
+def _as_written(compact: str, item: str, chunks: list[str]) -> str:
+    """The item with the budget words, table names and other unread words the question wrote next to it,
+    which the filler took apart ("收入" in "国有资本经营预算拨款收入是多少" -> 国有资本经营预算拨款收入): a row
+    is often named so."""
+    at = compact.find(item)
+    if at < 0:
+        return ""
+    words = sorted({*ROW_WORDS.pattern.split("|"), *_TABLE_NAMES(), *chunks}, key=len, reverse=True)
+    start, end = at, at + len(item)
+    grown = True
+    while grown:
+        grown = False
+        for w in words:
+            if compact.startswith(w, end):
+                end, grown = end + len(w), True
+                break
+            if compact[:start].endswith(w):
+                start, grown = start - len(w), True
+                break
+    phrase = compact[start:end]
+    return phrase if phrase != item else ""
+
+
+def _TABLE_NAMES() -> set[str]:
+    return {asked for asked, _table in lexicon.table_words()} | {asked + "预算" for asked, _t in lexicon.table_words()}
+
+
+def _chunks(rest: str) -> list[str]:
+    # single characters left between removed words are debris (局, 委, 总 …), not content
+    return [c for c in re.sub(r"\s+", " ", rest).strip().split(" ") if len(c) >= 2]
 
 
 def _operation(u: Understood, text: str) -> None:
