@@ -119,7 +119,7 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    if a in b:
+    if a in b and len(a) >= 3:   # two characters (收入, 办公) inside a longer name name something else
         return 0.8
     if b in a and len(b) >= 3:
         return 0.7 + round(0.09 * len(b) / len(a), 3)   # of the labels inside the item, the longest
@@ -261,6 +261,7 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
 
 
 _COLUMN_WORDS = ("基本支出", "项目支出")
+_CODE_HEADER = re.compile(r"(?:编码|代码|编号|序号)$")
 _SQL_BATCH = 500   # labels per query (SQLite's limit on bound parameters is 999 in older builds)
 _KIND_ORDER = {"项目支出": 0, "功能分类": 1, "经济分类": 2, "三公经费": 3, "支出": 4, "收支总表": 5}
 
@@ -305,7 +306,8 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                     r["category"], r["row_label"] = r["row_label"], r["context"]
                 r["quality"] = quality
                 by_key[key] = r
-    scored = list(by_key.values())
+    # a column of codes (政府经济科目编码 50201) holds no figures
+    scored = [r for r in by_key.values() if not _CODE_HEADER.search(r["header_path"] or "")]
     words = _norm(question).replace(_norm(item_text), " ") if question else ""
     picked = _preferred_column(scored, column, words)
     # a column the question names by its header: the rows of tables that have it
@@ -342,6 +344,14 @@ def _whole_before_part(rows: list[dict]) -> list[dict]:
 
     whole = {(r["doc_id"], _norm(r["row_label"])) for r in rows if not partial(r)}
     return [r for r in rows if not partial(r) or (r["doc_id"], _norm(r["row_label"])) not in whole]
+
+
+def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
+    """Whether the document prints its whole spending by economic classification (a 经济分类 table that is not
+    of 基本支出 or 项目支出 alone): an item found only in its 基本支出 table then means a table misread."""
+    found = _query(gen_or_conn, "SELECT 1 AS x FROM table_rows WHERE doc_id = ? AND kind = '经济分类' AND "
+                                "title NOT LIKE '%基本支出%' AND title NOT LIKE '%项目支出%' LIMIT 1", (doc_id,))
+    return bool(found)
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:

@@ -466,6 +466,9 @@ def _split_body(body: list[list[_Cell]]) -> tuple[list[_Cell], list[_Cell]]:
             if leading and _is_code_cell(c) and any(not _is_value(d.text) for d in cells[i + 1:]):
                 texts.append(c)
                 continue
+            if re.fullmatch(r"\d{5}", c.text) and i + 1 < len(cells) and not _is_value(cells[i + 1].text):
+                texts.append(c)    # a second code column before its name (政府经济科目 50201 办公经费)
+                continue
             leading = False
             (numbers if _is_value(c.text) else texts).append(c)
     return numbers, texts
@@ -662,6 +665,12 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             names = [t for t in texts if not is_narrative(t)]
             if names and len(names) < len(texts):
                 texts = names
+            # 西安: the department's item, then the government's economic code and name (30228 工会经费 50201 办公经费):
+            # the row is the department's item; the government's pair is a cross-reference, not a name
+            if len(texts) >= 3 and re.fullmatch(r"\d{5}", texts[-2]):
+                texts = texts[:-2]
+            elif len(texts) >= 2 and (paired := re.fullmatch(r"(.+?)\s*\d{5}", texts[-2])):
+                texts = texts[:-2] + [paired.group(1)]
             label = texts[-1] if texts else ""
             context = " ".join(texts[:-1])
             row_lines = lines
@@ -938,6 +947,12 @@ def finish(table: Table) -> Table:
             r.code, r.level = code, level
         r.is_total = bool(_TOTAL.match(r.label))
     table.kind = table_kind(table.title, table.rows)
+    if table.kind == "经济分类":
+        for r in table.rows:
+            # 西安's tables print the government economic code (50201) beside the department's (30228): a code,
+            # not a figure, whatever column its position falls in
+            if r.code.startswith("3"):
+                r.values = {col: v for col, v in r.values.items() if not re.fullmatch(r"5\d{4}", v)}
     if table.kind == "项目支出":
         _units_as_context(table)
     table.checks = check_sums(table)

@@ -228,3 +228,31 @@ def test_loose_item_abbreviations_need_the_first_character_and_the_order():
     # of the labels inside a longer item, the longest is the better match
     assert match_quality("国有资本经营预算拨款收入", "3.国有资本经营预算拨款") > match_quality(
         "国有资本经营预算拨款收入", "国有资本经营预算") >= 0.7
+
+
+@pytest.mark.parametrize("q, phrase", [
+    ("广州水务局行政单位医疗是多少", "行政单位医疗"),              # 单位 is filler, not here
+    ("广州水务局社会保障和就业支出是多少", "社会保障和就业支出"),    # nor 和
+    ("广州水务局职业年金缴费是多少", "职业年金缴费"),
+])
+def test_a_rows_name_is_read_whole_up_to_the_asking(gaz, aliases, q, phrase):
+    assert read(q, gaz, aliases).item_phrase == phrase
+
+
+def test_one_funds_total_is_a_row_not_the_units_total(gaz, aliases):
+    u = read("广州水务局国有资本经营预算支出是多少", gaz, aliases)
+    assert u.metric == "" and "国有资本经营" in u.tables
+    assert read("广州水务局预算支出是多少", gaz, aliases).metric == "支出总计"
+    assert read("广州水务局本年收入是多少", gaz, aliases).metric == "本年收入合计"   # not 收入总计
+
+
+def test_comparison_words_are_not_an_item(gaz, aliases):
+    u = read("北京医保局和北京审计局谁的三公经费更高", gaz, aliases)
+    assert u.operation == "compare" and not u.item and len(u.units) == 2
+
+
+def test_a_reason_that_only_restates_the_change_is_none():
+    from search.qa import states_a_reason
+
+    assert not states_a_reason("1.因公出国（境）费17万元，比上年增加7万元，主要原因是因公出国（境）费用增加。")
+    assert states_a_reason("主要原因是中日韩创新合作中心建设需要，出访任务增加。")

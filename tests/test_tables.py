@@ -304,6 +304,8 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     assert ranked and not {"西安市司法局", "通用项目", "西安市法律援助中心"} & set(ranked)
     aid = [r for r in find_rows(gen, [xa], "法律援助业务经费") if r["row_label"] == "法律援助业务经费"]
     assert aid and aid[0]["context"] == "西安市法律援助中心" and aid[0]["value_text"] == "3,420,000.00"
+    # a code column (政府经济科目编码 50201) is never quoted as a figure
+    assert not [r for r in find_rows(gen, [xa], "工会经费") if r["value_text"] in ("50201", "50502")]
 
 
 @needs_pdfs

@@ -242,8 +242,16 @@ def _reason_about_the_whole(sentence: str) -> bool:
     return states_a_reason(sentence) and not _PART_WORDS.search(sentence)
 
 
+# what a reason that only restates the change is made of ("主要原因是因公出国（境）费用增加")
+_RESTATED = re.compile(r"三公|经费|费用|因公出国|[（(]境[）)]|公务接待|公务用车|购置|运行维护|运行|维护|收入|支出|"
+                       r"预算|增加|减少|下降|增长|上升|较上年|比上年|上年|同比|有所|略有|相应|主要|的|了|"
+                       r"[，。；、,.;：:\d%]|万元|元")
+
+
 def states_a_reason(sentence: str) -> bool:
-    return bool(_REASON_CUE.search(sentence))
+    """A reason cue followed by more than the change restated."""
+    cue = _REASON_CUE.search(sentence)
+    return cue is not None and len(_RESTATED.sub("", sentence[cue.end():])) >= 3
 
 
 def _states_item(item: str, question: str):

@@ -70,15 +70,19 @@ class RowLookup(Operation):
                 parts.append(f"{who}有{len(same)}行与“{u.item}”相符，无法确定是哪一行：{listed}")
                 used += same[:5]
                 found_values.append(None)
-            elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column:
-                # only a 基本支出 table lists the item: that is not the unit's whole spending on it (项目支出
-                # may hold more), so the row is shown, not given as the answer
+            elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column \
+                    and not _basic_by_nature(best) and rows_mod.has_whole_economic_table(ctx.gen, best["doc_id"]):
+                # only the 基本支出 table lists the item, though the document also prints its whole spending by
+                # economic classification: that table was not read right, and the basic row is not the unit's
+                # whole spending on it (项目支出 may hold more), so the row is shown, not given as the answer
                 parts.append(f"{who}只在《{best['title']}》中列有“{best['row_label']}”（基本支出"
                              f"{rows_mod.quote(best)}），项目支出中的同类支出表中未见，无法给出全部金额")
                 used.append(best)
                 found_values.append(None)
             else:
-                parts.append(_row_line(best, rows_mod, who))
+                basic = "基本支出" in (best.get("title") or "") and "基本支出" not in best["header_path"]
+                parts.append(_row_line(best, rows_mod, who) + ("（基本支出；文件未按经济分类列出项目支出的同类明细）"
+                                                            if basic and not _basic_by_nature(best) else ""))
                 used.append(best)
                 found_values.append(best.get("value_wan"))
             passages += [r["passage_id"] for r in used if r.get("passage_id")]
@@ -112,6 +116,16 @@ _BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|�
 
 def _names_something(label: str) -> bool:
     return len(_BUDGET_WORDS.sub("", _norm(label))) >= 2
+
+
+# 工资福利支出 (301), 对个人和家庭的补助 (303) and the funds drawn from pay (工会经费, 福利费) are basic spending
+# by their nature: a 基本支出 table's row of them is the unit's whole spending on them
+_BASIC_NATURE = re.compile(r"工资|津贴|补贴|奖金|绩效|社会保障缴费|保险缴费|年金|公积金|工会经费|福利费|离休|退休|抚恤|"
+                           r"生活补助|医疗费")
+
+
+def _basic_by_nature(row: dict) -> bool:
+    return (row.get("code") or "").startswith(("301", "303")) or bool(_BASIC_NATURE.search(row["row_label"]))
 
 
 class SubunitRowLookup(Operation):

@@ -31,17 +31,19 @@ _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是"
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
+_TOTALS = ("收入总计", "支出总计", "本年收入合计", "本年支出合计")
+_FUND_BEFORE = re.compile(r"(?:政府性基金|国有资本经营|一般公共预算|财政专户|财政拨款)(?:预算)?(?:拨款)?$")
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"花了|花费|花(?=多少|钱|几)|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
-    r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|"
+    r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
-    r"占比|比例|比重|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
+    r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
     r"这些|这几个|这|那些|所有|全部|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|百分之|多了|少了|"
-    r"财政拨款|财政|一般公共预算|部门预算|预算内|级|市级|市直|本部|下属|所属|"
+    r"财政拨款|财政|一般公共预算|部门预算|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
     r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）]")
 
 
@@ -376,6 +378,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
+    fund = _FUND_BEFORE.search(compact[:compact.find(u.metric_text)]) if u.metric in _TOTALS else None
+    if fund:
+        # "国有资本经营预算支出": one fund's total, a row of the unit's tables, not the unit's whole total
+        u.metric, u.metric_text = "", ""
     definition = _DEFINITION.match(compact)
     _operation(u, compact)
     if definition and u.operation == "lookup":
@@ -405,7 +411,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
         bare_chunks = _chunks(_FILLER.sub(" ", bare))
         u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
-        u.item_phrase = _as_written(compact, u.item, chunks)
+        u.item_phrase = _as_written(compact, u.item, chunks) or _piece(normalized, compact, spans, u.item)
     _check_held(u, gaz)
     return u
 
@@ -433,6 +439,37 @@ def _as_written(compact: str, item: str, chunks: list[str]) -> str:
                 start, grown = start - len(w), True
                 break
     phrase = compact[start:end]
+    return phrase if phrase != item else ""
+
+
+# what separates the words of a question from a row's name: its own spaces and punctuation, and the asking
+_ASKING = re.compile(r"[|?？,，。.、:：;；!！()（）]|请问|帮我|查一下|查询|告诉我|是多少|有多少|多少钱|多少|是什么|是否|"
+                     r"哪个|哪些|哪项|什么|吗|呢|今年|去年|明年|本年|上年|20[1-3]\d年?|花了|安排了|安排|预算数是|预算是|"
+                     r"一共|总共|分别|共计|里的|里面|里|当中|之中|其中|的是|是")
+
+
+def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: str) -> str:
+    """The words around the item up to the asking and the named unit, keeping what the filler takes out of a
+    row's name (行政单位医疗, 社会保障和就业支出, 职业年金缴费: 单位, 和, 职 …)."""
+    spaced = set()   # positions of compact that the question separated by a space
+    at = 0
+    for ch in normalized:
+        if ch == " ":
+            spaced.add(at)
+        else:
+            at += 1
+    marked = "".join(("|" if i in spaced else "") + ch for i, ch in enumerate(compact))
+    # the unit spans, in the marked string's positions
+    shift = [0] * (len(compact) + 1)
+    extra = 0
+    for i in range(len(compact) + 1):
+        extra += i in spaced
+        shift[i] = i + extra
+    for s0, s1 in sorted(spans, reverse=True):
+        marked = marked[:shift[s0]] + "|" + marked[shift[s1]:]
+    pieces = [p for p in _ASKING.split(marked) if p and len(p) >= 2]
+    holding = [p for p in pieces if item in p]
+    phrase = max(holding, key=len) if holding else ""
     return phrase if phrase != item else ""
 
 
