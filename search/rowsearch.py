@@ -249,7 +249,8 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
     out = []
     for cells in by_row.values():
         cells.sort(key=lambda r: r["column_index"])
-        chosen = _asked_header(cells, words) if words else None
+        # the row's own name is not a column asked ("事业收入" the row vs 事业收入 the column)
+        chosen = _asked_header(cells, words.replace(_norm(cells[0]["row_label"]), " ")) if words else None
         if chosen is not None:
             chosen["asked_column"] = True
         for name in _TOTAL_COLUMNS if chosen is None else ():
@@ -308,7 +309,7 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                 by_key[key] = r
     # a column of codes (政府经济科目编码 50201) holds no figures
     scored = [r for r in by_key.values() if not _CODE_HEADER.search(r["header_path"] or "")]
-    words = _norm(question).replace(_norm(item_text), " ") if question else ""
+    words = _norm(question) if question else ""
     picked = _preferred_column(scored, column, words)
     # a column the question names by its header: the rows of tables that have it
     picked = [r for r in picked if r.get("asked_column")] or picked

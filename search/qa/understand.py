@@ -119,7 +119,7 @@ def detect_metric(text: str) -> tuple[str, str]:
     # leftmost-longest reading ("项目支出预算" is 项目支出, not 支出预算); of several metrics the last named is
     # the one asked ("三公经费中的公务接待费")
     found: list[tuple[str, str]] = []
-    pos = 0
+    pos = ends = 0
     synonyms = lexicon.metric_synonyms()
     while pos < len(compact):
         hit = None
@@ -131,8 +131,12 @@ def detect_metric(text: str) -> tuple[str, str]:
                 hit = (word, metric)
                 break
         if hit:
-            found.append((hit[1], hit[0]))
+            # "三公经费支出预算": a total's word right after another metric is that metric's suffix
+            if not (found and hit[1] in ("收入总计", "支出总计") and ends == pos and found[-1][0] not in
+                    ("收入总计", "支出总计")):
+                found.append((hit[1], hit[0]))
             pos += len(hit[0])
+            ends = pos
         else:
             pos += 1
     if found:
