@@ -23,8 +23,9 @@ from pathlib import Path
 from .rows import ROW_COLUMNS
 from .tables import is_narrative, parse_value
 
-# columns that hold a row's total, in order of preference, when the question names none
-_TOTAL_COLUMNS = ("合计", "小计", "总计", "金额", "预算数", "本年预算", "预算金额", "年初预算数", "决算数", "项目金额")
+# columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
+# table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
+_TOTAL_COLUMNS = ("总计", "合计", "小计", "金额", "预算数", "本年预算", "预算金额", "年初预算数", "决算数", "项目金额")
 
 
 # -- reading ----------------------------------------------------------------------------------------------------
@@ -217,6 +218,7 @@ def _match_names(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
     return out
 
 
+_SHORT_COLUMNS = {"公用", "人员"}   # two-character column words (日常公用 → 公用经费); others name too much (管理)
 _NOT_ASKED = {"合计", "小计", "总计", "金额", "预算数", "项目", "科目名称", "单位名称", "名称", "预算", "其中"}
 
 
@@ -227,7 +229,8 @@ def _asked_header(cells: list[dict], words: str) -> dict | None:
     for c in cells:
         head = c["header_path"].rsplit(" › ", 1)[-1]
         for name in dict.fromkeys((_norm(head), _core(head))):
-            if len(name) >= 2 and name not in _NOT_ASKED and name in words and len(name) > size:
+            if (len(name) >= 3 or name in _SHORT_COLUMNS) and name not in _NOT_ASKED and name in words \
+                    and len(name) > size:
                 best, size = c, len(name)
     return best
 

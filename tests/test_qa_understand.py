@@ -256,3 +256,10 @@ def test_a_reason_that_only_restates_the_change_is_none():
 
     assert not states_a_reason("1.因公出国（境）费17万元，比上年增加7万元，主要原因是因公出国（境）费用增加。")
     assert states_a_reason("主要原因是中日韩创新合作中心建设需要，出访任务增加。")
+
+
+def test_a_units_bare_name_after_another_city_is_not_that_unit(gaz, aliases):
+    """"深圳医保中心" must not name 上海市医疗保险事业管理中心: another unit's figure is never an answer."""
+    assert "sh-yb" not in docs(read("深圳医保中心基本支出是多少", gaz, aliases))
+    assert docs(read("上海医保中心基本支出是多少", gaz, aliases)) == {"sh-yb"}
+    assert docs(read("医保中心基本支出是多少", gaz, aliases)) == {"sh-yb"}

@@ -172,7 +172,9 @@ def _named_units(gaz: Gazetteer, compact: str, aliases) -> tuple[list[Mention], 
         start = compact.find(alias_text)
         while start >= 0:
             end = start + len(alias_text)
-            if not any(taken[start:end]):
+            if _other_region_before(gaz, compact, start, doc_id):
+                pass    # "深圳医保中心" does not name 上海市医疗保险事业管理中心
+            elif not any(taken[start:end]):
                 by_text.setdefault((start, end), set()).add(doc_id)
                 for k in range(start, end):
                     taken[k] = True
@@ -183,6 +185,20 @@ def _named_units(gaz: Gazetteer, compact: str, aliases) -> tuple[list[Mention], 
         mentions.append(Mention(compact[start:end], doc_ids=docs, by_name=True, start=start))
         spans.append((start, end))
     return mentions, spans, taken
+
+
+def _other_region_before(gaz: Gazetteer, compact: str, start: int, doc_id: str) -> bool:
+    """Whether a place the unit is not in is written right before its name (its own region is fine)."""
+    _by_code, by_form = lexicon.regions()
+    entry = gaz.entries.get(doc_id)
+    if entry is None:
+        return False
+    for size in (4, 3, 2):
+        form = compact[max(0, start - size):start]
+        if len(form) == size and form in by_form:
+            names = {r.name for r in by_form[form]}
+            return not (names & set(entry.region_names)) and not any(form in n for n in entry.region_names)
+    return False
 
 
 def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], str, Mention | None,
@@ -382,7 +398,9 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
-    fund = _FUND_BEFORE.search(compact[:compact.find(u.metric_text)]) if u.metric in _TOTALS else None
+    at = compact.find(u.metric_text)
+    fund = _FUND_BEFORE.search(compact[:at]) or _FUND_BEFORE.search(compact[:at + 2]) \
+        if u.metric in _TOTALS and at >= 0 else None
     if fund:
         # "国有资本经营预算支出": one fund's total, a row of the unit's tables, not the unit's whole total
         u.metric, u.metric_text = "", ""
