@@ -88,12 +88,15 @@ _PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
 _SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费", "类")
 
 
+_ONE_CHAR_ASIDE = re.compile(r"[（(][\u4e00-\u9fff][）)]")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 
 
 def _norm(text: str) -> str:
     """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
-    return _PUNCT.sub("", _ENUMERATION.sub("", (text or "").strip())).replace("（", "(").replace("）", ")")
+    text = _ENUMERATION.sub("", (text or "").strip())
+    text = _ONE_CHAR_ASIDE.sub("", text)    # 维修（护）费 is 维修费, 因公出国（境）费 is 因公出国费
+    return _PUNCT.sub("", text).replace("（", "(").replace("）", ")")
 
 
 def _core(item: str) -> str:
@@ -245,7 +248,7 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
         named = {(r["table_id"], r["row_index"]) for r in picked}
         whole = [r for r in rows if (r["table_id"], r["row_index"]) not in named and want in _norm(r["title"])
                  and not any(w in _norm(r["title"]) for w in _COLUMN_WORDS if w != want)]
-        return picked + _preferred_column(whole, None) if whole else picked
+        return picked + _preferred_column(whole, None, words) if whole else picked
     by_row: dict[tuple, list[dict]] = {}
     for r in rows:
         by_row.setdefault((r["table_id"], r["row_index"]), []).append(r)

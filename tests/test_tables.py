@@ -315,7 +315,20 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     ("烟台科技局高企认定补助安排了多少钱", "3,600.00"),                      # an abbreviated project name
     ("烟台科技局今年最大的项目是哪个", "市级重大科技创新平台经费"),
     ("广州商务局今年哪个项目钱最多", "促进消费提档升级专项"),
+    ("深圳审计局 劳务费 里项目支出多少", "659.40"),                 # the column asked
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):
     body = tclient.get("/api/ask", query_string={"q": q}).get_json()
     assert body["answer_type"] != "none" and expected in body["answer"], body["answer"]
+
+
+@needs_pdfs
+def test_a_part_named_under_a_whole_is_asked_and_never_answered_by_the_whole(tclient):
+    body = tclient.get("/api/ask", query_string={"q": "西安市司法局通用项目项下无人机巡查是多少"}).get_json()
+    assert body["answer_type"] == "none" and "4,949,000.00" not in body["answer"]
+
+
+def test_a_one_character_aside_in_a_label_is_optional():
+    assert match_quality("维修费", "维修（护）费") == 1.0
+    assert match_quality("因公出国费", "因公出国（境）费") == 1.0
+    assert match_quality("维修（护）费", "维修（护）费") == 1.0

@@ -100,15 +100,23 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
     ("政府性基金 城市建设支出" -> 城市建设支出, read from the 政府性基金 table when it has the row), else by
     another of the question's unread words ("行政运行里日常公用": 行政运行, its column named 日常公用)."""
     others = sorted((c for c in u.unparsed.split() if c not in (u.item, u.item_bare)), key=len, reverse=True)
-    for item in dict.fromkeys(x for x in (u.item_phrase, u.item, u.item_bare, *others) if x):
+    tried = []
+    for order, item in enumerate(dict.fromkeys(x for x in (u.item_phrase, u.item, u.item_bare, *others) if x)):
         found = [r for r in rows_mod.find_rows(ctx.gen, docs, item, column=column, tables=tuple(u.tables),
                                                       question=u.normalized)
                  if r["quality"] >= MIN_QUALITY]
         if item == u.item_phrase:   # a label inside the phrase must name more than budget words (项目支出)
             found = [r for r in found if r["quality"] >= 0.8 or _names_something(r["row_label"])]
         if found:
-            return found
-    return []
+            # a match that names one row wins, then the closest; of equally close ones, the name written
+            # later is the more specific ("医疗保障管理事务—事业运行", "农业普查设备购置项下平板式计算机")
+            tried.append((not found[0].get("ambiguous"), found[0]["quality"], u.normalized.replace(" ", "").rfind(item),
+                          -order, found, item))
+    # "A项下B", "A—B": B is asked; A only places it, and is no answer when B is not found
+    child = re.split(r"项下|下属的|下的|—|－", u.normalized.replace(" ", ""))
+    if len(child) > 1:
+        tried = [t for t in tried if _norm(t[5]) in _norm(child[-1])]
+    return max(tried, key=lambda t: t[:4])[4] if tried else []
 
 
 _BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|上年|一般公共|财政|基本|[\d.、]")

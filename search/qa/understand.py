@@ -42,9 +42,9 @@ _FILLER = re.compile(
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
-    r"这些|这几个|这|那些|所有|全部|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|百分之|多了|少了|"
+    r"这些|这几个|这|那些|所有|全部|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
     r"财政拨款|财政|一般公共预算|部门预算|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
-    r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）]")
+    r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）—－]|项下")
 
 
 @dataclass
@@ -417,7 +417,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     for asked, table in lexicon.table_words():
         if asked in compact and table not in u.tables:
             u.tables.append(table)
-    rest = re.sub(r"20[1-3]\d年?", " ", rest)
+    rest = re.sub(r"20[1-3]\d年?度?", " ", rest)
     rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
@@ -465,7 +465,7 @@ def _as_written(compact: str, item: str, chunks: list[str]) -> str:
 
 
 # what separates the words of a question from a row's name: its own spaces and punctuation, and the asking
-_ASKING = re.compile(r"[|?？,，。.、:：;；!！()（）]|请问|帮我|查一下|查询|告诉我|是多少|有多少|多少钱|多少|是什么|是否|"
+_ASKING = re.compile(r"[|?？,，。.、:：;；!！()（）—－]|项下|请问|帮我|查一下|查询|告诉我|是多少|有多少|多少钱|多少|是什么|是否|"
                      r"哪个|哪些|哪项|什么|吗|呢|今年|去年|明年|本年|上年|20[1-3]\d年?|花了|安排了|安排|预算数是|预算是|"
                      r"一共|总共|分别|共计|里的|里面|里|当中|之中|其中|的是|是")
 
