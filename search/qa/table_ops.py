@@ -116,7 +116,12 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
     child = re.split(r"项下|下属的|下的|—|－", u.normalized.replace(" ", ""))
     if len(child) > 1:
         tried = [t for t in tried if _norm(t[5]) in _norm(child[-1])]
-    return max(tried, key=lambda t: t[:4])[4] if tried else []
+    if not tried:
+        return []
+    # of the matches about as close as the closest, one that names a single row wins, then the name written
+    # later (the more specific: "医疗保障管理事务—事业运行")
+    best = max(t[1] for t in tried)
+    return max((t for t in tried if t[1] >= best - 0.05), key=lambda t: (t[0], t[2], t[3]))[4]
 
 
 _BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|上年|一般公共|财政|基本|[\d.、]")

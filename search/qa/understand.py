@@ -489,6 +489,7 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
         shift[i] = i + extra
     for s0, s1 in sorted(spans, reverse=True):
         marked = marked[:shift[s0]] + "|" + marked[shift[s1]:]
+    marked = re.sub(r"[（(][\u4e00-\u9fff][）)]", "", marked)   # 办公厅（室）: a one-character aside
     pieces = [p for p in _ASKING.split(marked) if p and len(p) >= 2]
     holding = [p for p in pieces if item in p]
     phrase = max(holding, key=len) if holding else ""
