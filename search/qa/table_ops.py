@@ -116,6 +116,13 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
     child = re.split(r"项下|下属的|下的|—|－", u.normalized.replace(" ", ""))
     if len(child) > 1:
         tried = [t for t in tried if _norm(t[5]) in _norm(child[-1])]
+    elif tried:
+        # the question's other words compete with the item only when they name a row far more exactly
+        # ("劳务费" exactly, against a loose 专项业务 -> 专项统计业务)
+        primary = [t for t in tried if t[5] in (u.item_phrase, u.item, u.item_bare)]
+        if primary:
+            floor = max(t[1] for t in primary) + 0.2
+            tried = primary + [t for t in tried if t not in primary and t[1] >= floor]
     if not tried:
         return []
     # of the matches about as close as the closest, one that names a single row wins, then the name written

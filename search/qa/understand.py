@@ -417,7 +417,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     for asked, table in lexicon.table_words():
         if asked in compact and table not in u.tables:
             u.tables.append(table)
-    rest = re.sub(r"20[1-3]\d年?度?", " ", rest)
+    rest = re.sub(r"20[1-3]\d年?", " ", rest)
     rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
