@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .rows import ROW_COLUMNS
 from .tables import is_narrative, parse_value
+from .vocab import ONE_CHAR_ASIDE
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
 # table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
@@ -88,14 +89,13 @@ _PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
 _SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费", "类")
 
 
-_ONE_CHAR_ASIDE = re.compile(r"[（(][\u4e00-\u9fff][）)]")
 _ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 
 
 def _norm(text: str) -> str:
     """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
     text = _ENUMERATION.sub("", (text or "").strip())
-    text = _ONE_CHAR_ASIDE.sub("", text)    # 维修（护）费 is 维修费, 因公出国（境）费 is 因公出国费
+    text = ONE_CHAR_ASIDE.sub("", text)    # 维修（护）费 is 维修费, 因公出国（境）费 is 因公出国费
     return _PUNCT.sub("", text).replace("（", "(").replace("）", ")")
 
 
@@ -343,22 +343,24 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     return out[:limit]
 
 
+def _of_a_part(title: str) -> bool:
+    """A table of one part of the spending (基本支出 or 项目支出 alone), not of the whole."""
+    return any(w in title for w in _COLUMN_WORDS)
+
+
 def _whole_before_part(rows: list[dict]) -> list[dict]:
     """A label printed both in a table of the unit's whole spending (支出表 按经济分类: 劳务费 662.28) and in a
     table of one part of it (基本支出总表: 劳务费 2.88): asked without a part, the whole is the answer."""
-    def partial(r):
-        return any(w in r["title"] for w in _COLUMN_WORDS)
-
-    whole = {(r["doc_id"], _norm(r["row_label"])) for r in rows if not partial(r)}
-    return [r for r in rows if not partial(r) or (r["doc_id"], _norm(r["row_label"])) not in whole]
+    whole = {(r["doc_id"], _norm(r["row_label"])) for r in rows if not _of_a_part(r["title"])}
+    return [r for r in rows if not _of_a_part(r["title"]) or (r["doc_id"], _norm(r["row_label"])) not in whole]
 
 
 def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
-    """Whether the document prints its whole spending by economic classification (a 经济分类 table that is not
-    of 基本支出 or 项目支出 alone): an item found only in its 基本支出 table then means a table misread."""
-    found = _query(gen_or_conn, "SELECT 1 AS x FROM table_rows WHERE doc_id = ? AND kind = '经济分类' AND "
-                                "title NOT LIKE '%基本支出%' AND title NOT LIKE '%项目支出%' LIMIT 1", (doc_id,))
-    return bool(found)
+    """Whether the document prints its whole spending by economic classification (a 经济分类 table not of a
+    part): an item found only in its 基本支出 table then means a table misread."""
+    titles = _query(gen_or_conn, "SELECT DISTINCT title FROM table_rows WHERE doc_id = ? AND kind = '经济分类'",
+                    (doc_id,))
+    return any(not _of_a_part(r["title"] or "") for r in titles)
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:

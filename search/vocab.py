@@ -56,6 +56,9 @@ ORG_ENDINGS = ("委员会", "办公室", "中心", "局", "委", "办", "厅", "
                "院", "馆", "校", "社", "厂", "场")
 ORG_NAME_END = re.compile(f"(?:{'|'.join(ORG_ENDINGS)})$")
 
+# a one-character aside in a name is optional: 维修（护）费 is 维修费, 其他政府办公厅（室） is 其他政府办公厅
+ONE_CHAR_ASIDE = re.compile(r"[（(][\u4e00-\u9fff][）)]")
+
 CN_NUM = "一二三四五六七八九十百零〇"
 LEVEL_PATTERNS = [
     (1, re.compile(rf"^第[{CN_NUM}\d]+部分")),

@@ -8,6 +8,7 @@ exactly, and a loose match that is ambiguous within a unit lists the candidates 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..vocab import ORG_ENDINGS, ORG_NAME_END
 from .gazetteer import abbreviation_span, bare_name
@@ -95,12 +96,23 @@ class RowLookup(Operation):
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
 
 
+class _Match(NamedTuple):
+    """The rows one reading of the item finds, and how they rank against the other readings."""
+    one_row: bool      # names a single row (not "ambiguous")
+    quality: float     # of its best row
+    written_at: int    # where the reading stands in the question (later = more specific)
+    order: int         # minus its place in the order tried (phrase, item, bare item, other words)
+    rows: list
+    item: str
+
+
 def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
     """Rows named by the item as asked ("国有资本经营预算拨款收入"), else by the item without the table's name
     ("政府性基金 城市建设支出" -> 城市建设支出, read from the 政府性基金 table when it has the row), else by
     another of the question's unread words ("行政运行里日常公用": 行政运行, its column named 日常公用)."""
     others = sorted((c for c in u.unparsed.split() if c not in (u.item, u.item_bare)), key=len, reverse=True)
-    tried = []
+    compact = u.normalized.replace(" ", "")
+    tried: list[_Match] = []
     for order, item in enumerate(dict.fromkeys(x for x in (u.item_phrase, u.item, u.item_bare, *others) if x)):
         found = [r for r in rows_mod.find_rows(ctx.gen, docs, item, column=column, tables=tuple(u.tables),
                                                       question=u.normalized)
@@ -108,27 +120,26 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
         if item == u.item_phrase:   # a label inside the phrase must name more than budget words (项目支出)
             found = [r for r in found if r["quality"] >= 0.8 or _names_something(r["row_label"])]
         if found:
-            # a match that names one row wins, then the closest; of equally close ones, the name written
-            # later is the more specific ("医疗保障管理事务—事业运行", "农业普查设备购置项下平板式计算机")
-            tried.append((not found[0].get("ambiguous"), found[0]["quality"], u.normalized.replace(" ", "").rfind(item),
-                          -order, found, item))
+            tried.append(_Match(not found[0].get("ambiguous"), found[0]["quality"], compact.rfind(item), -order,
+                                found, item))
     # "A项下B", "A—B": B is asked; A only places it, and is no answer when B is not found
-    child = re.split(r"项下|下属的|下的|—|－", u.normalized.replace(" ", ""))
+    child = re.split(r"项下|下属的|下的|—|－", compact)
     if len(child) > 1:
-        tried = [t for t in tried if _norm(t[5]) in _norm(child[-1])]
+        tried = [t for t in tried if _norm(t.item) in _norm(child[-1])]
     elif tried:
         # the question's other words compete with the item only when they name a row far more exactly
         # ("劳务费" exactly, against a loose 专项业务 -> 专项统计业务)
-        primary = [t for t in tried if t[5] in (u.item_phrase, u.item, u.item_bare)]
+        primary = [t for t in tried if t.item in (u.item_phrase, u.item, u.item_bare)]
         if primary:
-            floor = max(t[1] for t in primary) + 0.2
-            tried = primary + [t for t in tried if t not in primary and t[1] >= floor]
+            floor = max(t.quality for t in primary) + 0.2
+            tried = primary + [t for t in tried if t not in primary and t.quality >= floor]
     if not tried:
         return []
     # of the matches about as close as the closest, one that names a single row wins, then the name written
     # later (the more specific: "医疗保障管理事务—事业运行")
-    best = max(t[1] for t in tried)
-    return max((t for t in tried if t[1] >= best - 0.05), key=lambda t: (t[0], t[2], t[3]))[4]
+    best = max(t.quality for t in tried)
+    return max((t for t in tried if t.quality >= best - 0.05),
+               key=lambda t: (t.one_row, t.written_at, t.order)).rows
 
 
 _BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|上年|一般公共|财政|基本|[\d.、]")

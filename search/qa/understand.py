@@ -7,11 +7,13 @@ Operations (search/qa/operations.py) read only these slots, so each can be unit-
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, normalize_query
+from ..vocab import ONE_CHAR_ASIDE
 from . import lexicon
 from .gazetteer import Gazetteer, Mention
 
@@ -31,7 +33,8 @@ _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是"
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
-_TOTALS = ("收入总计", "支出总计", "本年收入合计", "本年支出合计")
+_WHOLE_TOTALS = ("收入总计", "支出总计")
+_TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
 _FUND_BEFORE = re.compile(r"(?:政府性基金|国有资本经营|一般公共预算|财政专户|财政拨款)(?:预算)?(?:拨款)?$")
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
@@ -132,8 +135,7 @@ def detect_metric(text: str) -> tuple[str, str]:
                 break
         if hit:
             # "三公经费支出预算": a total's word right after another metric is that metric's suffix
-            if not (found and hit[1] in ("收入总计", "支出总计") and ends == pos and found[-1][0] not in
-                    ("收入总计", "支出总计")):
+            if not (found and hit[1] in _WHOLE_TOTALS and ends == pos and found[-1][0] not in _WHOLE_TOTALS):
                 found.append((hit[1], hit[0]))
             pos += len(hit[0])
             ends = pos
@@ -427,7 +429,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u.unparsed = " ".join(chunks)
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
-    named = [c for c in chunks if c not in _TABLE_NAMES()] or ([] if u.metric else chunks)
+    named = [c for c in chunks if c not in _table_names()] or ([] if u.metric else chunks)
     if u.operation not in ("reason", "definition") and named:
         u.item = max(named, key=len)
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
@@ -448,7 +450,7 @@ def _as_written(compact: str, item: str, chunks: list[str]) -> str:
     at = compact.find(item)
     if at < 0:
         return ""
-    words = sorted({*ROW_WORDS.pattern.split("|"), *_TABLE_NAMES(), *chunks}, key=len, reverse=True)
+    words = sorted({*ROW_WORDS.pattern.split("|"), *_table_names(), *chunks}, key=len, reverse=True)
     start, end = at, at + len(item)
     grown = True
     while grown:
@@ -489,15 +491,17 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
         shift[i] = i + extra
     for s0, s1 in sorted(spans, reverse=True):
         marked = marked[:shift[s0]] + "|" + marked[shift[s1]:]
-    marked = re.sub(r"[（(][\u4e00-\u9fff][）)]", "", marked)   # 办公厅（室）: a one-character aside
+    marked = ONE_CHAR_ASIDE.sub("", marked)   # 办公厅（室）: a one-character aside
     pieces = [p for p in _ASKING.split(marked) if p and len(p) >= 2]
     holding = [p for p in pieces if item in p]
     phrase = max(holding, key=len) if holding else ""
     return phrase if phrase != item else ""
 
 
-def _TABLE_NAMES() -> set[str]:
-    return {asked for asked, _table in lexicon.table_words()} | {asked + "预算" for asked, _t in lexicon.table_words()}
+@functools.lru_cache(maxsize=1)
+def _table_names() -> frozenset[str]:
+    """The table words of tables.tsv as a chunk may stand alone (政府性基金, 政府性基金预算)."""
+    return frozenset({asked for asked, _t in lexicon.table_words()} | {asked + "预算" for asked, _t in lexicon.table_words()})
 
 
 def _chunks(rest: str) -> list[str]:
