@@ -125,13 +125,25 @@ def _parse_number(text: str) -> float:
 
 
 _LOOSE_SPACE = re.compile(r"(?<=[^\d\s])\s+|\s+(?=[^\d\s])")
+# a letter-spaced number of a text layer ("收入预算 6 6 , 3 0 7 . 9 8万元", "2 0 2 6年"): single characters one
+# space apart; joined only when it holds a separator or an amount's or year's word follows, so a table row
+# of one-digit cells ("0 0 0 0") stays four numbers
+_SPACED_NUMBER = re.compile(r"(?<![\d,.])\d(?: [\d,.]){3,}(?![\d,.])")
+
+
+def _join_spaced(match: re.Match) -> str:
+    run = match.group()
+    follows = match.string[match.end():match.end() + 2].lstrip()
+    if re.search(r"[,.]", run) or follows[:1] in ("年", "万", "元", "亿", "%"):
+        return run.replace(" ", "")
+    return run
 
 
 def _compact(text: str) -> str:
     """Join wrapped lines and drop quotes so “三公”经费 reads 三公经费; NFKC-style parentheses; spaces
     dropped except between two digits ("因公出国 (境)费用" reads as one name, "12 15" stays two numbers)."""
     text = text.replace("\n", "").replace("“", "").replace("”", "").replace('"', "")
-    text = _LOOSE_SPACE.sub("", text)
+    text = _LOOSE_SPACE.sub("", _SPACED_NUMBER.sub(_join_spaced, text))
     return text.replace("（", "(").replace("）", ")").replace("：", ":")
 
 

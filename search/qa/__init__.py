@@ -20,10 +20,12 @@ import weakref
 from .gazetteer import gazetteer_for
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
+from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason
 from .table_ops import ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import Understood, detect_metric, understand
 
-__all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood"]
+__all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood",
+           "states_a_reason"]
 
 _UNDERSTOOD: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -121,7 +123,7 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
         reply = _add_reason(engine, u, k, {
             "question": q, "answer": text, "answer_type": answer.answer_type,
             "facts": [_fact_dict(f) for f in answer.facts], "rows": answer.rows,
-            "citations": citations[:max(k, len(citations))]})
+            "citations": citations[:max(k, len(citations))]}, answer.facts)
         reply["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return _respond(engine, u, reply)
     return _respond(engine, u, _fallback(engine, u, k, started))
@@ -167,7 +169,7 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
         return passage_answer(engine, u, k, allowed=None)
     if u.operation == "reason":
-        return _with_change(engine, u, _reason_reply(engine, u, k, scope))
+        return _reason_with_change(engine, u, k, scope, started)
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -183,17 +185,21 @@ def _reason_reply(engine, u: Understood, k: int, scope) -> dict:
     required, verify = required_words(u), states_a_reason
     if required is None:
         # "预算为什么减少": the whole budget, not a part of it (三公经费, 机关运行经费 …)
-        required, verify = list(_WHOLE_BUDGET_WORDS), _reason_about_the_whole
+        required, verify = list(WHOLE_BUDGET_WORDS), reason_about_the_whole
     return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required, verify=verify)
 
 
-def _add_reason(engine, u: Understood, k: int, reply: dict) -> dict:
+def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
     """"X局收入预算增加了多少": the change, and the reason the document gives for it when it gives one (a
     reader asking how much a figure moved wants to know why; nothing is added when no sentence says)."""
     if u.operation != "change" or len(u.units) != 1 or reply["answer_type"] != "figure":
         return reply
     from dataclasses import replace
 
+    stated = stated_reason(engine.generation(), facts)
+    if stated is not None:
+        reply["answer"] = (reply["answer"] + "原因：" + stated[0])[:MAX_ANSWER_CHARS]
+        return reply
     reason = _reason_reply(engine, replace(u, operation="reason"), k, u.doc_ids)
     if reason["answer_type"] != "passage":
         return reply
@@ -204,54 +210,40 @@ def _add_reason(engine, u: Understood, k: int, reply: dict) -> dict:
     return reply
 
 
-def _with_change(engine, u: Understood, reply: dict) -> dict:
+def _reason_with_change(engine, u: Understood, k: int, scope, started: float) -> dict:
     """"X局三公经费为什么增加 / 增加多少，原因是什么": the change the unit's text states (from the figures
-    table) before the sentence that gives the reason. Only beside a reason found: without one the question
-    is not answered, and the change is said in the abstention for the reader."""
+    table) and its reason: first the one written right after that change (reasons.stated_reason), else the
+    best reason sentence of the unit's documents. Without a reason the question is not answered, and the
+    change is said in the abstention for the reader."""
     if len(u.units) != 1 or (u.item and not u.metric):
-        return reply
+        return _reason_reply(engine, u, k, scope)
     from dataclasses import replace
 
     # "收支预算为什么增加": the whole budget's change is its income total's
     metric = u.metric or ("支出总计" if "支出" in u.normalized and "收入" not in u.normalized else "收入总计")
-    change = Detail().answer(Context(engine, engine.generation(), gazetteer_for(engine.generation())),
-                             replace(u, operation="change", metric=metric))
-    if change is None:
-        return reply
     gen = engine.generation()
-    if reply["answer_type"] == "none":
-        reply["answer"] = (reply["answer"] + "文件载明的变化：" + change.text)[:MAX_ANSWER_CHARS]
-        return reply
+    change = Detail().answer(Context(engine, gen, gazetteer_for(gen)), replace(u, operation="change", metric=metric))
+    if change is None:
+        return _reason_reply(engine, u, k, scope)
     terms = engine.highlight_terms(engine.parse(u.question))
     cited = [engine.result_dict(gen, f.passage_id, 1.0, ["figures"], terms) for f in change.facts
              if f.passage_id in gen.passages]
+    stated = stated_reason(gen, change.facts)
+    if stated is not None:
+        return {"question": u.question, "answer": (change.text + "原因：" + stated[0])[:MAX_ANSWER_CHARS],
+                "answer_type": "figure", "facts": [_fact_dict(f) for f in change.facts],
+                "citations": cited[:max(k, 1)],
+                "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    reply = _reason_reply(engine, u, k, scope)
+    if reply["answer_type"] == "none":
+        reply["answer"] = (reply["answer"] + "文件载明的变化：" + change.text)[:MAX_ANSWER_CHARS]
+        return reply
     seen = {c["id"] for c in cited}
     reply["answer"] = (change.text + "原因：" + reply["answer"])[:MAX_ANSWER_CHARS]
     reply["answer_type"] = "figure"
     reply["facts"] = [_fact_dict(f) for f in change.facts]
     reply["citations"] = cited + [c for c in reply["citations"] if c["id"] not in seen]
     return reply
-
-
-_REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")
-_WHOLE_BUDGET_WORDS = ("收支", "收入预算", "支出预算", "预算收入", "预算支出", "部门预算", "收入总计", "支出总计")
-_PART_WORDS = re.compile(r"三公|机关运行经费|政府采购|公务接待|公务用车|因公出国|会议费|培训费")
-
-
-def _reason_about_the_whole(sentence: str) -> bool:
-    return states_a_reason(sentence) and not _PART_WORDS.search(sentence)
-
-
-# what a reason that only restates the change is made of ("主要原因是因公出国（境）费用增加")
-_RESTATED = re.compile(r"三公|经费|费用|因公出国|[（(]境[）)]|公务接待|公务用车|购置|运行维护|运行|维护|收入|支出|"
-                       r"预算|增加|减少|下降|增长|上升|较上年|比上年|上年|同比|有所|略有|相应|主要|的|了|"
-                       r"[，。；、,.;：:\d%]|万元|元")
-
-
-def states_a_reason(sentence: str) -> bool:
-    """A reason cue followed by more than the change restated."""
-    cue = _REASON_CUE.search(sentence)
-    return cue is not None and len(_RESTATED.sub("", sentence[cue.end():])) >= 3
 
 
 def _states_item(item: str, question: str):

@@ -1,0 +1,124 @@
+"""Why a figure changed: the reason a disclosure gives, read where it gives it.
+
+Disclosures state a change and its reason together: "…比上年减少25.47万元，变动原因本年度部门不单独编制…",
+"…增长43.1%。…预算收支增加主要原因说明：一是…". A search for a sentence with a reason cue finds the reason of
+some other change of the same unit (the 政府性基金's, a part of 三公经费's) as often as the asked one, so the
+first place to read is right after the change itself: the figures table knows the line that states it.
+The search for a reason sentence stays as the fallback for a change the figures table does not hold.
+"""
+from __future__ import annotations
+
+import re
+
+from ..facts import _compact
+from ..vocab import passage_id
+
+# what introduces a reason in the text after a stated change
+_CUE_AFTER = re.compile(r"主要原因(?:说明|如下|是|为|系)?[:：]?|"
+                        r"变动原因|增减原因|原因(?:是|为|系|说明)[:：]?|主要是|主要系|主要用于|是由于|由于|因为")
+# a later statement of another change: the reason found after it belongs to that one
+_OTHER_CHANGE = re.compile(r"(?:比|较|与)[^，。；]{0,16}?(?:增加|减少|增长|下降|持平)\s*(\d[\d,]*(?:\.\d+)?)?")
+# a new numbered part begins ("2.公务接待费", "（二）项目支出", "三、"): what follows is about that part
+_NEW_PART = re.compile(r"(?:^|[。；;])\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+                       r"[一二三四五六七八九十]{1,3}、)(?!\d)")
+_WINDOW = 400        # characters after the change read for its reason
+_MAX_QUOTE = 220     # a reason is quoted whole up to this length, else to its last whole clause
+
+# the cue words of a reason sentence anywhere ("…，主要原因是…"): used to check a quoted sentence
+REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")
+# what a reason that only restates the change is made of ("主要原因是因公出国（境）费用增加")
+_RESTATED = re.compile(r"三公|经费|费用|因公出国|[（(]境[）)]|公务接待|公务用车|购置|运行维护|运行|维护|收入|支出|"
+                       r"预算|增加|减少|下降|增长|上升|较上年|比上年|上年|同比|有所|略有|相应|主要|的|了|"
+                       r"[，。；、,.;：:\d%]|万元|元")
+WHOLE_BUDGET_WORDS = ("收支", "收入预算", "支出预算", "预算收入", "预算支出", "部门预算", "收入总计", "支出总计")
+_PART_WORDS = re.compile(r"三公|机关运行经费|政府采购|公务接待|公务用车|因公出国|会议费|培训费")
+
+
+def states_a_reason(sentence: str) -> bool:
+    """A reason cue followed by more than the change restated."""
+    cue = REASON_CUE.search(sentence)
+    return cue is not None and len(_RESTATED.sub("", sentence[cue.end():])) >= 3
+
+
+def reason_about_the_whole(sentence: str) -> bool:
+    return states_a_reason(sentence) and not _PART_WORDS.search(sentence)
+
+
+def _digits(text: str | None) -> str:
+    return (text or "").replace(",", "")
+
+
+def _text_after(gen, fact) -> str | None:
+    """The unit's text from the stated change on: its passage, and the next one when the passage ends soon
+    after (a page break can fall between a change and its reason)."""
+    passage = gen.passages.get(fact.passage_id)
+    if passage is None:
+        return None
+    text = _compact(passage.text)
+    anchor = _compact(fact.change_text)
+    value = _digits(_compact(fact.value_text))
+    # the change stated right after the fact's own figure ("三公经费…增加7万元…因公出国(境)费17万元，比上年
+    # 增加7万元": the second one is 因公出国's)
+    spots = [m.start() for m in re.finditer(re.escape(anchor), text)]
+    at = next((s for s in spots if value and value in _digits(text[max(0, s - 40):s])), spots[0] if spots else -1)
+    if at < 0:
+        return None
+    after = text[at + len(anchor):]
+    if len(after) < _WINDOW:
+        following = gen.passages.get(passage_id(passage.doc_id, passage.ordinal + 1))
+        if following is not None and not following.is_table:
+            after += _compact(following.text)
+    return after[:_WINDOW]
+
+
+def _quote(text: str) -> str:
+    """The reason from its cue to the end of its sentence; a long one cut at its last whole clause."""
+    end = text.find("。")
+    sentence = text[:end + 1] if end >= 0 else text
+    if len(sentence) <= _MAX_QUOTE:
+        return sentence
+    cut = max(sentence.rfind(p, 0, _MAX_QUOTE) for p in "；;，,")
+    return sentence[:cut] + "…" if cut > 0 else ""
+
+
+def _names_a_part(reason: str, metric: str) -> bool:
+    """"三公经费…增加7万元。主要原因是因公出国(境)费用增加": which part moved is a reason for the whole."""
+    part = _PART_WORDS.search(_compact(reason))
+    return part is not None and part.group() not in metric
+
+
+def reason_after(after: str, change_text: str, metric: str) -> str | None:
+    """The reason given in `after` (the text following a stated change) for that change: from a cue that
+    comes before any other change or numbered part begins, to the end of its sentence. A statement that
+    repeats the same amount ("部门预算支出…较…增加14,309.95万元") is the same change."""
+    numbers = re.findall(r"\d[\d,]*(?:\.\d+)?", change_text)
+    amount = _digits(numbers[-1]) if numbers else ""     # the change's amount, not its year
+    limit = len(after)
+    for other in _OTHER_CHANGE.finditer(after):
+        if not amount or _digits(other.group(1)) != amount:
+            limit = other.start()
+            break
+    part = _NEW_PART.search(after)
+    if part is not None:
+        limit = min(limit, part.start() + 1)
+    cue = _CUE_AFTER.search(after, 0, limit)
+    if cue is None:
+        return None
+    quoted = _quote(after[cue.start():])
+    if quoted and (states_a_reason(quoted if REASON_CUE.search(quoted) else "主要原因是" + quoted)
+                   or _names_a_part(quoted, metric)):
+        return quoted
+    return None
+
+
+def stated_reason(gen, facts) -> tuple[str, object] | None:
+    """(the reason as printed, the fact whose change it explains) for the first of `facts` whose text gives
+    a reason right after its change; None when none does."""
+    for fact in facts:
+        if not fact.change_text:
+            continue
+        after = _text_after(gen, fact)
+        reason = reason_after(after, fact.change_text, fact.metric) if after is not None else None
+        if reason:
+            return reason, fact
+    return None

@@ -1,0 +1,99 @@
+"""Why a figure changed: the reason read right after the change the document states (search/qa/reasons.py).
+
+The text tests use sentences as printed in the 2026 PDFs; the answer tests build a real index of those
+PDFs and ask through /api/ask."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS_2026, make_app, require_shared
+
+from search.cli import build_stages
+from search.indexer import build_index
+from search.qa.reasons import reason_after
+
+PDFS = ["福州_公安局交通警察局_2026年部门预算.pdf", "无锡_人力资源和社会保障局_2026年部门预算.pdf",
+        "2026年深圳市财政局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年珠海市商务局部门预算.pdf"]
+
+
+# -- the text right after a change ---------------------------------------------------------------------
+def test_the_reason_right_after_the_change_is_read():
+    after = "，增长100%。主要原因是:本年有因公出国(境)计划。(二)公务接待费2026年预算安排14.09万元，与上年持平。"
+    assert reason_after(after, "比上年增加5.38万元", "因公出国(境)费") == "主要原因是:本年有因公出国(境)计划。"
+
+
+def test_a_reason_in_the_same_sentence_is_read():
+    after = "，变动原因本年度部门不单独编制因公出国(境)费，由财政部门统一编制。其中，因公出国(境)费支出0万元"
+    assert reason_after(after, "比上年预算减少25.47万元", "三公经费").startswith("变动原因本年度部门不单独编制")
+
+
+def test_a_repeated_statement_of_the_same_change_does_not_hide_the_reason():
+    after = ("，下降30.8%。2026年深圳市财政局(本级)部门预算支出37,385.88万元，较2025年年初预算减少16,640.31万元，"
+             "下降30.8%。预算收支减少主要原因说明:一是2025年依据有关文件安排了深圳市中小微企业融资担保基金注资。")
+    assert "融资担保基金" in reason_after(after, "较2025年年初预算减少16,640.31万元", "收入总计")
+
+
+def test_the_reason_of_another_change_is_not_taken():
+    # the reason after the second change is the 购置费's, not the 运行维护费's
+    after = "，下降2.62%；公务用车购置费221.04万元，比上年增加221.04万元，增长100%。主要原因是：本年有公务用车购置计划。"
+    assert reason_after(after, "比上年减少30.00万元", "公务用车运行维护费") is None
+
+
+def test_the_reason_of_the_next_numbered_part_is_not_taken():
+    after = "。1.因公出国（境）费用。2026年预算数77.20万元，主要是根据因公出国（境）计划安排。"
+    assert reason_after(after, "较2025年年初预算减少17.20万元", "三公经费") is None
+
+
+def test_a_reason_that_only_restates_the_change_is_not_a_reason_but_a_moved_part_is():
+    restated = "，增长70％，主要原因是因公出国(境)费用增加。"
+    assert reason_after(restated, "比上年增加7万元", "因公出国(境)费") is None
+    assert reason_after(restated, "比上年增加7万元", "三公经费") == "主要原因是因公出国(境)费用增加。"
+
+
+# -- answers over the real PDFs ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rclient(tmp_path_factory) -> Path:
+    require_shared(CORPUS_2026)
+    corpus = tmp_path_factory.mktemp("reasons") / "corpus"
+    corpus.mkdir()
+    for name in PDFS:
+        shutil.copy(CORPUS_2026 / name, corpus / name)
+    index = corpus.parent / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    return make_app(index).test_client()
+
+
+def _ask(client, q: str) -> dict:
+    return client.get("/api/ask", query_string={"q": q}).get_json()
+
+
+@pytest.mark.parametrize("q, change, reason", [
+    ("福州交警支队今年出国经费增加的原因", "5.38", "因公出国(境)计划"),
+    ("无锡人社局三公经费为啥比去年少了", "25.47", "不单独编制"),
+    ("深圳财政局今年预算为啥少了一万六千多万", "16,640.31", "融资担保基金"),
+    ("烟台 科技局 因公出国 增加原因", "7万元", "中日韩创新合作中心"),
+    ("烟台科技局三公经费为什么增加", "20.68", "因公出国(境)费用增加"),
+    ("珠海商务局今年收入预算为什么增加", "12,616.73", "港珠澳大桥"),
+])
+def test_a_reason_question_gets_the_change_and_the_reason_written_after_it(rclient, q, change, reason):
+    body = _ask(rclient, q)
+    assert body["answer_type"] == "figure", body["answer"]
+    answer = body["answer"].replace("（", "(").replace("）", ")")
+    assert change in answer and reason in answer
+    assert answer.index(change) < answer.index("原因：")
+    # the change is cited with the passage that states it (the reason follows it there)
+    assert body["citations"] and body["facts"]
+    assert body["citations"][0]["id"] == body["facts"][0]["passage_id"]
+
+
+def test_a_change_question_gets_its_reason_too(rclient):
+    body = _ask(rclient, "深圳市财政局2026年预算收入比上年减少了多少")
+    assert "16,640.31" in body["answer"] and "融资担保基金" in body["answer"]
+
+
+def test_a_letter_spaced_figure_is_read(rclient):
+    # "2 0 2 6年本部门收入预算 6 6 , 3 0 7 . 9 8万元" in the text layer
+    body = _ask(rclient, "珠海市商务局2026年收入预算是多少")
+    assert body["answer_type"] == "figure" and "66,307.98" in body["answer"]
