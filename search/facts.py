@@ -32,7 +32,7 @@ METRICS: list[tuple[str, list[str]]] = [
     ("政府采购工程", [r"政府采购工程(?:预算|支出)?"]),
     ("政府采购服务", [r"政府采购服务(?:预算|支出)?"]),
     # totals are named kind-neutrally: a 预算 document states the budget, a 决算 document the actual
-    ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计",
+    ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计", r"收入、?支出预算总计",
               r"收入支出决算总计", r"收支决算总额", r"收支总决算"]),
     ("收入总计", [r"收入预算(?:总额)?", r"收入总计", r"(?:部门)?预算收入"]),   # includes last year's carry-over
     ("支出总计", [r"支出预算(?:总额)?", r"支出总计", r"(?:部门)?预算支出"]),
@@ -73,7 +73,7 @@ _COMPARED = re.compile(r"(?:比|较|与)\s*(?:上年|上一年|20\d\d\s*年)[^�
 _BARE_ZERO = re.compile(r"(?P<gap>\s*(?:预算|决算)?(?:数)?\s*(?:为|是)?\s*)(?P<num>0(?:\.0+)?|零)(?=\s*(?:[,，。；;、]|$))")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
-_WHOLE_BUDGET_METRICS = {"收入总计", "支出总计", "收支总计"}
+WHOLE_BUDGET_METRICS = ("收入总计", "支出总计", "收支总计")   # one figure in nearly every disclosure
 _UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府")
 TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
 
@@ -189,7 +189,7 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
         if sentence[end:end + 1] in ("、", ")", "和", "及") or sentence[start - 1:start] == "(":
             continue  # part of an enumeration ("公务接待费（因公出国（境）费、…）"), not a statement
         before = sentence[start - 1:start]
-        if metric in _WHOLE_BUDGET_METRICS and (before == "、" or (re.search(r"[\u4e00-\u9fff]", before)
+        if metric in WHOLE_BUDGET_METRICS and (before == "、" or (re.search(r"[\u4e00-\u9fff]", before)
                                                                   and before not in _UNIT_ENDINGS)):
             continue  # "转移支付支出预算", "基金收入预算": a part of the budget, not its total
         window = sentence[end:nxt]

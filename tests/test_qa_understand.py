@@ -263,3 +263,41 @@ def test_a_units_bare_name_after_another_city_is_not_that_unit(gaz, aliases):
     assert "sh-yb" not in docs(read("深圳医保中心基本支出是多少", gaz, aliases))
     assert docs(read("上海医保中心基本支出是多少", gaz, aliases)) == {"sh-yb"}
     assert docs(read("医保中心基本支出是多少", gaz, aliases)) == {"sh-yb"}
+
+
+@pytest.mark.parametrize("q, operation", [
+    ("北京审计局今年预算多少", "lookup"),
+    ("北京审计局今年预算比去年少了多少", "change"),
+    ("北京医保局和北京审计局谁的预算大", "compare"),
+])
+def test_nothing_but_the_budget_asked_is_its_whole_total(gaz, aliases, q, operation):
+    u = read(q, gaz, aliases)
+    assert u.metric == "收入总计" and u.operation == operation and not u.item
+
+
+def test_the_budget_with_an_item_is_the_item_not_the_total(gaz, aliases):
+    u = read("北京审计局今年办公费预算多少", gaz, aliases)
+    assert u.metric == "" and u.item == "办公费"
+
+
+def test_spending_words_and_reason_slang_are_not_items(gaz, aliases):
+    u = read("广州今年哪个单位三公经费花得最多", gaz, aliases)
+    assert u.operation == "max" and not u.item and u.metric == "三公经费"
+    u = read("北京审计局今年三公经费翻倍是咋回事", gaz, aliases)
+    assert u.operation == "reason" and not u.item
+
+
+def test_a_type_word_right_after_a_named_unit_is_a_second_unit_of_its_region(gaz, aliases):
+    u = read("广州水务局 卫健委 三公经费", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"gz-sw"}, {"gz-ws"}]
+
+
+def test_words_continuing_the_named_units_name_are_not_the_item():
+    docs_ = DOCS + [Doc("sh-wl", "上海市文化和旅游局执法总队")]
+    u = read("上海 文旅执法总队 其他交通费", Gazetteer(docs_), build_aliases(docs_))
+    assert docs(u) == {"sh-wl"} and u.item == "其他交通费"
+
+
+def test_words_inside_the_named_units_name_stay_the_item(gaz, aliases):
+    u = read("海东市医疗保障局医疗服务和保障能力提升补助资金项目自评得分", gaz, aliases)
+    assert "医疗服务" in u.unparsed.split()

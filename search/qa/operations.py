@@ -12,7 +12,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
-from ..facts import Fact
+from ..facts import WHOLE_BUDGET_METRICS, Fact
 from ..vocab import strip_quotes
 from .understand import Understood
 
@@ -217,13 +217,18 @@ class Detail(Operation):
 
     def answer(self, ctx, u):
         detail = self.DETAILS[u.operation]
-        used, parts = [], []
-        for facts in ctx.facts_for(u, u.doc_ids).values():
-            candidates = sorted(facts, key=lambda f: f.basis != "决算") if u.operation == "completion" else facts
-            fact = next((f for f in candidates if detail(f)), None)
-            if fact is not None:
-                parts.append(f"{fact.unit}{label(fact)}{fact.metric}{fact.value_text}，{detail(fact)}")
-                used.append(fact)
+        used, parts, done = [], [], set()
+        # the whole budget's change may be stated on any of its totals ("收入、支出预算总计…各减少…")
+        metrics = [u.metric] + [m for m in WHOLE_BUDGET_METRICS if m != u.metric] \
+            if u.metric in WHOLE_BUDGET_METRICS and u.operation == "change" else [u.metric]
+        for metric in metrics:
+            for doc_id, facts in ctx.facts_for(u, u.doc_ids, metric).items():
+                candidates = sorted(facts, key=lambda f: f.basis != "决算") if u.operation == "completion" else facts
+                fact = next((f for f in candidates if detail(f)), None)
+                if fact is not None and doc_id not in done:
+                    done.add(doc_id)
+                    parts.append(f"{fact.unit}{label(fact)}{fact.metric}{fact.value_text}，{detail(fact)}")
+                    used.append(fact)
         if not parts:
             return None
         return Answer("；".join(parts) + "。", "figure", used)

@@ -34,19 +34,21 @@ _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
+_WHOLE_BUDGET = re.compile(r"预算|决算")
+_WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
 _FUND_BEFORE = re.compile(r"(?:政府性基金|国有资本经营|一般公共预算|财政专户|财政拨款)(?:预算)?(?:拨款)?$")
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
-    r"花了|花费|花(?=多少|钱|几)|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
-    r"这些|这几个|这|那些|所有|全部|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
-    r"财政拨款|财政|一般公共预算|部门预算|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
+    r"这些|这几个|这|那些|所有|全部|部分|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
+    r"财政拨款|财政|一般公共预算|部门预算|中共|[市区县]委(?=\s|$)|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
     r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）—－]|项下")
 
 
@@ -334,6 +336,24 @@ def _stands_as_department(text: str, start: int, word: str, region_ends: set[int
     return start == 0 or start in region_ends or text[start - 1] in " 和与及、的,，"
 
 
+def _rest_of_names(gaz: Gazetteer, compact: str, mentions) -> list[tuple[int, int]]:
+    """"上海 文旅执法总队": the words right after a mention that end the name of the one unit it resolved
+    to (上海市文化和旅游局执法总队) are part of the unit's name, not the item asked (海东市医疗保障局医疗服务…:
+    医疗 is inside the name, not its end)."""
+    spans = []
+    for m in mentions:
+        names = {normalize_query(gaz.entries[d].unit).replace(" ", "") for d in m.doc_ids if d in gaz.entries}
+        if len(names) != 1:
+            continue
+        name, end = re.sub(r"[()（）\s]", "", names.pop()), m.start + len(m.text)
+        # the longest run of what follows that ends the unit's name (执法总队, 本级)
+        size = next((k for k in range(min(len(name), len(compact) - end), 1, -1)
+                     if name.endswith(compact[end:end + k])), 0)
+        if size >= 2:
+            spans.append((end, end + size))
+    return spans
+
+
 def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
     """"北京水务局和交通委": a later type word without a region of its own is in the question's one region.
     Adds those mentions; returns the type words still unplaced."""
@@ -342,14 +362,14 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
         return leftover_types
     end, region = home
     region_docs = gaz.docs_in_region({region.code})
-    for t0, t1, dept_type in [t for t in leftover_types if t[0] > end]:
+    for t0, t1, dept_type in [t for t in leftover_types if t[0] >= end]:
         docs = gaz.docs_of_type(dept_type, region_docs)
         m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
         mentions.append(m)
         spans.append((t0, t1))
-    return [t for t in leftover_types if t[0] <= end]
+    return [t for t in leftover_types if t[0] < end]
 
 
 def _single_region(gaz: Gazetteer, merged, mentions) -> tuple[int, lexicon.Region] | None:
@@ -397,6 +417,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     # "（不含基本支出）": what the question excludes is not what it asks for
     compact = _EXCLUDED.sub("", compact)
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, aliases)
+    spans += [(a, b) for a, b in _rest_of_names(gaz, compact, u.units)
+              if not any(a < s1 and s0 < b for s0, s1 in spans)]
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
@@ -427,6 +449,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     rest = _FILLER.sub(" ", rest)
     chunks = _chunks(rest)
     u.unparsed = " ".join(chunks)
+    if not u.metric and not chunks and not u.tables and u.operation in _WHOLE_BUDGET_OPERATIONS \
+            and (u.units or u.scope_region is not None or u.scope_type) and _WHOLE_BUDGET.search(compact):
+        # "X局今年预算多少 / 预算比去年少了多少 / 谁的预算大": nothing but the budget asked is its whole total
+        u.metric = "收入总计"
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
     named = [c for c in chunks if c not in _table_names()] or ([] if u.metric else chunks)
