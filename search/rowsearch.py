@@ -12,6 +12,7 @@ only: changing it does not rebuild the index.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -20,9 +21,10 @@ import weakref
 from collections import OrderedDict
 from pathlib import Path
 
+from .regions import data_rows
 from .rows import ROW_COLUMNS
 from .tables import is_narrative, parse_value
-from .vocab import ONE_CHAR_ASIDE
+from .vocab import ONE_CHAR_ASIDE, ORG_ENDINGS
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
 # table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
@@ -124,12 +126,23 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
     if a == b:
         return 1.0
     if a in b and len(a) >= 3:   # two characters (收入, 办公) inside a longer name name something else
-        return 0.8
+        # a unit's row (苏州市土地储备中心 in a 收入总表) does not state a cost named inside its name (土地储备)
+        return 0.0 if b[b.find(a) + len(a):] in ORG_ENDINGS else 0.8
     if b in a and len(b) >= 3:
         return 0.7 + round(0.09 * len(b) / len(a), 3)   # of the labels inside the item, the longest
-    if len(core) >= 2 and (core == label_core or _core_as_word(core, b) or _abbreviates(core, label_core)):
+    if len(core) >= 2 and (core == label_core or _core_as_word(core, b) or _abbreviates(core, label_core)
+                           or _drops_a_word(a, b)):
         return 0.6
     return 0.0
+
+
+def _drops_a_word(a: str, b: str) -> bool:
+    """物业费 for 物业管理费: the label with one run of at most two characters left out (never a two-character
+    item: 电费 is not 电子设备费)."""
+    gap = len(b) - len(a)
+    if len(a) < 3 or not 1 <= gap <= 2:
+        return False
+    return any(b[:i] + b[i + gap:] == a for i in range(1, len(a)))
 
 
 def _abbreviates(core: str, label_core: str) -> bool:
@@ -244,7 +257,8 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
     row's total."""
     if column:
         want = _norm(column)
-        picked = [r for r in rows if want in _norm(r["header_path"])]
+        heads = (want,) + column_forms().get(want, ())
+        picked = [r for r in rows if any(h in _norm(r["header_path"]) for h in heads)]
         named = {(r["table_id"], r["row_index"]) for r in picked}
         whole = [r for r in rows if (r["table_id"], r["row_index"]) not in named and want in _norm(r["title"])
                  and not any(w in _norm(r["title"]) for w in _COLUMN_WORDS if w != want)]
@@ -268,6 +282,15 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
 
 
 _COLUMN_WORDS = ("基本支出", "项目支出")
+
+
+@functools.lru_cache(maxsize=1)
+def column_forms() -> dict[str, tuple[str, ...]]:
+    """Asked column word -> the other headers of that column (search/data/columns.tsv)."""
+    forms: dict[str, tuple[str, ...]] = {}
+    for asked, header in data_rows("columns.tsv"):
+        forms[asked.strip()] = forms.get(asked.strip(), ()) + (header.strip(),)
+    return forms
 _CODE_HEADER = re.compile(r"(?:编码|代码|编号|序号)$")
 _SQL_BATCH = 500   # labels per query (SQLite's limit on bound parameters is 999 in older builds)
 _KIND_ORDER = {"项目支出": 0, "功能分类": 1, "经济分类": 2, "三公经费": 3, "支出": 4, "收支总表": 5}

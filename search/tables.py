@@ -193,6 +193,11 @@ _TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计|本年(?:收入|支出)?�
 _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
+_PROSE = re.compile(r"。|主要原因|比上年|与上年相比|较上年")
+# a project's class printed between its name and its figures (特定目标类, 其他运转类, 一般性项目类)
+_PROJECT_CLASS = re.compile(r"[\u4e00-\u9fff]{2,6}类")
+
+
 def is_narrative(text: str) -> bool:
     """Prose in a table cell (a project's description), not a name: a sentence mark, or too long for a name."""
     return bool(re.search(r"[，。；]", text)) or len(text) > 40
@@ -671,7 +676,12 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                 texts = texts[:-2]
             elif len(texts) >= 2 and (paired := re.fullmatch(r"(.+?)\s*\d{5}", texts[-2])):
                 texts = texts[:-2] + [paired.group(1)]
+            if len(texts) >= 2 and _PROJECT_CLASS.fullmatch(texts[-1]):
+                # 烟台: 项目名称 | 项目类别 (特定目标类) | figures — the project is the row, its class context
+                texts = texts[:-2] + [texts[-1], texts[-2]]
             label = texts[-1] if texts else ""
+            if _PROSE.search(label):
+                continue   # a sentence of the text below a table's last page ("…增长67.4%。主要原因是…"), no row
             context = " ".join(texts[:-1])
             row_lines = lines
             # codes stay space-separated ("201 40 01") until finish() resolves them in row order

@@ -135,6 +135,27 @@ def test_loose_match_quality():
     assert match_quality("信息化建设经费", "信息化建设项目经费") == 0.6
     assert match_quality("办公费", "其他政府办公厅（室）及相关机构事务支出") == 0.0
     assert match_quality("办公费", "办公经费") == 0.6
+    # a name with one short word left out (物业费 for 物业管理费), never for two characters or a longer gap
+    assert match_quality("物业费", "物业管理费") == 0.6
+    assert match_quality("电费", "电子设备费") == 0.0
+    assert match_quality("办公费", "办公设备购置费") == 0.0
+    # a unit's row does not state a cost named inside the unit's name
+    assert match_quality("土地储备", "苏州市土地储备中心") == 0.0
+    assert match_quality("土地储备中心", "苏州市土地储备中心") == 0.8
+
+
+def test_a_sentence_below_a_table_is_not_a_row():
+    from search.tables import _PROSE
+
+    assert _PROSE.search("万元，增长67.4%。主要原因是苏州市土地储备中心新购入")
+    assert not _PROSE.search("区域重点项目协审经费")
+
+
+def test_a_column_asked_by_another_header_word():
+    from search.rowsearch import column_forms
+
+    # 西安's tables head the project column 专项业务经费支出
+    assert "专项业务经费" in column_forms()["项目支出"]
 
 
 @needs_pdfs
@@ -332,3 +353,10 @@ def test_a_one_character_aside_in_a_label_is_optional():
     assert match_quality("维修费", "维修（护）费") == 1.0
     assert match_quality("因公出国费", "因公出国（境）费") == 1.0
     assert match_quality("维修（护）费", "维修（护）费") == 1.0
+
+
+@needs_pdfs
+def test_the_project_column_of_a_table_heading_it_otherwise(tclient):
+    # 西安: 合计 / 人员经费支出 / 公用经费支出 / 专项业务经费支出 — the last is the row's 项目支出
+    body = tclient.get("/api/ask", query_string={"q": "西安司法局 电费 项目支出"}).get_json()
+    assert body["answer_type"] == "figure" and "47,500.00" in body["answer"] and "427,500.00" not in body["answer"]
