@@ -97,3 +97,10 @@ def test_a_letter_spaced_figure_is_read(rclient):
     # "2 0 2 6年本部门收入预算 6 6 , 3 0 7 . 9 8万元" in the text layer
     body = _ask(rclient, "珠海市商务局2026年收入预算是多少")
     assert body["answer_type"] == "figure" and "66,307.98" in body["answer"]
+
+
+def test_search_ranks_first_the_passage_the_reason_answer_cites(rclient):
+    q = "福州交警支队今年出国经费增加的原因"
+    cited = _ask(rclient, q)["citations"][0]["id"]
+    results = rclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert results[0]["id"] == cited and "figures" in results[0]["channels"]

@@ -68,11 +68,17 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 
 def figure_passages(engine, q: str) -> list[str]:
-    """Passages stating the figures that answer q (the "figures" channel of search; empty when none)."""
+    """Passages the answer to q cites (the "figures" channel of search; empty when it abstains): search
+    ranks first what /api/ask answers from — the figures, the table rows, the sentence giving a reason."""
     answer = _operate(engine, understand_question(engine, q))
-    if answer is None:
+    if answer is not None:
+        # an ambiguous row ("有2行…相符") still names the rows the question is about
+        return list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
+    reply = answer_question(engine, q)
+    if reply["answer_type"] == "none":
         return []
-    return list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
+    cited = [c["id"] for c in reply["citations"]]
+    return cited[:1] if reply["answer_type"] == "passage" else cited
 
 
 def _fact_dict(fact) -> dict:
