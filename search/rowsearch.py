@@ -131,9 +131,29 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
     if b in a and len(b) >= 3:
         return 0.7 + round(0.09 * len(b) / len(a), 3)   # of the labels inside the item, the longest
     if len(core) >= 2 and (core == label_core or _core_as_word(core, b) or _abbreviates(core, label_core)
-                           or _drops_a_word(a, b)):
+                           or _drops_a_word(a, b) or _pieces_in_order(core, b)):
         return 0.6
     return 0.0
+
+
+def _pieces_in_order(a: str, b: str, pieces: int = 3) -> bool:
+    """基础设施建设维修 for 气象基础设施建设与维修, 绿色创新专项 for 工程建设领域绿色创新发展专项资金: the item is at
+    most three runs of two or more characters that stand in the label in order (a question writes the words
+    of a long name, not every word), in a label at most three times as long."""
+    if len(a) < 4 or len(b) > 3 * len(a):
+        return False
+
+    def fits(i: int, at: int, left: int) -> bool:
+        if i == len(a):
+            return True
+        if left == 0:
+            return False
+        for j in range(len(a), i + 1, -1):       # the longest run first
+            found = b.find(a[i:j], at)
+            if found >= 0 and (j == len(a) or len(a) - j >= 2) and fits(j, found + j - i, left - 1):
+                return True
+        return False
+    return fits(0, 0, pieces)
 
 
 def _drops_a_word(a: str, b: str) -> bool:

@@ -301,3 +301,44 @@ def test_words_continuing_the_named_units_name_are_not_the_item():
 def test_words_inside_the_named_units_name_stay_the_item(gaz, aliases):
     u = read("海东市医疗保障局医疗服务和保障能力提升补助资金项目自评得分", gaz, aliases)
     assert "医疗服务" in u.unparsed.split()
+
+
+@pytest.mark.parametrize("q", ["北京审计局有几辆公务车", "北京审计局 车辆 国有资产", "北京审计局 公务车辆 固定资产"])
+def test_vehicle_questions_ask_the_count_whatever_words_surround_it(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert u.metric == "车辆" and not u.item and u.operation == "lookup"
+
+
+def test_zero_written_as_an_amount_asks_for_the_zero_list(gaz, aliases):
+    u = read("广州 因公出国费 0万元 部门", gaz, aliases)
+    assert u.operation == "zero" and u.metric == "因公出国(境)费"
+    assert read("广州 因公出国费 10万元以上 部门", gaz, aliases).operation == "threshold"
+
+
+def test_a_quoted_name_is_the_item_not_a_place():
+    docs_ = DOCS + [Doc("gz-sw2", "广州市水务局")]
+    u = read("广州市水务局2026年“中心城区污水处理特许经营经费”预算多少万元？", Gazetteer(docs_), build_aliases(docs_))
+    assert not u.not_held and u.item.startswith("中心城区污水处理特许经营")
+
+
+def test_a_county_name_inside_other_words_beside_a_named_unit_is_no_unit(gaz, aliases):
+    u = read("广州水务局中心城区污水处理特许经营花多少", gaz, aliases)
+    assert not u.not_held and docs(u) == {"gz-sw"}
+    # a city beside a named unit still is one ("深圳和北京的医保局")
+    assert read("北京医保局和南京的三公经费", gaz, aliases).not_held
+
+
+def test_a_column_named_as_some_tables_head_it(gaz, aliases):
+    u = read("北京审计局差旅费中专项业务经费支出是多少", gaz, aliases)
+    assert u.metric == "项目支出" and u.item == "差旅费"
+
+
+def test_an_item_called_a_project_is_read_from_the_project_table(gaz, aliases):
+    assert "项目支出" in read("北京审计局应急物资储备项目预算多少", gaz, aliases).tables
+    assert "项目支出" not in read("北京审计局应急物资储备预算多少", gaz, aliases).tables
+
+
+def test_a_type_word_read_inside_a_named_unit_cuts_nothing_else():
+    docs_ = DOCS + [Doc("gz-sj", "广州市市场监督管理局")]
+    u = read("广州市场监管局信息化建设科目金额", Gazetteer(docs_), build_aliases(docs_))
+    assert u.item.startswith("信息化建设")

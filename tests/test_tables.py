@@ -142,6 +142,11 @@ def test_loose_match_quality():
     # a unit's row does not state a cost named inside the unit's name
     assert match_quality("土地储备", "苏州市土地储备中心") == 0.0
     assert match_quality("土地储备中心", "苏州市土地储备中心") == 0.8
+    # the words of a long name written apart, in order (a question does not write every word)
+    assert match_quality("基础设施建设维修", "气象基础设施建设与维修") == 0.6
+    assert match_quality("绿色创新专项", "工程建设领域绿色创新发展专项资金") == 0.6
+    assert match_quality("公务接待", "公务用车运行维护费") == 0.0
+    assert match_quality("信息化运维", "信息系统运行维护") == 0.0
 
 
 def test_a_sentence_below_a_table_is_not_a_row():

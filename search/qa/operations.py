@@ -195,6 +195,9 @@ class Lookup(Operation):
                 line += f"，{fact.change_text}"
             if fact.mismatch:
                 line += f"（注意：{fact.mismatch}）"
+            if fact.value_unit in ("辆", "台") and "资产" in u.normalized and fact.sentence:
+                # "车辆 国有资产情况": the vehicles are stated in the assets sentence; quote it whole
+                line += f"（原文：{fact.sentence[:160]}）"
             parts.append(line)
             used.append(fact)
         if len(parts) > 4:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, normalize_query
-from ..vocab import ONE_CHAR_ASIDE
+from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
 from . import lexicon
 from .gazetteer import Gazetteer, Mention
 
@@ -28,7 +28,7 @@ _DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成(?:年初)?预算|完成率|执行率|预算完成|执行进度|完成.{0,6}(?:比例|百分|%)")
 _SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
-_ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|未安排|零预算|无预算|没有预算|为空")
+_ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
@@ -47,7 +47,7 @@ _FILLER = re.compile(
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
-    r"这些|这几个|这|那些|所有|全部|部分|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
+    r"这些|这几个|这|那些|所有|全部|[那这]部分|部分|[那这][块笔]|方面|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
     r"财政拨款|财政|一般公共预算|部门预算|中共|[市区县]委(?=\s|$)|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
     r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）—－]|项下")
 
@@ -260,8 +260,10 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
         spans.append((t0, t1))
     scope_type = leftover_types[0][2] if leftover_types else ""
     scope_region = None
-    if region_only and not leftover_types and mentions:
-        # "深圳和北京的医保局": the type word was read inside a named unit; the other regions share it
+    if region_only and not leftover_types and mentions and all(_joined_by_and(compact, m) or not _county_only(m)
+                                                               for m in region_only):
+        # "深圳和北京的医保局": the type word was read inside a named unit; the other regions share it (a region
+        # name inside other words, 广州水务局中心城区污水…, is no second unit)
         named_types = {gaz.entries[d].dept_type for m in mentions for d in m.doc_ids if d in gaz.entries}
         if len(named_types) == 1 and "" not in named_types:
             leftover_types = [(len(compact), len(compact), named_types.pop())]
@@ -295,7 +297,9 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             else:
                 scope_region = only        # "广州哪个局…": every unit of the region
         else:
-            mentions += [m for m in region_only if not m.held or len(m.doc_ids) == 1]
+            # beside a named unit, a county's name inside other words (广州水务局中心城区污水…: 城区) is no unit
+            mentions += [m for m in region_only if (m.held and len(m.doc_ids) == 1)
+                         or (not m.held and (_joined_by_and(compact, m) or not _county_only(m)))]
     mentions.sort(key=lambda m: m.start)
     return mentions, scope_type, scope_region, spans
 
@@ -334,6 +338,71 @@ def _stands_as_department(text: str, start: int, word: str, region_ends: set[int
     if word[-1] in _ORG_END:
         return True
     return start == 0 or start in region_ends or text[start - 1] in " 和与及、的,，"
+
+
+def _column_as_headed(compact: str) -> tuple[str, str]:
+    from ..rowsearch import column_forms
+
+    for asked, forms in column_forms().items():
+        for form in sorted(forms, key=len, reverse=True):
+            found = re.search(re.escape(form) + r"(?:经费)?(?:支出)?", compact)
+            if found:
+                return asked, found.group()
+    return "", ""
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Consumed spans merged where they overlap (a type word read inside a named unit), last first, so each
+    can be cut out of the text without shifting the others."""
+    out: list[list[int]] = []
+    for s0, s1 in sorted(spans):
+        if out and s0 <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], s1)
+        else:
+            out.append([s0, s1])
+    return [(a, b) for a, b in reversed(out)]
+
+
+def _joined_by_and(compact: str, m: Mention) -> bool:
+    """The region mention stands in a list: a conjunction or list mark right before or after it."""
+    before, after = compact[m.start - 1:m.start], compact[m.start + len(m.text):m.start + len(m.text) + 1]
+    return before in _AND or after in _AND or after == "的"
+
+
+def _county_only(m: Mention) -> bool:
+    by_code, _ = lexicon.regions()
+    return bool(m.region_codes) and all(by_code[c].level == "county" for c in m.region_codes if c in by_code)
+
+
+_AND = {"和", "与", "及", "、", "跟", "同", "或", ",", "，"}
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
+
+
+def _quoted_names(q: str, compact: str) -> list[tuple[int, str]]:
+    """Names the question quotes, where they stand in compact; a quoted unit name (“深圳市气象局”) is not one."""
+    found = []
+    for content in _QUOTED.findall(q):
+        piece = normalize_query(content).replace(" ", "")
+        at = compact.find(piece)
+        if at >= 0 and piece and not ORG_NAME_END.search(piece):
+            found.append((at, piece))
+    return found
+
+
+def _quoted_items_masked(q: str, compact: str) -> str:
+    """A name the question quotes (“中心城区污水处理特许经营经费”) is the item asked, not a place to look for
+    units (城区 is no region there)."""
+    for at, piece in _quoted_names(q, compact):
+        compact = compact[:at] + "□" * len(piece) + compact[at + len(piece):]
+    return compact
+
+
+def _quoted_item(q: str, compact: str) -> str:
+    """The row a question names in quotes, as quoted (the filler would cut 中 off 中心城区…); not a quoted
+    metric (“三公”经费, “机关运行经费”) or table (“一般公共预算支出表”)."""
+    names = [piece for _at, piece in _quoted_names(q, compact) if len(piece) >= 4 and not piece.endswith("表")
+             and detect_metric(piece)[1] != piece and piece not in _table_names()]
+    return max(names, key=len) if names else ""
 
 
 def _rest_of_names(gaz: Gazetteer, compact: str, mentions) -> list[tuple[int, int]]:
@@ -416,12 +485,15 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     compact = normalized.replace(" ", "")
     # "（不含基本支出）": what the question excludes is not what it asks for
     compact = _EXCLUDED.sub("", compact)
-    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, compact, aliases)
+    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
     spans += [(a, b) for a, b in _rest_of_names(gaz, compact, u.units)
               if not any(a < s1 and s0 < b for s0, s1 in spans)]
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
-    u.metric, u.metric_text = detect_metric(compact)
+    u.metric, u.metric_text = detect_metric(compact) or ("", "")
+    if not u.metric:
+        # a column named as some tables head it ("差旅费中专项业务经费支出", 西安): the column asked
+        u.metric, u.metric_text = _column_as_headed(compact)
     at = compact.find(u.metric_text)
     fund = _FUND_BEFORE.search(compact[:at]) or _FUND_BEFORE.search(compact[:at + 2]) \
         if u.metric in _TOTALS and at >= 0 else None
@@ -434,7 +506,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         u.operation, u.defines = "definition", (definition.group(1) or definition.group(2))
     # what is left once everything above is read
     rest = compact
-    for s0, s1 in sorted(spans, reverse=True):
+    for s0, s1 in _merged(spans):
         rest = rest[:s0] + " " + rest[s1:]
     if u.metric_text:
         rest = rest.replace(u.metric_text, " ", 1)
@@ -442,7 +514,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         if asked in compact and table not in u.tables:
             u.tables.append(table)
     rest = re.sub(r"20[1-3]\d年?", " ", rest)
-    rest = re.sub(r"车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
+    rest = re.sub(r"公务车辆|车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
+    if u.metric == "车辆":
+        # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
+        rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|怎样|公务", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
         bare = bare.replace(asked, " ")
@@ -456,12 +531,16 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
     named = [c for c in chunks if c not in _table_names()] or ([] if u.metric else chunks)
-    if u.operation not in ("reason", "definition") and named:
-        u.item = max(named, key=len)
+    quoted = _quoted_item(q, compact)
+    if u.operation not in ("reason", "definition") and (named or quoted):
+        u.item = quoted or max(named, key=len)
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
         bare_chunks = _chunks(_FILLER.sub(" ", bare))
         u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
         u.item_phrase = _as_written(compact, u.item, chunks) or _piece(normalized, compact, spans, u.item)
+        if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
+            # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
+            u.tables.append("项目支出")
     _check_held(u, gaz)
     return u
 
@@ -515,7 +594,7 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
     for i in range(len(compact) + 1):
         extra += i in spaced
         shift[i] = i + extra
-    for s0, s1 in sorted(spans, reverse=True):
+    for s0, s1 in _merged(spans):
         marked = marked[:shift[s0]] + "|" + marked[shift[s1]:]
     marked = ONE_CHAR_ASIDE.sub("", marked)   # 办公厅（室）: a one-character aside
     pieces = [p for p in _ASKING.split(marked) if p and len(p) >= 2]
