@@ -23,13 +23,33 @@ class SearchService:
     # -- search ----------------------------------------------------------------------------------------
     def search(self, q: str, k: int = 10, page: int = 1, unit: str = "", year: int | None = None,
                kind: str = "") -> dict:
-        from .qa import figure_passages
+        from .qa import answer_passages
 
-        pinned = figure_passages(self.engine, q)
+        pinned, restating = answer_passages(self.engine, q)
         result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
                                     kind=kind)
+        if page == 1 and restating:
+            self._beside_the_first(result, q, restating, unit, year, kind)
         result["page"] = page
         return result
+
+    RESTATING_SHOWN = 2   # prose passages repeating a quoted table row, shown right after the first result
+
+    def _beside_the_first(self, result: dict, q: str, restating: list[str], unit, year, kind) -> None:
+        """The text that repeats the answer's table row ("7.综合管理 274.16 万元") goes right after the first
+        result when the ranking left it out of the first five: a reader checks the row against it."""
+        results = result["results"]
+        top = {r["id"] for r in results[:5]}
+        allowed = self.engine.allowed_documents(unit, year, kind)
+        gen = self.engine.generation()
+        extra = [pid for pid in restating if pid not in top and pid in gen.passages
+                 and (allowed is None or gen.passages[pid].doc_id in allowed)][:self.RESTATING_SHOWN]
+        if not extra or not results:
+            return
+        terms = self.engine.highlight_terms(self.engine.parse(q))
+        shown = [self.engine.result_dict(gen, pid, results[0]["score"], ["figures"], terms) for pid in extra]
+        rest = [r for r in results[1:] if r["id"] not in set(extra)]
+        result["results"] = (results[:1] + shown + rest)[:len(results)]
 
     def ask(self, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:
         return self.answerer(self.engine, q, k=k, unit=unit, year=year, kind=kind)

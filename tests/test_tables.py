@@ -365,3 +365,14 @@ def test_the_project_column_of_a_table_heading_it_otherwise(tclient):
     # 西安: 合计 / 人员经费支出 / 公用经费支出 / 专项业务经费支出 — the last is the row's 项目支出
     body = tclient.get("/api/ask", query_string={"q": "西安司法局 电费 项目支出"}).get_json()
     assert body["answer_type"] == "figure" and "47,500.00" in body["answer"] and "427,500.00" not in body["answer"]
+
+
+@needs_pdfs
+def test_search_shows_the_text_restating_a_quoted_row_next_to_it(tclient):
+    q = "深圳市审计局项目支出最多的是哪个"
+    body = tclient.get("/api/ask", query_string={"q": q}).get_json()
+    assert "综合管理" in body["answer"] and "918.01" in body["answer"]
+    results = tclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    prose = [r for r in results[:5] if "918.01" in r["text"] and "综合管理" in r["text"].replace(" ", "")
+             and not r["text"].lstrip().startswith("表")]
+    assert prose and results[0]["id"] != prose[0]["id"]   # the row's table first, the text repeating it beside

@@ -24,7 +24,7 @@ from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, 
 from .table_ops import ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import Understood, detect_metric, understand
 
-__all__ = ["answer_question", "figure_passages", "detect_metric_name", "understand_question", "Understood",
+__all__ = ["answer_question", "answer_passages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
 
 _UNDERSTOOD: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -68,17 +68,51 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 
 def figure_passages(engine, q: str) -> list[str]:
-    """Passages the answer to q cites (the "figures" channel of search; empty when it abstains): search
-    ranks first what /api/ask answers from — the figures, the table rows, the sentence giving a reason."""
+    """Passages the answer to q cites (the "figures" channel of search; empty when it abstains)."""
+    return answer_passages(engine, q)[0]
+
+
+def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
+    """(the passages the answer to q cites, the prose passages restating the table rows it quotes): search
+    ranks first what /api/ask answers from — the figures, the table rows, the sentence giving a reason —
+    and shows the text that repeats a row next to it."""
     answer = _operate(engine, understand_question(engine, q))
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
-        return list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
+        found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
+        return found, [p for p in _restating(engine.generation(), answer.rows[:3]) if p not in found]
     reply = answer_question(engine, q)
     if reply["answer_type"] == "none":
-        return []
+        return [], []
     cited = [c["id"] for c in reply["citations"]]
-    return cited[:1] if reply["answer_type"] == "passage" else cited
+    return (cited[:1] if reply["answer_type"] == "passage" else cited), []
+
+
+def _restating(gen, rows: list[dict]) -> list[str]:
+    """Prose passages of the row's document that state the row's name and figure ("7.综合管理 274.16 万元"
+    in a project list): a reader checks a table row against the text that repeats it."""
+    from ..tokens import compact_text
+    from ..vocab import passage_id
+
+    out = []
+    for row in rows:
+        value = (row.get("value_text") or "").replace(",", "")
+        name = compact_text(row.get("row_label") or "")[:6]
+        if len(name) < 2 or not value or value in ("0", "0.00"):
+            continue
+        ordinal = 0
+        while (pid := passage_id(row["doc_id"], ordinal)) in gen.passages:
+            ordinal += 1
+            if gen.passages[pid].is_table:
+                continue
+            text = gen.compact_texts.get(pid, "").replace(",", "")
+            at = text.find(name)
+            while at >= 0:
+                if value in text[at:at + len(name) + 40]:
+                    out.append(pid)
+                    break
+                at = text.find(name, at + 1)
+    return out
 
 
 def _fact_dict(fact) -> dict:
@@ -121,7 +155,7 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
         text = _other_year_notice(gen, u, answer) + answer.text
         text = text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS - 1] + "…"
         citations, seen = [], set()
-        for pid in _cited_passages(answer, text):
+        for pid in _cited_passages(answer, text) + _restating(gen, answer.rows[:3]):
             if pid in seen or pid not in gen.passages:
                 continue
             seen.add(pid)
