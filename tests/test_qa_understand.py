@@ -342,3 +342,16 @@ def test_a_type_word_read_inside_a_named_unit_cuts_nothing_else():
     docs_ = DOCS + [Doc("gz-sj", "广州市市场监督管理局")]
     u = read("广州市场监管局信息化建设科目金额", Gazetteer(docs_), build_aliases(docs_))
     assert u.item.startswith("信息化建设")
+
+
+def test_document_words_beside_a_metric_and_more_ways_to_ask_for_zero(gaz, aliases):
+    u = read("广州 三公经费 最多 2026 部门预算", gaz, aliases)
+    assert u.metric == "三公经费" and u.operation == "max"
+    assert read("广州哪几个局今年没安排出国经费", gaz, aliases).operation == "zero"
+    assert read("广州 因公出国费 0 部门 2026", gaz, aliases).operation == "zero"
+
+
+def test_the_city_governments_office_by_its_short_form():
+    docs_ = DOCS + [Doc("gz-zf", "广州市人民政府办公厅")]
+    u = read("广州市府办今年三公经费", Gazetteer(docs_), build_aliases(docs_))
+    assert docs(u) == {"gz-zf"}

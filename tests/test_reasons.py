@@ -104,3 +104,17 @@ def test_search_ranks_first_the_passage_the_reason_answer_cites(rclient):
     cited = _ask(rclient, q)["citations"][0]["id"]
     results = rclient.get("/api/search", query_string={"q": q}).get_json()["results"]
     assert results[0]["id"] == cited and "figures" in results[0]["channels"]
+
+
+def test_the_part_that_moved_by_the_whole_amount_gives_the_reason():
+    after = ("。其中:(一)因公出国(境)费6.00万元，与2025年预算持平。(二)公务用车购置及运行费9.60万元，比2025年预算"
+             "减少21.80万元，主要原因是减少了公务用车购置费预算。")
+    reason = reason_after(after, "比2025年预算减少21.80万元", "三公经费")
+    assert reason.startswith("公务用车购置及运行费9.60万元") and "减少了公务用车购置费预算" in reason
+
+
+def test_a_definition_is_not_a_reason():
+    from search.qa.reasons import states_a_reason
+
+    # 系 of 关系 is no cue
+    assert not states_a_reason("“三公”经费：是与市级财政有经费领拨关系的部门及其下属预算单位使用市级财政拨款安排的支出")

@@ -25,7 +25,7 @@ _WINDOW = 400        # characters after the change read for its reason
 _MAX_QUOTE = 220     # a reason is quoted whole up to this length, else to its last whole clause
 
 # the cue words of a reason sentence anywhere ("…，主要原因是…"): used to check a quoted sentence
-REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|系")
+REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|主要系|系因")   # not 系 of 关系
 # what a reason that only restates the change is made of ("主要原因是因公出国（境）费用增加")
 _RESTATED = re.compile(r"三公|经费|费用|因公出国|[（(]境[）)]|公务接待|公务用车|购置|运行维护|运行|维护|收入|支出|"
                        r"预算|增加|减少|下降|增长|上升|较上年|比上年|上年|同比|有所|略有|相应|主要|的|了|"
@@ -103,11 +103,26 @@ def reason_after(after: str, change_text: str, metric: str) -> str | None:
         limit = min(limit, part.start() + 1)
     cue = _CUE_AFTER.search(after, 0, limit)
     if cue is None:
-        return None
+        return _reason_of_the_part(after, amount, metric)
     quoted = _quote(after[cue.start():])
     if quoted and (states_a_reason(quoted if REASON_CUE.search(quoted) else "主要原因是" + quoted)
                    or _names_a_part(quoted, metric)):
         return quoted
+    return None
+
+
+def _reason_of_the_part(after: str, amount: str, metric: str) -> str | None:
+    """"三公经费…减少21.80万元。其中：…(二)公务用车购置及运行费9.60万元，比2025年预算减少21.80万元，主要原因是…":
+    the part that moved by the whole's amount, with its reason, explains the whole."""
+    if not amount:
+        return None
+    for other in _OTHER_CHANGE.finditer(after):
+        if _digits(other.group(1)) != amount:
+            continue
+        start = max(after.rfind(mark, 0, other.start()) for mark in "。；;)）:：") + 1
+        quoted = _quote(after[start:])
+        return quoted if quoted and REASON_CUE.search(quoted) and (
+            states_a_reason(quoted) or _names_a_part(quoted, metric)) else None
     return None
 
 

@@ -28,7 +28,7 @@ _DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成(?:年初)?预算|完成率|执行率|预算完成|执行进度|完成.{0,6}(?:比例|百分|%)")
 _SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
-_ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元")
+_ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
@@ -143,6 +143,9 @@ def detect_metric(text: str) -> tuple[str, str]:
             ends = pos
         else:
             pos += 1
+    if len(found) > 1:
+        # "杭州 三公经费 最多 2026 部门预算": beside another metric, 部门预算 names the document, not its total
+        found = [f for f in found if f[1] != "部门预算"] or found
     if found:
         return found[-1]
     mention = MENTION.search(compact)
