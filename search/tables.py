@@ -608,12 +608,39 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
     return _Layout(extents, value_paths, block_of, label_paths, label_left)
 
 
+def _wrapped_lines_joined(body: list[list[_Cell]]) -> list[list[_Cell]]:
+    """Lines much closer together than the table's rows are one row whose cells wrap (深圳's project tables:
+    "工信产业发展专项资 / 金——转型升级领域" beside "131,400.0 / 0"): joined, so the name and the figure are whole."""
+    mids = [sum(c.mid for c in cells) / len(cells) for cells in body if cells]
+    gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
+    if len(gaps) < 4 or len(mids) != len(body):
+        return body
+    typical = gaps[len(gaps) // 2]
+    height = sorted(c.bottom - c.top for cells in body for c in cells)[len(mids) // 2]
+    joined = [list(body[0])]
+    for previous, mid, cells in zip(mids, mids[1:], body[1:]):
+        if 0 < mid - previous < 0.6 * typical and mid - previous <= 1.3 * height:
+            joined[-1].extend(cells)
+        else:
+            joined.append(list(cells))
+    return joined
+
+
+def _value_joined(before: str, text: str) -> str:
+    """A figure wrapped in its cell ("131,400.0" then "0") is one figure; two figures stay two."""
+    if re.fullmatch(r"[\d,]*\.\d", before) and re.fullmatch(r"\d", text):
+        return before + text
+    if re.fullmatch(r"[\d,]+", before) and re.fullmatch(r"\d{0,2}\.\d{1,2}|,\d{3}(?:\.\d+)?", text):
+        return before + text
+    return before + " " + text
+
+
 def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
     """Body rows into Rows; text-only rows (wrapped labels) join the nearest row that holds figures."""
     data: list[tuple[float, dict, dict[int, list[_Cell]], list[str], list[int]]] = []
     orphans: list[tuple[float, dict[int, list[_Cell]], list[int]]] = []
     nblocks = len(layout.label_paths)
-    for cells in body:
+    for cells in _wrapped_lines_joined(body):
         values: dict[int, str] = {}
         labels: dict[int, list[_Cell]] = {}
         codes: list[str] = []
@@ -627,7 +654,7 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             leading = False
             col = _column_for(c, layout) if _is_value(c.text) else None
             if col is not None:
-                values[col] = (values[col] + " " + c.text) if col in values else c.text
+                values[col] = _value_joined(values[col], c.text) if col in values else c.text
                 lines += c.lines
             else:
                 blk = _block_for(c, layout, nblocks)

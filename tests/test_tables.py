@@ -376,3 +376,24 @@ def test_search_shows_the_text_restating_a_quoted_row_next_to_it(tclient):
     prose = [r for r in results[:5] if "918.01" in r["text"] and "综合管理" in r["text"].replace(" ", "")
              and not r["text"].lstrip().startswith("表")]
     assert prose and results[0]["id"] != prose[0]["id"]   # the row's table first, the text repeating it beside
+
+
+def test_a_cell_wrapped_over_two_lines_is_one_name_and_one_figure():
+    from search.tables import _Cell, _value_joined, _wrapped_lines_joined
+
+    assert _value_joined("131,400.0", "0") == "131,400.00"
+    assert _value_joined("264,334.8", "9") == "264,334.89"
+    assert _value_joined("12.50", "3.00") == "12.50 3.00"   # two figures stay two
+
+    def line(top, *cells):
+        return [_Cell(text, x0, x0 + 40, top, top + 8, [int(top)]) for x0, text in cells]
+    body = [line(0, (10, "产业服务保障"), (200, "4,985.83")),
+            line(20, (10, "工信产业发展专项资"), (200, "131,400.0")),
+            line(25, (300, "131,400.00")),
+            line(30, (10, "金——转型升级领域"), (200, "0")),
+            line(50, (10, "工信运行保障"), (200, "1,289.38")),
+            line(70, (10, "上级下达资金"), (200, "9,500.00")),
+            line(90, (10, "预算准备金"), (200, "201.65"))]
+    joined = _wrapped_lines_joined(body)
+    assert len(joined) == 5 and {c.text for c in joined[1]} == {"工信产业发展专项资", "131,400.0", "131,400.00",
+                                                               "金——转型升级领域", "0"}
