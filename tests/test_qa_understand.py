@@ -355,3 +355,9 @@ def test_the_city_governments_office_by_its_short_form():
     docs_ = DOCS + [Doc("gz-zf", "广州市人民政府办公厅")]
     u = read("广州市府办今年三公经费", Gazetteer(docs_), build_aliases(docs_))
     assert docs(u) == {"gz-zf"}
+
+
+def test_a_row_named_in_one_word_is_read_as_its_printed_name(gaz, aliases):
+    assert read("北京审计局物业花多少钱", gaz, aliases).item == "物业管理费"
+    assert read("北京审计局出差费用多少", gaz, aliases).item == "差旅费"
+    assert read("北京审计局物业管理费多少", gaz, aliases).item == "物业管理费"

@@ -73,5 +73,11 @@ def table_words() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
+@functools.lru_cache(maxsize=1)
+def row_words() -> dict[str, str]:
+    """A row named in a word (物业, 出差) -> the row's usual printed name (rowwords.tsv)."""
+    return {asked.strip(): row.strip() for asked, row in data_rows("rowwords.tsv")}
+
+
 # before a bare word (=收入): what may precede it so that it stands on its own
 BARE_WORD_BEFORE = set("年度局委会办厅部院心馆队站所的及和与、 ") | set("0123456789")

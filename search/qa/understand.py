@@ -537,6 +537,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     quoted = _quoted_item(q, compact)
     if u.operation not in ("reason", "definition") and (named or quoted):
         u.item = quoted or max(named, key=len)
+        u.item = lexicon.row_words().get(u.item, u.item)   # 物业 -> 物业管理费, 出差 -> 差旅费
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
         bare_chunks = _chunks(_FILLER.sub(" ", bare))
         u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
