@@ -397,3 +397,12 @@ def test_a_cell_wrapped_over_two_lines_is_one_name_and_one_figure():
     joined = _wrapped_lines_joined(body)
     assert len(joined) == 5 and {c.text for c in joined[1]} == {"工信产业发展专项资", "131,400.0", "131,400.00",
                                                                "金——转型升级领域", "0"}
+
+
+@needs_pdfs
+def test_two_rows_of_one_unit_compared(tclient):
+    body = tclient.get("/api/ask", query_string={"q": "深圳审计局 综合管理 和 审计管理业务 哪个多"}).get_json()
+    assert body["answer_type"] == "comparison"
+    assert "918.01" in body["answer"] and "506.95" in body["answer"] and body["answer"].endswith("“综合管理”更多。")
+    body = tclient.get("/api/ask", query_string={"q": "深圳审计局 综合管理 和 不存在的项目 哪个多"}).get_json()
+    assert body["answer_type"] == "none"

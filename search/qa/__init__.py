@@ -193,10 +193,12 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     if u.operation == "definition":
         return passage_answer(engine, u, k, allowed=None, wants_figure=False)
     cross_document = u.operation in ("max", "min", "threshold", "zero", "change_list", "compare", "overview")
-    if u.operation in ("item_max", "item_min") or len(u.units) > 1 or (not u.units and u.scope_region is not None):
+    if u.operation in ("item_max", "item_min", "item_compare") or len(u.units) > 1 \
+            or (not u.units and u.scope_region is not None):
         # a ranking of one unit's rows, a question about several units, or a region of many units: a single
         # sentence of one unit cannot answer it
         why = ("没有找到可靠的答案：" + ("本库没有该单位可排序的项目表" if u.operation in ("item_max", "item_min")
+                                    else "所比较的两项没有各自对应表中的一行" if u.operation == "item_compare"
                                     else "所问的几个单位没有都载明所问内容" if len(u.units) > 1
                                     else "问题没有指明是该地区的哪个单位") + "。")
         return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)

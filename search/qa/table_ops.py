@@ -278,5 +278,32 @@ def _plain(rows: list[dict]) -> list[dict]:
     return [dict({k: r.get(k) for k in keep}, source="table_row") for r in rows]
 
 
+class RowCompare(Operation):
+    """"X局A和B哪个项目钱多": the two rows of one unit, and which is larger — only when each names one row."""
+
+    def applies(self, u):
+        return u.operation == "item_compare" and len(u.items) == 2 and len(u.units) == 1
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        docs = _year_docs(ctx, u, u.units[0].doc_ids)
+        best = []
+        for item in u.items:
+            found = [r for r in rows_mod.find_rows(ctx.gen, docs, item, column=COLUMNS.get(u.metric),
+                                                   tables=tuple(u.tables), question=u.normalized)
+                     if r["quality"] >= MIN_QUALITY]
+            if not found or found[0].get("ambiguous") or found[0].get("value_wan") is None:
+                return None     # one of the two is not one row: no comparison, the answer abstains
+            best.append(found[0])
+        if best[0]["row_label"] == best[1]["row_label"]:
+            return None
+        who = ctx.gen.documents[best[0]["doc_id"]].unit
+        larger = max(best, key=lambda r: r["value_wan"]) if u.direction >= 0 else min(best, key=lambda r: r["value_wan"])
+        text = "；".join(_row_line(r, rows_mod, who if i == 0 else "") for i, r in enumerate(best))
+        text += f"；“{larger['row_label']}”更{'多' if u.direction >= 0 else '少'}。"
+        return Answer(text, "comparison", [], list(dict.fromkeys(r["passage_id"] for r in best if r.get("passage_id"))),
+                      _plain(best))
+
+
 ROW_LOOKUP = RowLookup()
-TABLE_OPERATIONS = [RowRank(), ROW_LOOKUP, SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [RowRank(), ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]

@@ -71,6 +71,7 @@ class Understood:
     tables: list[str] = field(default_factory=list)   # the table named for the row (tables.tsv: 政府性基金 …)
     item_bare: str = ""              # the item without the table's name, when it holds one
     item_phrase: str = ""            # the item with the budget words written around it (…预算拨款收入)
+    items: list[str] = field(default_factory=list)   # two rows of one unit compared ("A和B哪个项目钱多")
     defines: str = ""
     unparsed: str = ""
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
@@ -111,7 +112,7 @@ class Understood:
 _OPERATION_NAMES = {"lookup": "查数", "compare": "比较", "max": "最高", "min": "最低", "threshold": "条件筛选",
                     "zero": "为零名单", "change": "变化", "change_list": "变化名单", "share": "占比",
                     "completion": "完成率", "reason": "原因", "definition": "定义", "overview": "各单位一览",
-                    "item_max": "项目最大", "item_min": "项目最小", "item": "表格行", "passage": "原文摘句"}
+                    "item_max": "项目最大", "item_min": "项目最小", "item": "表格行", "item_compare": "两行比较", "passage": "原文摘句"}
 
 
 def detect_metric(text: str) -> tuple[str, str]:
@@ -354,6 +355,18 @@ def _column_as_headed(compact: str) -> tuple[str, str]:
     return "", ""
 
 
+def _two_rows_compared(u: Understood, compact: str, named: list[str]) -> list[str]:
+    """"精准预报和精细服务哪个项目钱多": one unit, two names joined by 和/与/跟/还是, and a comparison asked."""
+    if len(u.units) != 1 or len(named) < 2 or not _COMPARE.search(compact) \
+            or not (_MORE.search(compact) or re.search(r"少|低|小", compact)):
+        return []
+    for a in named:
+        for b in named:
+            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|还是|、|或)" + re.escape(b), compact):
+                return [a, b]
+    return []
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Consumed spans merged where they overlap (a type word read inside a named unit), last first, so each
     can be cut out of the text without shifting the others."""
@@ -538,6 +551,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     if u.operation not in ("reason", "definition") and (named or quoted):
         u.item = quoted or max(named, key=len)
         u.item = lexicon.row_words().get(u.item, u.item)   # 物业 -> 物业管理费, 出差 -> 差旅费
+        two = _two_rows_compared(u, compact, named)
+        if two:
+            u.operation, u.items = "item_compare", two
+            u.direction = -1 if re.search(r"少|低|小|省", compact) and not _MORE.search(compact) else 1
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
         bare_chunks = _chunks(_FILLER.sub(" ", bare))
         u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
