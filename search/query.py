@@ -112,6 +112,10 @@ def _short_forms(name: str) -> set[str]:
     return {f for f in forms if len(f) >= 2}
 
 
+# a unit's name with its second name in brackets, the second one a name of its own (…中心, …研究所)
+SECOND_NAME = re.compile(r"(.{4,}?)\s*[(（]\s*(.{4,}?(?:中心|研究所|研究院|办公室|局|委员会|馆|院|所|站|队))\s*[)）]")
+
+
 def build_aliases(documents) -> list[UnitAlias]:
     """Aliases for each document from its unit and region (documents: objects with doc_id/unit/region)."""
     aliases: list[UnitAlias] = []
@@ -119,9 +123,14 @@ def build_aliases(documents) -> list[UnitAlias]:
         unit = normalize_query(doc.unit)
         region = normalize_query(doc.region)
         if unit:
-            names = {unit}
-            if region and unit.startswith(region):
-                rest = unit[len(region):]
+            names = set()
+            # "上海市统计和大数据研究院(上海市统计数据管理中心)": a unit known by two names is named by either
+            alternative = SECOND_NAME.fullmatch(unit)
+            for written in ([unit, alternative.group(1), alternative.group(2)] if alternative else [unit]):
+                names.add(written)
+                if not (region and written.startswith(region)):
+                    continue
+                rest = written[len(region):]
                 parts = _REGION_PART.findall(region)
                 # 海东市平安区医疗保障局 -> 平安区医疗保障局 (drop the city, keep the county — never the reverse:
                 # 海东市医疗保障局 is another unit)

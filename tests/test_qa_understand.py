@@ -361,3 +361,14 @@ def test_a_row_named_in_one_word_is_read_as_its_printed_name(gaz, aliases):
     assert read("北京审计局物业花多少钱", gaz, aliases).item == "物业管理费"
     assert read("北京审计局出差费用多少", gaz, aliases).item == "差旅费"
     assert read("北京审计局物业管理费多少", gaz, aliases).item == "物业管理费"
+
+
+def test_a_unit_known_by_two_names_and_named_under_its_department():
+    docs_ = DOCS + [Doc("sh-tj", "上海市统计和大数据研究院（上海市统计数据管理中心）")]
+    gaz_, aliases_ = Gazetteer(docs_), build_aliases(docs_)
+    assert docs(read("上海市统计数据管理中心 财政拨款收入", gaz_, aliases_)) == {"sh-tj"}
+    # the department the corpus lacks only says whose unit it is
+    u = read("上海统计局下属统计数据管理中心今年财政拨款多少钱", gaz_, aliases_)
+    assert not u.not_held and docs(u) == {"sh-tj"}
+    u = read("上海医保局的医疗保险事业管理中心三公经费", gaz_, aliases_)
+    assert not u.not_held and docs(u) == {"sh-yb"}

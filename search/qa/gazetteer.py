@@ -11,7 +11,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
-from ..query import normalize_query
+from ..query import SECOND_NAME, normalize_query
 from . import lexicon
 
 _ORG_TAIL = re.compile(r"(?:局|委员会|委|厅|办公室|办|中心|馆|院|所|队|站|部|处|会|社|署)")
@@ -141,9 +141,16 @@ class Gazetteer:
         if self._name_aliases is None:
             pairs = {(a.text.replace(" ", ""), a.doc_id) for a in aliases if a.strength >= 4}
             for e in self.entries.values():
-                rest = normalize_query(e.rest).replace(" ", "")
-                if len(rest) >= 4 and not e.dept_type and not lexicon.type_of_unit(rest):
-                    pairs.add((rest, e.doc_id))
+                rests = [normalize_query(e.rest).replace(" ", "")]
+                second = SECOND_NAME.fullmatch(normalize_query(e.unit).replace(" ", ""))
+                if second:   # 上海市统计和大数据研究院(上海市统计数据管理中心): 统计数据管理中心 alone names it too
+                    other = second.group(2)
+                    for region in sorted(e.region_names, key=len, reverse=True):
+                        other = other.removeprefix(normalize_query(region))
+                    rests.append(other)
+                for rest in rests:
+                    if len(rest) >= 4 and not e.dept_type and not lexicon.type_of_unit(rest):
+                        pairs.add((rest, e.doc_id))
             # a department-type word alone is a type, not a unit ("公安局", "医疗保障局")
             pattern, forms = lexicon.type_mention_pattern()
             pairs = {(t, d) for t, d in pairs if not (pattern.fullmatch(t) or t in forms)}

@@ -305,7 +305,24 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             mentions += [m for m in region_only if (m.held and len(m.doc_ids) == 1)
                          or (not m.held and (_joined_by_and(compact, m) or not _county_only(m)))]
     mentions.sort(key=lambda m: m.start)
-    return mentions, scope_type, scope_region, spans
+    return _parents_dropped(compact, mentions), scope_type, scope_region, spans
+
+
+_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?)?")
+
+
+def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
+    """"上海统计局下属统计数据管理中心": a department the corpus lacks, written just before a unit it holds,
+    only says whose unit that is; the held unit is the one asked."""
+    out = []
+    for i, m in enumerate(mentions):
+        child = mentions[i + 1] if i + 1 < len(mentions) else None
+        end = m.start + len(m.text)
+        if not m.held and child is not None and child.held and child.start >= end \
+                and _UNDER.fullmatch(compact[end:child.start]):
+            continue
+        out.append(m)
+    return out
 
 
 def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_start: int, region, dept):
