@@ -198,3 +198,15 @@ def test_a_metric_question_without_a_stated_figure_is_not_answered_with_a_table_
     # 003 (决算) states no 会议费 in its text; the header row "…会议费…" of a table is no answer
     body = ask(keyword_client, "海东市医疗保障局会议费")
     assert body["answer_type"] == "none" or re.search(r"\d", body["answer"])
+
+
+def test_last_years_carry_over_is_not_this_years_share():
+    from search.qa.passages import best_sentence
+
+    text = ("本年政府性基金预算收入 67,808 万元，占 63.71%；上年结转结余的政府性基金预算收入 0 万元，占 0%；"
+            "本年一般公共预算收入 38,624 万元，占 36.29%。")
+    question = "无锡住建局今年收入里政府性基金占多少"
+    sentence, _ = best_sentence(text, ["政府性基金", "收入", "占"], True, question)
+    assert "67,808" in sentence
+    sentence, _ = best_sentence(text, ["政府性基金", "收入", "占", "结转"], True, "无锡住建局上年结转的政府性基金占多少")
+    assert "上年结转" in sentence

@@ -118,3 +118,4 @@ def test_a_definition_is_not_a_reason():
 
     # 系 of 关系 is no cue
     assert not states_a_reason("“三公”经费：是与市级财政有经费领拨关系的部门及其下属预算单位使用市级财政拨款安排的支出")
+

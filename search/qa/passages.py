@@ -86,6 +86,10 @@ def _candidates(text: str, asks_reason: bool):
             yield part + parts[i + 1]
 
 
+_CARRIED_OVER = re.compile(r"上年结转|结转结余|年初结转|结转和结余")
+_CARRIED_OVER_ASKED = re.compile(r"结转|结余|上年|去年")
+
+
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "",
                   required: list[str] | None = None, verify=None) -> tuple[str, float]:
     """required: the sentence must hold one of these (the asked item or metric, in any written form)."""
@@ -122,6 +126,8 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
             score *= 2.0 if number.search(sentence) else 0.5
             if _states_for_term(sentence, terms, number):
                 score *= 1.5   # the figure belongs to the asked thing, not to some total mentioned beside it
+        if _CARRIED_OVER.search(sentence) and not _CARRIED_OVER_ASKED.search(question):
+            score *= 0.3   # last year's carry-over is not this year's figure unless the question asks for it
         score /= (1 + len(sentence) / 200)
         if score > best_score:
             best, best_score = sentence, score
