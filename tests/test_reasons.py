@@ -15,7 +15,8 @@ from search.indexer import build_index
 from search.qa.reasons import reason_after
 
 PDFS = ["福州_公安局交通警察局_2026年部门预算.pdf", "无锡_人力资源和社会保障局_2026年部门预算.pdf",
-        "2026年深圳市财政局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年珠海市商务局部门预算.pdf"]
+        "2026年深圳市财政局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年珠海市商务局部门预算.pdf",
+        "2026年苏州市自然资源和规划局部门预算.pdf"]
 
 
 # -- the text right after a change ---------------------------------------------------------------------
@@ -119,3 +120,9 @@ def test_a_definition_is_not_a_reason():
     # 系 of 关系 is no cue
     assert not states_a_reason("“三公”经费：是与市级财政有经费领拨关系的部门及其下属预算单位使用市级财政拨款安排的支出")
 
+
+
+def test_one_funds_change_is_explained_by_its_own_reason(rclient):
+    body = _ask(rclient, "苏州市自然资源和规划局政府性基金预算拨款收入为什么减少？")
+    assert "13,569.42" in body["answer"] and "土地储备" in body["answer"]
+    assert "18,401.57" not in body["answer"]    # the whole budget's change is not the fund's

@@ -252,6 +252,9 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
     return reply
 
 
+_FUNDS = ("政府性基金", "国有资本经营", "一般公共预算", "财政专户")   # one fund's total is not the budget's
+
+
 def _reason_with_change(engine, u: Understood, k: int, scope, started: float) -> dict:
     """"X局三公经费为什么增加 / 增加多少，原因是什么": the change the unit's text states (from the figures
     table) and its reason: first the one written right after that change (reasons.stated_reason), else the
@@ -259,6 +262,11 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     change is said in the abstention for the reader."""
     if len(u.units) != 1 or (u.item and not u.metric):
         return _reason_reply(engine, u, k, scope)
+    funds = [t for t in u.tables if t in _FUNDS]
+    if not u.metric and funds:
+        # "政府性基金预算拨款收入为什么减少": one fund's change and reason, not the whole budget's
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=funds,
+                              verify=states_a_reason)
     from dataclasses import replace
 
     # "收支预算为什么增加": the whole budget's change is its income total's
