@@ -372,3 +372,9 @@ def test_a_unit_known_by_two_names_and_named_under_its_department():
     assert not u.not_held and docs(u) == {"sh-tj"}
     u = read("上海医保局的医疗保险事业管理中心三公经费", gaz_, aliases_)
     assert not u.not_held and docs(u) == {"sh-yb"}
+
+
+def test_a_type_word_that_ends_the_named_units_own_name_is_no_second_unit():
+    docs_ = DOCS + [Doc("sz-wl", "深圳市文化广电旅游体育局（本级）")]
+    u = read("深圳文旅体育局今年物业管理费", Gazetteer(docs_), build_aliases(docs_))
+    assert not u.not_held and docs(u) == {"sz-wl"} and u.item == "物业管理费"

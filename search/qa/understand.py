@@ -15,7 +15,7 @@ from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, normalize_query
 from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
 from . import lexicon
-from .gazetteer import Gazetteer, Mention
+from .gazetteer import Gazetteer, Mention, bare_name
 
 _MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
 _MIN = re.compile(r"最低|最少|最小|最省")
@@ -447,7 +447,7 @@ def _rest_of_names(gaz: Gazetteer, compact: str, mentions) -> list[tuple[int, in
         names = {normalize_query(gaz.entries[d].unit).replace(" ", "") for d in m.doc_ids if d in gaz.entries}
         if len(names) != 1:
             continue
-        name, end = re.sub(r"[()（）\s]", "", names.pop()), m.start + len(m.text)
+        name, end = re.sub(r"\s", "", bare_name(names.pop())), m.start + len(m.text)
         # the longest run of what follows that ends the unit's name (执法总队, 本级)
         size = next((k for k in range(min(len(name), len(compact) - end), 1, -1)
                      if name.endswith(compact[end:end + k])), 0)
@@ -465,6 +465,9 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
     end, region = home
     region_docs = gaz.docs_in_region({region.code})
     for t0, t1, dept_type in [t for t in leftover_types if t[0] >= end]:
+        if _ends_the_name(gaz, compact, mentions, t0, t1):
+            spans.append((t0, t1))   # "深圳文旅体育局": the type word ends the named unit's own name
+            continue
         docs = gaz.docs_of_type(dept_type, region_docs)
         m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
         if not docs:
@@ -472,6 +475,19 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
         mentions.append(m)
         spans.append((t0, t1))
     return [t for t in leftover_types if t[0] < end]
+
+
+def _ends_the_name(gaz: Gazetteer, compact: str, mentions, t0: int, t1: int) -> bool:
+    """A type word written right after a mention whose one unit's name ends with it."""
+    word = compact[t0:t1]
+    for m in mentions:
+        if m.start + len(m.text) != t0 or not m.doc_ids:
+            continue
+        names = {normalize_query(bare_name(gaz.entries[d].unit)).replace(" ", "") for d in m.doc_ids
+                 if d in gaz.entries}
+        if names and all(n.endswith(word) for n in names):
+            return True
+    return False
 
 
 def _single_region(gaz: Gazetteer, merged, mentions) -> tuple[int, lexicon.Region] | None:
