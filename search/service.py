@@ -48,7 +48,8 @@ class SearchService:
             return
         terms = self.engine.highlight_terms(self.engine.parse(q))
         shown = [self.engine.result_dict(gen, pid, results[0]["score"], ["figures"], terms) for pid in extra]
-        rest = [r for r in results[1:] if r["id"] not in set(extra)]
+        shown_ids = set(extra)
+        rest = [r for r in results[1:] if r["id"] not in shown_ids]
         result["results"] = (results[:1] + shown + rest)[:len(results)]
 
     def ask(self, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:

@@ -22,7 +22,7 @@ from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
 from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason
 from .table_ops import ROW_LOOKUP, TABLE_OPERATIONS
-from .understand import Understood, detect_metric, understand
+from .understand import FUNDS, Understood, detect_metric, understand
 
 __all__ = ["answer_question", "answer_passages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
@@ -76,12 +76,15 @@ def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
     """(the passages the answer to q cites, the prose passages restating the table rows it quotes): search
     ranks first what /api/ask answers from — the figures, the table rows, the sentence giving a reason —
     and shows the text that repeats a row next to it."""
-    answer = _operate(engine, understand_question(engine, q))
+    u = understand_question(engine, q)
+    answer = _operate(engine, u)
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
         return found, [p for p in _restating(engine.generation(), answer.rows[:3]) if p not in found]
-    reply = answer_question(engine, q)
+    if u.not_held:
+        return [], []
+    reply = _fallback(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
         return [], []
     cited = [c["id"] for c in reply["citations"]]
@@ -252,9 +255,6 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
     return reply
 
 
-_FUNDS = ("政府性基金", "国有资本经营", "一般公共预算", "财政专户")   # one fund's total is not the budget's
-
-
 def _reason_with_change(engine, u: Understood, k: int, scope, started: float) -> dict:
     """"X局三公经费为什么增加 / 增加多少，原因是什么": the change the unit's text states (from the figures
     table) and its reason: first the one written right after that change (reasons.stated_reason), else the
@@ -262,7 +262,7 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     change is said in the abstention for the reader."""
     if len(u.units) != 1 or (u.item and not u.metric):
         return _reason_reply(engine, u, k, scope)
-    funds = [t for t in u.tables if t in _FUNDS]
+    funds = [t for t in u.tables if t in FUNDS]
     if not u.metric and funds:
         # "政府性基金预算拨款收入为什么减少": one fund's change and reason, not the whole budget's
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=funds,

@@ -37,7 +37,9 @@ _WHOLE_TOTALS = ("收入总计", "支出总计")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
-_FUND_BEFORE = re.compile(r"(?:政府性基金|国有资本经营|一般公共预算|财政专户|财政拨款)(?:预算)?(?:拨款)?$")
+# the funds a budget is drawn from: one fund's total is a row of the unit's tables, not the unit's total
+FUNDS = ("政府性基金", "国有资本经营", "一般公共预算", "财政专户")
+_FUND_BEFORE = re.compile(f"(?:{'|'.join(FUNDS)}|财政拨款)(?:预算)?(?:拨款)?$")
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
@@ -438,16 +440,21 @@ def _quoted_item(q: str, compact: str) -> str:
     return max(names, key=len) if names else ""
 
 
+def _unit_names(gaz: Gazetteer, m: Mention) -> set[str]:
+    """The names of the units a mention resolved to, compact and without their bracketed notes."""
+    return {re.sub(r"\s", "", normalize_query(bare_name(gaz.entries[d].unit))) for d in m.doc_ids if d in gaz.entries}
+
+
 def _rest_of_names(gaz: Gazetteer, compact: str, mentions) -> list[tuple[int, int]]:
     """"上海 文旅执法总队": the words right after a mention that end the name of the one unit it resolved
     to (上海市文化和旅游局执法总队) are part of the unit's name, not the item asked (海东市医疗保障局医疗服务…:
     医疗 is inside the name, not its end)."""
     spans = []
     for m in mentions:
-        names = {normalize_query(gaz.entries[d].unit).replace(" ", "") for d in m.doc_ids if d in gaz.entries}
+        names = _unit_names(gaz, m)
         if len(names) != 1:
             continue
-        name, end = re.sub(r"\s", "", bare_name(names.pop())), m.start + len(m.text)
+        name, end = names.pop(), m.start + len(m.text)
         # the longest run of what follows that ends the unit's name (执法总队, 本级)
         size = next((k for k in range(min(len(name), len(compact) - end), 1, -1)
                      if name.endswith(compact[end:end + k])), 0)
@@ -483,8 +490,7 @@ def _ends_the_name(gaz: Gazetteer, compact: str, mentions, t0: int, t1: int) -> 
     for m in mentions:
         if m.start + len(m.text) != t0 or not m.doc_ids:
             continue
-        names = {normalize_query(bare_name(gaz.entries[d].unit)).replace(" ", "") for d in m.doc_ids
-                 if d in gaz.entries}
+        names = _unit_names(gaz, m)
         if names and all(n.endswith(word) for n in names):
             return True
     return False
@@ -539,7 +545,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
               if not any(a < s1 and s0 < b for s0, s1 in spans)]
     u.years = _years(compact)
     u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
-    u.metric, u.metric_text = detect_metric(compact) or ("", "")
+    u.metric, u.metric_text = detect_metric(compact)
     if not u.metric:
         # a column named as some tables head it ("差旅费中专项业务经费支出", 西安): the column asked
         u.metric, u.metric_text = _column_as_headed(compact)
