@@ -34,8 +34,8 @@ METRICS: list[tuple[str, list[str]]] = [
     # totals are named kind-neutrally: a 预算 document states the budget, a 决算 document the actual
     ("收支总计", [r"收支总预算", r"收支预算总额", r"收支预算", r"收入支出预算总额", r"收支总额", r"收入、?支出总计", r"收入、?支出预算总计",
               r"收入支出决算总计", r"收支决算总额", r"收支总决算"]),
-    ("收入总计", [r"收入预算(?:总额)?", r"收入总计", r"(?:部门)?预算收入"]),   # includes last year's carry-over
-    ("支出总计", [r"支出预算(?:总额)?", r"支出总计", r"(?:部门)?预算支出"]),
+    ("收入总计", [r"收入预算(?:总额)?", r"收入总计", r"(?:部门)?预算收入", r"总收入"]),   # includes last year's carry-over
+    ("支出总计", [r"支出预算(?:总额)?", r"支出总计", r"(?:部门)?预算支出", r"总支出"]),
     ("本年收入合计", [r"本年收入合计", r"本年收入"]),              # this year's income only
     ("本年支出合计", [r"本年支出合计", r"本年支出"]),
     ("财政拨款收入", [r"财政拨款收入"]),
@@ -58,7 +58,7 @@ def _literal_length(pattern: str) -> int:
 _alternatives = sorted(((p, m) for m, ps in METRICS for p in ps), key=lambda x: -_literal_length(x[0]))
 _GROUPS = {f"m{i}": m for i, (_, m) in enumerate(_alternatives)}
 # "三公经费支出预算数为…", "基本支出决算…": the qualifiers belong to the mention, not to the next metric
-_QUALIFIERS = r"(?:财政拨款)?(?:支出)?(?:预算|决算)?(?:数)?"
+_QUALIFIERS = r"(?:财政拨款)?(?:总?支出)?(?:预算|决算)?(?:数)?"
 MENTION = re.compile("|".join(f"(?P<m{i}>(?:{p}){_QUALIFIERS})" for i, (p, _) in enumerate(_alternatives)))
 AMOUNT = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
 _DECREASE = re.compile(r"(减少|下降|降低|减)")

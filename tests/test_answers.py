@@ -128,6 +128,16 @@ def test_budget_and_actual_figures_are_not_mixed(keyword_client):
     assert all(f["basis"] == "预算" for f in body["facts"])
 
 
+@pytest.mark.parametrize("q, expected", [
+    # the 决算 states "收入、支出总计 1116.85 万元" and "本年支出合计 1112.15 万元": both are quoted, each named
+    ("海东医保局2024年决算支出多少", ["1116.85", "1112.15", "本年支出合计"]),
+    ("海东市医疗保障局2024年决算收入是多少", ["1116.85", "1112.92", "本年收入合计"]),
+])
+def test_a_total_stated_only_as_income_and_expenditure_together_answers_either(keyword_client, q, expected):
+    body = ask(keyword_client, q)
+    assert body["answer_type"] == "figure" and all(w in body["answer"] for w in expected), body["answer"]
+    assert {f["basis"] for f in body["facts"]} == {"决算"}
+
 def test_questions_the_figures_cannot_answer_fall_back_to_a_cited_sentence(keyword_client):
     body = ask(keyword_client, "海东市医疗保障局医疗服务和保障能力提升补助资金项目自评得分")
     assert body["answer_type"] == "passage" and "85" in body["answer"]
@@ -210,3 +220,17 @@ def test_last_years_carry_over_is_not_this_years_share():
     assert "67,808" in sentence
     sentence, _ = best_sentence(text, ["政府性基金", "收入", "占", "结转"], True, "无锡住建局上年结转的政府性基金占多少")
     assert "上年结转" in sentence
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # 佛山's 决算: "总支出" is the whole, "本年支出" this year's part
+    ("佛山市轨道交通局2019年度总支出1668.14万元，其中本年支出1600.00万元。",
+     [("支出总计", "1668.14万元"), ("本年支出合计", "1600.00万元")]),
+    ("2019年度总收入1668.14万元，其中本年收入1668.14万元。", [("收入总计", "1668.14万元"), ("本年收入合计", "1668.14万元")]),
+    ("三公经费总支出12万元。", [("三公经费", "12万元")]),              # a metric's own 总支出 is that metric
+    ("一般公共预算总支出300万元。", []),                              # a part of the budget, not its total
+])
+def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected):
+    from search.facts import extract_from_sentence
+
+    assert [(f["metric"], f["value_text"]) for f in extract_from_sentence(sentence, "决算")] == expected

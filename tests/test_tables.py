@@ -27,7 +27,8 @@ from search.rowsearch import (
 from search.tables import Column, Row, Table, check_sums, tables_from_text
 
 PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf",
-        "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf"]
+        "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
+        "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -377,6 +378,20 @@ def test_search_shows_the_text_restating_a_quoted_row_next_to_it(tclient):
              and not r["text"].lstrip().startswith("表")]
     assert prose and results[0]["id"] != prose[0]["id"]   # the row's table first, the text repeating it beside
 
+
+@needs_pdfs
+@pytest.mark.parametrize("q, figure, restated", [
+    # a row printed "131,400.00" is restated as "131,400.00 万元" in the text (both read as 131400)
+    ("深圳工信局今年哪个项目钱最多", "131,400.00", lambda text: "转型升级领域" in text and not text.startswith("表")),
+    # a figure read from a sentence ("政府采购支出预算总额 25.3 万元") is printed in the table as "合计 25.30"
+    ("无锡住建局今年政府采购安排了多少钱", "25.3", lambda text: "政府采购支出表" in text and "25.30" in text),
+])
+def test_search_shows_the_other_statement_of_the_answered_figure(tclient, q, figure, restated):
+    body = tclient.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] != "none" and figure in body["answer"], body["answer"]
+    results = tclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert any(restated(r["text"].replace(" ", "")) for r in results[:5]), [r["text"][:60] for r in results[:5]]
+    assert any(restated(c["text"].replace(" ", "")) for c in body["citations"])
 
 def test_a_cell_wrapped_over_two_lines_is_one_name_and_one_figure():
     from search.tables import _Cell, _value_joined, _wrapped_lines_joined

@@ -17,6 +17,7 @@ import re
 import time
 import weakref
 
+from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
@@ -81,7 +82,7 @@ def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
-        return found, [p for p in _restating(engine.generation(), answer.rows[:3]) if p not in found]
+        return found, [p for p in _restating(engine.generation(), answer) if p not in found]
     if u.not_held:
         return [], []
     reply = _fallback(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
@@ -91,31 +92,38 @@ def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
     return (cited[:1] if reply["answer_type"] == "passage" else cited), []
 
 
-def _restating(gen, rows: list[dict]) -> list[str]:
-    """Prose passages of the row's document that state the row's name and figure ("7.综合管理 274.16 万元"
-    in a project list): a reader checks a table row against the text that repeats it."""
-    from ..tokens import compact_text
+def _restating(gen, answer: Answer) -> list[str]:
+    """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
+    table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
+    of a figure read from a sentence (政府采购支出表 "合计 25.30" for "政府采购支出预算总额25.3万元"). A
+    reader checks one statement against the other; prose comes first."""
+    from ..tokens import canonical_text, compact_text, normalize_number
     from ..vocab import passage_id
 
-    out = []
-    for row in rows:
-        value = (row.get("value_text") or "").replace(",", "")
-        name = compact_text(row.get("row_label") or "")[:6]
-        if len(name) < 2 or not value or value in ("0", "0.00"):
+    targets = []   # (document, words the passage must state, the figure, how far after the words)
+    for row in answer.rows[:3]:
+        targets.append((row["doc_id"], compact_text(row.get("row_label") or "")[:6], row.get("value_text") or "", 40))
+    for fact in answer.facts[:2]:
+        word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
+        targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
+    cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
+    prose, tables = [], []
+    for doc_id, name, value_text, reach in targets:
+        value = compact_text(value_text)   # the passages' form: 131,400.00 → 131400
+        if len(name) < 2 or not re.fullmatch(r"[\d.]+", value) or normalize_number(value) == "0":
             continue
+        # the spaces between a table's cells are kept: "合计 25.3 25.3" is two figures, not "25.325.3"
+        named = re.compile(r"\s*".join(map(re.escape, name)))
+        figure = re.compile(rf"(?<![\d.]){re.escape(normalize_number(value))}(?![\d]|\.\d)")
         ordinal = 0
-        while (pid := passage_id(row["doc_id"], ordinal)) in gen.passages:
+        while (pid := passage_id(doc_id, ordinal)) in gen.passages:
             ordinal += 1
-            if gen.passages[pid].is_table:
+            if pid in cited or name not in gen.compact_texts.get(pid, ""):
                 continue
-            text = gen.compact_texts.get(pid, "").replace(",", "")
-            at = text.find(name)
-            while at >= 0:
-                if value in text[at:at + len(name) + 40]:
-                    out.append(pid)
-                    break
-                at = text.find(name, at + 1)
-    return out
+            text = canonical_text(gen.passages[pid].text)
+            if any(figure.search(text[m.end():m.end() + reach] if reach else text) for m in named.finditer(text)):
+                (tables if gen.passages[pid].is_table else prose).append(pid)
+    return list(dict.fromkeys(prose + tables))
 
 
 def _fact_dict(fact) -> dict:
@@ -158,7 +166,7 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
         text = _other_year_notice(gen, u, answer) + answer.text
         text = text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS - 1] + "…"
         citations, seen = [], set()
-        for pid in _cited_passages(answer, text) + _restating(gen, answer.rows[:3]):
+        for pid in _cited_passages(answer, text) + _restating(gen, answer):
             if pid in seen or pid not in gen.passages:
                 continue
             seen.add(pid)

@@ -17,6 +17,8 @@ from ..vocab import strip_quotes
 from .understand import Understood
 
 MAX_LIST_CHARS = 200
+# a whole total asked (收入总计) that a document states only as 收支总计, and this year's part of it
+_TOTAL_STAND_INS = {"收入总计": "本年收入合计", "支出总计": "本年支出合计"}
 
 
 @dataclass
@@ -177,7 +179,14 @@ class Lookup(Operation):
         return u.operation == "lookup" and bool(u.metric) and bool(u.units) and not u.item
 
     def answer(self, ctx, u):
-        facts_by_doc = ctx.facts_for(u, u.doc_ids)
+        facts_by_doc = dict(ctx.facts_for(u, u.doc_ids))
+        if u.metric in _TOTAL_STAND_INS:
+            # a disclosure that states only "收入、支出总计" answers 收入总计 and 支出总计 with it (the two are
+            # equal by construction); this year's part (本年支出合计) is quoted beside it, never instead
+            for doc_id in set(u.doc_ids or ()) - set(facts_by_doc):
+                whole = ctx.facts_for(u, {doc_id}, "收支总计").get(doc_id)
+                if whole:
+                    facts_by_doc[doc_id] = whole
         if not facts_by_doc:
             return None
         used, parts = [], []
@@ -191,6 +200,11 @@ class Lookup(Operation):
                 if pair is not None:
                     line += f"（{pair.basis}{pair.value_text}）"
                     used.append(pair)
+            if fact.metric != u.metric and u.metric in _TOTAL_STAND_INS:
+                part = next(iter(ctx.facts_for(u, {doc_id}, _TOTAL_STAND_INS[u.metric]).get(doc_id, ())), None)
+                if part is not None:
+                    line += f"（其中{part.metric}{part.value_text}）"
+                    used.append(part)
             if fact.change_text:
                 line += f"，{fact.change_text}"
             if fact.mismatch:
