@@ -112,12 +112,15 @@ class Engine:
         return allowed
 
     def search(self, q: str, k: int = 10, unit: str = "", year: int | None = None, kind: str = "",
-               offset: int = 0, pinned: list[str] | None = None) -> dict:
-        """pinned: passages that state the figures answering the question (the "figures" channel)."""
+               offset: int = 0, pinned: list[str] | None = None, documents: set[str] | None = None) -> dict:
+        """pinned: passages that state the figures answering the question (the "figures" channel);
+        documents: only these documents (the answerer's scope: the named unit's documents of the asked year)."""
         started = time.perf_counter()
         gen = self.generation()
         parsed = self._parse(gen, q)
         allowed = self.allowed_documents(unit, year, kind)
+        if documents is not None:
+            allowed = set(documents) if allowed is None else allowed & set(documents)
         ranked = self.rank(gen, parsed, allowed, pinned=pinned or [])
         total = len(ranked)
         facets = self.facets(gen, ranked)

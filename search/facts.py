@@ -72,10 +72,25 @@ _COMPARED = re.compile(r"(?:比|较|与)\s*(?:上年|上一年|20\d\d\s*年)[^�
 # a zero stated without a money unit ("预算数为0，"): only 0, only right after the mention
 _BARE_ZERO = re.compile(r"(?P<gap>\s*(?:预算|决算)?(?:数)?\s*(?:为|是)?\s*)(?P<num>0(?:\.0+)?|零)(?=\s*(?:[,，。；;、]|$))")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
+_STANDALONE_CHANGE = re.compile(r"\s*(?:比|较)\s*上年\s*(?:预算)?(?:数)?\s*(?P<dir>增加|增长|减少|下降)\s*"
+                                r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 WHOLE_BUDGET_METRICS = ("收入总计", "支出总计", "收支总计")   # one figure in nearly every disclosure
-_UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府")
+_UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府本")   # "本部门预算收入" is the unit's own
 TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
+
+
+def money_aside(value_wan: float | None, unit: str, in_yi: bool = False) -> str:
+    """"（约25,859.60万元）" beside a figure printed in 元, "（约2.59亿元）" when the question asks in 亿: most
+    disclosures and most readers count in 万元. The printed figure stays first and is the one cited."""
+    if value_wan is None or unit not in TO_WAN:
+        return ""
+    notes = []
+    if unit in ("元", "千元") and abs(value_wan) >= 0.01:
+        notes.append(f"{value_wan:,.2f}万元")
+    if in_yi and unit != "亿元" and abs(value_wan) >= 100:
+        notes.append(f"{value_wan / 10000:,.2f}亿元")
+    return "（约" + "，约".join(notes) + "）" if notes else ""
 
 
 @dataclass
@@ -205,7 +220,16 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
         first = amounts[0]
         gap = window[:first.start()]
         if len(gap) > 24 or _CHANGE.search(gap) or "上年" in gap or "%" in gap or "％" in gap:
-            continue  # the first number is not this metric's value (a change, last year's figure, a share)
+            # the first number is not this metric's value (a change, last year's figure, a share); a change
+            # stated on its own ("…预算收入2518.06万元，…，本部门预算收入较上年减少3083.36万元") is the change
+            # of the figure this sentence already gave
+            change = _STANDALONE_CHANGE.match(window)
+            earlier = next((f for f in reversed(found) if f["metric"] == metric), None)
+            if change and earlier is not None and not earlier["change_text"]:
+                sign = -1 if _DECREASE.match(change.group("dir")) else 1
+                earlier["change_text"] = re.sub(r"\s+", "", change.group())
+                earlier["change_wan"] = sign * _parse_number(change.group("num")) * TO_WAN[change.group("unit")]
+            continue
         if re.search(r"[,，:](?!.*(为|是|共|合计|总额))", gap) and len(gap) > 8 and not _LABEL_GAP.match(gap):
             continue
         fact = {"metric": metric, "value_text": first.group().replace(" ", ""),

@@ -478,10 +478,14 @@ def units_with_item(gen_or_conn, item: str, min_quality: float = 0.6) -> list[di
     return sorted(by_doc.values(), key=lambda r: (-r["quality"], -(r["value_wan"] or 0)))
 
 
-def quote(row: dict) -> str:
-    """A figure as printed with its money unit: "39,590,540元"."""
+def quote(row: dict, aside: bool = False) -> str:
+    """A figure as printed with its money unit: "39,590,540元" — with aside, "（约3,959.05万元）" after it."""
+    from .facts import money_aside
+
     text = row["value_text"]
-    return text + row["money_unit"] if parse_value(text) is not None and row["money_unit"] else text
+    if parse_value(text) is None or not row["money_unit"]:
+        return text
+    return text + row["money_unit"] + (money_aside(row.get("value_wan"), row["money_unit"]) if aside else "")
 
 
 def answer_from_rows(candidates: list[dict], unit_name: str = "", item: str = "", ranking: str = "") -> dict:

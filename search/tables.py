@@ -168,9 +168,11 @@ def table_kind(title: str, rows: list[Row]) -> str:
     t = title.replace("“", "").replace("”", "").replace('"', "")
     if "三公" in t:
         return "三公经费"
-    if re.search(r"项目支出|专项业务经费", t) and not any(r.code for r in rows):
-        return "项目支出"
     codes = [r.code for r in rows if r.code]
+    # a project table's serial numbers (西安's 序号 116, 130 …) may read as codes; classification codes start
+    # with 2 (function), 3 or 5 (economic)
+    if re.search(r"项目支出|专项业务经费", t) and sum(c.startswith(("2", "3", "5")) for c in codes) <= len(codes) / 2:
+        return "项目支出"
     if codes and sum(c.startswith(("3", "5")) for c in codes) > len(codes) / 2:
         return "经济分类"
     if codes or "功能分类" in t:
@@ -734,6 +736,11 @@ def _block_for(cell: _Cell, layout: _Layout, nblocks: int) -> int:
     return blk
 
 
+def _title_core(title: str) -> str:
+    """A title without its number: 西安 repeats "2022年部门综合预算专项业务经费支出表" on each page of 表10."""
+    return re.sub(r"^(?:附表|部门公开表|表)\s*\d+(?:[-－—]\d+)?\s*", "", tidy(title))
+
+
 def tables_from_pdf_pages(pages: list[tuple[int, float, list[Word]]]) -> list[Table]:
     """pages: (page number, page width, words). Segments without a title continue the previous table."""
     tables: list[Table] = []
@@ -741,7 +748,8 @@ def tables_from_pdf_pages(pages: list[tuple[int, float, list[Word]]]) -> list[Ta
     last: Table | None = None
     for page, width, words in pages:
         for seg in _page_segments(words, page, width):
-            same_title = last is not None and seg.title and tidy(seg.title) == tidy(last.title) and last.pages[-1] == page - 1
+            same_title = last is not None and seg.title and _title_core(seg.title) == _title_core(last.title) \
+                and last.pages[-1] == page - 1
             if (seg.continued or same_title) and last is not None and last.pages[-1] >= page - 1:
                 layout = _layout(seg.header, seg.body) if seg.header else None
                 layout = layout if layout and len(layout.value_spans) == len(last.columns) - len(

@@ -31,6 +31,21 @@ def figures_in(answer):
             if not re.match(r"[年个]", compact[m.end():m.end() + 1]) and not re.fullmatch(r"20\d\d", m.group())]
 
 
+CONVERTED = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>元|万元|亿元)（(?P<notes>约[^）]*)）")
+
+
+def _without_conversions(answer: str) -> str:
+    """The answer without the "（约746.79万元）" beside a printed "7467870元" — each checked to be that
+    figure converted, so the figures left are the printed ones, each to be found in a cited passage."""
+    for m in CONVERTED.finditer(answer):
+        wan = float(m.group("num").replace(",", "")) * {"元": 1e-4, "万元": 1.0, "亿元": 1e4}[m.group("unit")]
+        for note in m.group("notes").split("，"):
+            value, unit = re.fullmatch(r"约([\d,.]+)(万元|亿元)", note).groups()
+            expected = wan if unit == "万元" else wan / 1e4
+            assert abs(float(value.replace(",", "")) - expected) <= 0.005 + 1e-9, (answer, note)
+    return CONVERTED.sub(lambda m: m.group("num") + m.group("unit"), answer)
+
+
 def assert_trustworthy(body):
     """Every figure of the answer is in a cited passage; counts of units ("共3个") are ours, and must be
     the number of figures the answer lists in `facts`."""
@@ -38,7 +53,7 @@ def assert_trustworthy(body):
     listed = re.search(r"共(\d+)个", body["answer"])
     if listed and body["answer_type"] == "list":
         assert int(listed.group(1)) == len({f["doc_id"] for f in body["facts"]}), body["answer"]
-    for figure in figures_in(body["answer"]):
+    for figure in figures_in(_without_conversions(body["answer"])):
         assert figure.replace(",", "") in cited, (body["answer"], figure)
     for fact in body.get("facts", []):
         assert fact["value_unit"] in fact["value_text"]

@@ -14,7 +14,8 @@ DOCS = [Doc("bj-yb", "北京市医疗保障局"), Doc("bj-sj", "北京市审计�
         Doc("sh-zy", "上海市中医文献馆"), Doc("sh-yb", "上海市医疗保险事业管理中心"),
         Doc("pa", "海东市平安区医疗保障局", 2024), Doc("hd", "海东市医疗保障局", 2024, "决算"),
         Doc("lx", "临夏回族自治州医疗保障局", 2024), Doc("cq-gz", "重庆市规划和自然资源局"),
-        Doc("xa", "西安市公安局", 2021)]
+        Doc("xa", "西安市公安局", 2021), Doc("xa-zr", "西安市自然资源和规划局", 2022),
+        Doc("xa-aj", "西安市安全生产监督管理局", 2019), Doc("xa-mz", "西安市民政局", 2021)]
 
 
 @pytest.fixture(scope="module")
@@ -379,3 +380,23 @@ def test_a_type_word_that_ends_the_named_units_own_name_is_no_second_unit():
     docs_ = DOCS + [Doc("sz-wl", "深圳市文化广电旅游体育局（本级）")]
     u = read("深圳文旅体育局今年物业管理费", Gazetteer(docs_), build_aliases(docs_))
     assert not u.not_held and docs(u) == {"sz-wl"} and u.item == "物业管理费"
+
+
+@pytest.mark.parametrize("q, doc", [
+    ("西安 规资局 森林培育 22年 预算", "xa-zr"),       # 自然资源和规划局: the words of the type in either order
+    ("西安安监局2019年收入", "xa-aj"),                  # the 安全生产监督管理局 before it became 应急管理局
+    ("西安应急局 三公", "xa-aj"),
+    ("西安民政 三公经费", "xa-mz"),                     # a type's stem without its ending
+])
+def test_department_short_forms_from_the_data_file(gaz, aliases, q, doc):
+    assert docs(read(q, gaz, aliases)) == {doc}
+
+
+@pytest.mark.parametrize("q, metric, operation", [
+    ("佛山市轨道交通局2019年三公经费决算是多少？主要花在哪？", "三公经费", "lookup"),   # the follow-up is no item
+    ("北京医保局三公经费构成", "三公经费", "lookup"),
+    ("上海数据局今年财政拨款为什么增加", "财政拨款收入", "reason"),
+])
+def test_follow_up_words_are_not_the_item(gaz, aliases, q, metric, operation):
+    u = read(q, gaz, aliases)
+    assert (u.metric, u.operation, u.item) == (metric, operation, "")

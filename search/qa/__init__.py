@@ -82,7 +82,8 @@ def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
-        return found, [p for p in _restating(engine.generation(), answer) if p not in found]
+        # search shows beside the first result the text repeating the answer's own figure (not the runners-up)
+        return found, [p for p in _restating(engine.generation(), answer, first_only=True) if p not in found]
     if u.not_held:
         return [], []
     reply = _fallback(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
@@ -92,7 +93,7 @@ def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
     return (cited[:1] if reply["answer_type"] == "passage" else cited), []
 
 
-def _restating(gen, answer: Answer) -> list[str]:
+def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
     of a figure read from a sentence (政府采购支出表 "合计 25.30" for "政府采购支出预算总额25.3万元"). A
@@ -101,9 +102,9 @@ def _restating(gen, answer: Answer) -> list[str]:
     from ..vocab import passage_id
 
     targets = []   # (document, words the passage must state, the figure, how far after the words)
-    for row in answer.rows[:3]:
+    for row in answer.rows[:1 if first_only else 3]:
         targets.append((row["doc_id"], compact_text(row.get("row_label") or "")[:6], row.get("value_text") or "", 40))
-    for fact in answer.facts[:2]:
+    for fact in answer.facts[:1 if first_only else 2]:
         word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
         targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
@@ -280,7 +281,12 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     # "收支预算为什么增加": the whole budget's change is its income total's
     metric = u.metric or ("支出总计" if "支出" in u.normalized and "收入" not in u.normalized else "收入总计")
     gen = engine.generation()
-    change = Detail().answer(Context(engine, gen, gazetteer_for(gen)), replace(u, operation="change", metric=metric))
+    ctx = Context(engine, gen, gazetteer_for(gen))
+    change = Detail().answer(ctx, replace(u, operation="change", metric=metric))
+    if change is None and not u.metric:
+        # "预算为啥减少" where only the appropriation's change is stated ("其中：财政拨款收入5,484万元，比2025年
+        # 预算减少67万元"): that change, named as what it is
+        change = Detail().answer(ctx, replace(u, operation="change", metric="财政拨款收入"))
     if change is None:
         return _reason_reply(engine, u, k, scope)
     terms = engine.highlight_terms(engine.parse(u.question))

@@ -9,16 +9,21 @@ the first items, and `facts` carries them all.
 """
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import dataclass, field
 
-from ..facts import WHOLE_BUDGET_METRICS, Fact
+from ..facts import WHOLE_BUDGET_METRICS, Fact, money_aside
 from ..vocab import strip_quotes
 from .understand import Understood
 
 MAX_LIST_CHARS = 200
+# "三公经费主要花在哪 / 由什么构成": its three parts, each as the document states it
+_BREAKDOWN = re.compile(r"花在哪|用在哪|用于哪|用途|构成|组成|包括哪|明细|各多少|各是多少|分别")
+_SANGONG_PARTS = ("因公出国(境)费", "公务用车购置及运行费", "公务接待费")
 # a whole total asked (收入总计) that a document states only as 收支总计, and this year's part of it
 _TOTAL_STAND_INS = {"收入总计": "本年收入合计", "支出总计": "本年支出合计"}
+_WHOLE_STAND_INS = {"收入总计": ("收支总计",), "支出总计": ("收支总计",), "收支总计": ("收入总计", "支出总计")}
 
 
 @dataclass
@@ -157,6 +162,11 @@ def join_items(items: list[str], total: int | None = None, budget: int = MAX_LIS
     return "、".join(shown)
 
 
+def shown(fact: Fact, u: Understood) -> str:
+    """The figure as printed, with 万元 (or the 亿元 asked) beside a figure printed in another money unit."""
+    return fact.value_text + money_aside(fact.value_wan, fact.value_unit, "亿" in u.normalized)
+
+
 def _value_key(fact: Fact) -> float:
     return fact.value_wan if fact.value_wan is not None else fact.value
 
@@ -180,19 +190,21 @@ class Lookup(Operation):
 
     def answer(self, ctx, u):
         facts_by_doc = dict(ctx.facts_for(u, u.doc_ids))
-        if u.metric in _TOTAL_STAND_INS:
-            # a disclosure that states only "收入、支出总计" answers 收入总计 and 支出总计 with it (the two are
-            # equal by construction); this year's part (本年支出合计) is quoted beside it, never instead
-            for doc_id in set(u.doc_ids or ()) - set(facts_by_doc):
-                whole = ctx.facts_for(u, {doc_id}, "收支总计").get(doc_id)
+        # the whole budget is stated as 收入总计, 支出总计 or "收入、支出总计" — equal by construction — and a
+        # disclosure that states one answers a question asking another; this year's part (本年支出合计) is
+        # quoted beside it, never instead
+        for doc_id in set(u.doc_ids or ()) - set(facts_by_doc):
+            for metric in _WHOLE_STAND_INS.get(u.metric, ()):
+                whole = ctx.facts_for(u, {doc_id}, metric).get(doc_id)
                 if whole:
                     facts_by_doc[doc_id] = whole
+                    break
         if not facts_by_doc:
             return None
         used, parts = [], []
         for doc_id in sorted(facts_by_doc, key=lambda d: (ctx.gen.documents[d].unit, -(ctx.gen.documents[d].year or 0))):
             fact = facts_by_doc[doc_id][0]
-            line = f"{fact.unit}{label(fact)}{fact.metric}为{fact.value_text}"
+            line = f"{fact.unit}{label(fact)}{fact.metric}为{shown(fact, u)}"
             if fact.kind == "决算" and not u.basis:
                 # a final account states the budget beside the actual: quote both, each with its basis
                 pair = next((f for f in facts_index(ctx.gen, fact.metric).get(doc_id, [])
@@ -205,6 +217,12 @@ class Lookup(Operation):
                 if part is not None:
                     line += f"（其中{part.metric}{part.value_text}）"
                     used.append(part)
+            if fact.metric == "三公经费" and _BREAKDOWN.search(u.normalized):
+                parts_of = [next(iter(ctx.facts_for(u, {doc_id}, m).get(doc_id, ())), None) for m in _SANGONG_PARTS]
+                named = [f"{p.metric}{p.value_text}" for p in parts_of if p is not None]
+                if named:
+                    line += "，其中" + "、".join(named)
+                    used += [p for p in parts_of if p is not None]
             if fact.change_text:
                 line += f"，{fact.change_text}"
             if fact.mismatch:
@@ -269,7 +287,7 @@ class Compare(Operation):
             return None
         ordered = sorted(rows, key=_value_key, reverse=u.direction >= 0)
         word = "多" if u.direction >= 0 else "少"
-        figures = "，".join(f"{r.unit}{label(r)}{r.metric}{r.value_text}" for r in rows)
+        figures = "，".join(f"{r.unit}{label(r)}{r.metric}{shown(r, u)}" for r in rows)
         if _value_key(ordered[0]) == _value_key(ordered[1]):
             return Answer(f"{figures}；两者相同。", "comparison", rows)
         return Answer(f"{figures}；{ordered[0].unit}更{word}。", "comparison", rows)
@@ -296,7 +314,7 @@ class Rank(Operation):
         what = f"{u.metric}{'变化' if u.on_change else ''}"
 
         def item(f):
-            return f"{f.unit}（{label(f)}，{f.change_text if u.on_change else f.value_text}）"
+            return f"{f.unit}（{label(f)}，{f.change_text if u.on_change else shown(f, u)}）"
 
         top = ordered[0]
         ties = [f for f in ordered[1:] if key(f) == key(top)]

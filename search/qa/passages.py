@@ -162,15 +162,20 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     specific words and, when a figure is asked, a figure of the asked kind (money, %, 辆 …)."""
     started = time.perf_counter()
     question = u.question
-    filters = {}
-    result = engine.search(question, k=max(k, 20), **filters)
-    parsed = engine.parse(question)
+    # ranked within the scope: a unit's passages are not crowded out by other units' passages that share
+    # the question's words; and within it the unit's own name says nothing about which passage answers
+    query = question
+    if allowed is not None and u.units:
+        query = u.normalized
+        for mention in u.units:
+            query = query.replace(mention.text, " ")
+        query = query if query.strip() else question
+    result = engine.search(query, k=max(k, 20), documents=allowed)
+    parsed = engine.parse(query)
     terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]
     if wants_figure is None:
         wants_figure = bool(_WANTS_NUMBER.search(question) or MENTION.search(_compact(parsed.text)))
     hits = result["results"]
-    if allowed is not None:
-        hits = [h for h in hits if h["doc_id"] in allowed]
     best = ("", 0.0, None)
     for rank, hit in enumerate(hits[:6]):
         text = _joined(hit["text"], hit.get("is_table", False))

@@ -41,7 +41,7 @@ def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
 def _row_line(row: dict, rows_mod, who: str = "") -> str:
     column = row["header_path"].rsplit(" › ", 1)[-1] if row.get("header_path") else ""
     unit = row["money_unit"] or "未注明单位"
-    return (f"{who}“{row['row_label']}”{column}为{rows_mod.quote(row)}"
+    return (f"{who}“{row['row_label']}”{column}为{rows_mod.quote(row, aside=True)}"
             f"（《{row['title']}》，单位：{unit}）")
 
 
@@ -244,7 +244,7 @@ class RowRank(Operation):
         word = "最大" if u.operation == "item_max" else "最小"
         who = ctx.gen.documents[doc_id].unit
         rest = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in ranked[1:4])
-        text = (f"{who}项目支出表中金额{word}的是“{top['row_label']}”，{rows_mod.quote(top)}"
+        text = (f"{who}项目支出表中金额{word}的是“{top['row_label']}”，{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）" + (f"；其后：{rest}" if rest else "") + "。")
         passages = [r["passage_id"] for r in ranked if r.get("passage_id")]
         return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))

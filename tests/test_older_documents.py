@@ -1,0 +1,87 @@
+"""Disclosures of other years and kinds that the 2026 folder holds under 2026 names (西安's 2022 部门综合预算 in
+元, 佛山's 2019 决算), and answers that hold for every year: a real index of the samples plus four real PDFs."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS_2026, SAMPLE_CORPUS, make_app
+
+from search.cli import build_stages
+from search.indexer import build_index
+
+PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市交通运输局 2022, project table over 11 pages
+        "西安_国有资产监督管理委员会_2026年部门预算.pdf",  # 2022, tables in 元
+        "2026年佛山市交通运输局部门预算.pdf",             # 佛山市轨道交通局 2019 决算
+        "2026年上海市退役军人事务局_部门预算.pdf",         # 上海市退役军人服务中心 2026
+        "西安_宣传部_2026年部门预算.pdf"]                  # 中共西安市委宣传部 2021, totals only in 元
+pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
+                                reason="../shared/corpus-2026 missing")
+
+
+@pytest.fixture(scope="module")
+def oclient(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("older") / "corpus"
+    shutil.copytree(SAMPLE_CORPUS, corpus)
+    for name in PDFS:
+        shutil.copy(CORPUS_2026 / name, corpus / name)
+    index = corpus.parent / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    return make_app(Path(index)).test_client()
+
+
+def ask(client, q):
+    return client.get("/api/ask", query_string={"q": q}).get_json()
+
+
+@pytest.mark.parametrize("q, expected", [
+    # the years the documents carry, whatever their file names say
+    ("西安交通局22年三公经费", ["2022", "248.84"]),
+    # a figure printed in 元 is also given in 万元 (and in 亿元 when asked so)
+    ("西安国资委2022年部门预算收入是多少", ["2518.06万元", "较上年减少3083.36万元"]),
+    ("西安国资委2022年收支预算 总额 多少亿元", ["2518.06万元", "约0.25亿元"]),
+    ("中共西安市委宣传部2021年部门预算收入是多少", ["25859.6万元"]),
+    # 西安 repeats the table's title without "表10" on each page: one table, the largest project on page 55
+    ("西安市交通运输局2022年专项业务经费中哪个项目预算金额最大", ["甲醇", "13000.00"]),
+    # 决算: 总支出 is the total; the three parts when asked where the money went
+    ("佛山轨道交通局2019年决算支出多少", ["1668.14"]),
+    ("佛山市轨道交通局2019年三公经费决算是多少？主要花在哪？", ["0.16", "公务接待费0.16"]),
+    # the whole budget's reason, where only the appropriation's change is stated
+    ("上海退役军人服务中心预算为啥减少", ["67万元", "阶段性"]),
+    # a reason sentence found within the unit's own documents, not crowded out by other units'
+    ("西安国资委22年预算为什么减少", ["3083.36", "公租房"]),
+])
+def test_older_and_other_kind_documents_are_answered(oclient, q, expected):
+    body = ask(oclient, q)
+    assert body["answer_type"] != "none" and all(w in body["answer"] for w in expected), body["answer"]
+    assert body["citations"]
+
+
+@pytest.mark.parametrize("q, held", [
+    ("西安交通运输局2026年三公经费", "2022"),             # the year asked is not held: the years held are said
+    ("佛山轨道交通局2020年决算", "2019"),
+])
+def test_a_year_not_held_is_not_answered_with_another(oclient, q, held):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "none" and held in body["answer"], body["answer"]
+
+
+def test_a_project_table_continued_without_its_number_is_one_table(oclient):
+    gen = oclient.application.extensions["budget_engine"].generation()
+    doc = next(d for d in gen.documents.values() if d.file.startswith("西安_交通运输局"))
+    tables = oclient.get("/api/tables", query_string={"doc": doc.doc_id}).get_json()["tables"]
+    projects = [t for t in tables if "专项业务经费支出表" in t["title"]]
+    assert len(projects) == 1 and projects[0]["kind"] == "项目支出" and len(projects[0]["pages"]) > 5
+
+
+def test_a_figure_printed_in_yuan_is_also_given_in_wan():
+    from search.facts import money_aside
+    from search.rowsearch import quote
+
+    assert money_aside(25859.6000179, "元") == "（约25,859.60万元）"
+    assert money_aside(25859.6, "万元") == ""                       # printed in 万元: nothing added
+    assert money_aside(25859.6, "万元", in_yi=True) == "（约2.59亿元）"
+    assert money_aside(None, "辆") == ""
+    row = {"value_text": "1,606,900.00", "money_unit": "元", "value_wan": 160.69}
+    assert quote(row) == "1,606,900.00元" and quote(row, aside=True) == "1,606,900.00元（约160.69万元）"
