@@ -368,6 +368,12 @@ _TABLE_SANGONG_PARTS = re.compile(
     r"^(?:[\d一二三四五六七八九十]+[、.．)）]\s*|[(（][一二三四五六七八九十]+[)）]\s*)?"
     r"(?P<label>因公出国\(境\)费用?|公务用车购置费|公务用车运行(?:维护)?费|公务接待费)(?:支出)?[\s|]+(?:\d{1,3}[\s|]+(?=\d))?(?P<num>\d[\d,]*(?:\.\d+)?)")
 _TABLE_LABEL_METRIC = {"本年收入合计": "本年收入合计", "本年支出合计": "本年支出合计"}
+# the two halves of the expenditure in a 收支总表: 基本支出 / 项目支出 at a row's start, or as 西安 names them
+# (人员经费和公用经费支出 / 专项业务经费支出) anywhere in its two-column rows
+_TABLE_HALVES = re.compile(r"(?:^(?:[\d一二三四五六七八九十]+[、.．]\s*)?(?P<plain>基本支出|项目支出)|"
+                           r"(?:[\d一二三四五六七八九十]+[、.．])?(?P<xian>人员经费和公用经费支出|专项业务经费支出))"
+                           r"[\s|]*(?P<num>\d[\d,]*(?:\.\d+)?)(?![\d,.])")
+_HALF_METRIC = {"基本支出": "基本支出", "项目支出": "项目支出", "人员经费和公用经费支出": "基本支出", "专项业务经费支出": "项目支出"}
 
 
 def _table_rows(doc):
@@ -397,6 +403,9 @@ def extract_table_facts(doc) -> list[Fact]:
             if totals.get("收入总计") and totals.get("收入总计") == totals.get("支出总计"):
                 found.append(("收支总计", totals["收入总计"]))
             found += [(_TABLE_LABEL_METRIC.get(label, label), num) for label, num in totals.items()]
+            if whole_budget_table and "收支总表" in title:
+                found += [(_HALF_METRIC[h.group("plain") or h.group("xian")], h.group("num"))
+                          for h in _TABLE_HALVES.finditer(compact_line)]
             if in_sangong_table:
                 part = _TABLE_SANGONG_PARTS.match(re.sub(r"^[|\s]+", "", compact_line))
                 if part:

@@ -131,9 +131,22 @@ def _quality(a: str, core: str, b: str, label_core: str) -> float:
     if b in a and len(b) >= 3:
         return 0.7 + round(0.09 * len(b) / len(a), 3)   # of the labels inside the item, the longest
     if len(core) >= 2 and (core == label_core or _core_as_word(core, b) or _abbreviates(core, label_core)
-                           or _drops_a_word(a, b) or _pieces_in_order(core, b)):
+                           or _drops_a_word(a, b) or _pieces_in_order(core, b) or _words_swapped(core, b)):
         return 0.6
     return 0.0
+
+
+def _words_swapped(a: str, b: str) -> bool:
+    """人才引进 for 引进人才费用: the item's two words, each of two or more characters, stand in the label in
+    the other order, in a label at most three times as long."""
+    if not 4 <= len(a) <= 10 or len(b) > 3 * len(a):
+        return False
+    for i in range(2, len(a) - 1):
+        first, second = a[:i], a[i:]
+        at = b.find(second)
+        if at >= 0 and b.find(first, at + len(second)) >= 0:
+            return True
+    return False
 
 
 def _pieces_in_order(a: str, b: str, pieces: int = 3) -> bool:

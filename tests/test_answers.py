@@ -249,3 +249,19 @@ def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected)
     from search.facts import extract_from_sentence
 
     assert [(f["metric"], f["value_text"]) for f in extract_from_sentence(sentence, "决算")] == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    # 西安's 收支总表 names the halves 人员经费和公用经费支出 / 专项业务经费支出, mid-row in two columns
+    ("2 1、财政拨款 74868.34 1、一般公共服务支出 1、人员经费和公用经费支出 19443.34 1、机关工资福利支出 2243.55",
+     [("人员经费和公用经费支出", "19443.34")]),
+    ("7 2、上级补助收入 6、科学技术支出 2、专项业务经费支出 55424.99 6、对事业单位资本性补助 4509.70",
+     [("专项业务经费支出", "55424.99")]),
+    ("一、基本支出 | 300.00", [("基本支出", "300.00")]),      # elsewhere only at the row's start
+    ("其中：基本支出 300.00", []),
+])
+def test_the_halves_of_a_whole_budget_table(line, expected):
+    from search.facts import _TABLE_HALVES, _compact
+
+    found = [(h.group("plain") or h.group("xian"), h.group("num")) for h in _TABLE_HALVES.finditer(_compact(line))]
+    assert found == expected

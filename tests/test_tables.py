@@ -355,6 +355,12 @@ def test_a_part_named_under_a_whole_is_asked_and_never_answered_by_the_whole(tcl
     assert body["answer_type"] == "none" and "4,949,000.00" not in body["answer"]
 
 
+def test_two_words_in_the_other_order_are_a_loose_match():
+    assert match_quality("人才引进", "引进人才费用") == 0.6       # loose: ambiguous within a unit is no answer
+    assert match_quality("设备购置", "购置设备") == 0.6
+    assert match_quality("引进工作", "人才引进费") == 0.0
+
+
 def test_a_one_character_aside_in_a_label_is_optional():
     assert match_quality("维修费", "维修（护）费") == 1.0
     assert match_quality("因公出国费", "因公出国（境）费") == 1.0
