@@ -15,7 +15,8 @@ DOCS = [Doc("bj-yb", "北京市医疗保障局"), Doc("bj-sj", "北京市审计�
         Doc("pa", "海东市平安区医疗保障局", 2024), Doc("hd", "海东市医疗保障局", 2024, "决算"),
         Doc("lx", "临夏回族自治州医疗保障局", 2024), Doc("cq-gz", "重庆市规划和自然资源局"),
         Doc("xa", "西安市公安局", 2021), Doc("xa-zr", "西安市自然资源和规划局", 2022),
-        Doc("xa-aj", "西安市安全生产监督管理局", 2019), Doc("xa-mz", "西安市民政局", 2021)]
+        Doc("xa-aj", "西安市安全生产监督管理局", 2019), Doc("xa-mz", "西安市民政局", 2021),
+        Doc("fs-gj", "佛山市轨道交通局", 2019, "决算")]
 
 
 @pytest.fixture(scope="module")
@@ -400,3 +401,21 @@ def test_department_short_forms_from_the_data_file(gaz, aliases, q, doc):
 def test_follow_up_words_are_not_the_item(gaz, aliases, q, metric, operation):
     u = read(q, gaz, aliases)
     assert (u.metric, u.operation, u.item) == (metric, operation, "")
+
+
+def test_a_type_short_form_is_not_read_as_another_type_s_unit(gaz, aliases):
+    # 交通局 is the short form of 交通运输局, which 佛山 lacks; 佛山市轨道交通局 is another department
+    u = read("佛山交通局2019年三公经费", gaz, aliases)
+    assert u.not_held and "交通运输局" in u.not_held and not docs(u)
+    assert docs(read("佛山轨交局19年三公经费哪几项是0", gaz, aliases)) == {"fs-gj"}
+
+
+@pytest.mark.parametrize("q, unheld", [
+    ("上海 财政所 公务接待费 26年", "财政所"),     # a name ending like an organisation, no held unit
+    ("上海 统计所 三公经费", "统计所"),
+    ("上海各单位三公经费", ""),                      # the region's units: a list, not a missing unit
+    ("上海中医文献馆三公经费", ""),
+])
+def test_an_organisation_the_corpus_lacks_is_not_the_whole_region(gaz, aliases, q, unheld):
+    u = read(q, gaz, aliases)
+    assert (unheld in u.not_held) if unheld else not u.not_held, u.not_held

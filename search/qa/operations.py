@@ -371,11 +371,22 @@ class Zero(Operation):
 
     def answer(self, ctx, u):
         docs = ctx.scope_docs(u)
-        rows = [fs[0] for fs in ctx.facts_for(u, docs, across=True).values()]
+        # one named unit is read in its own document's kind (a 决算 states actuals); a scope compares budgets
+        rows = [fs[0] for fs in ctx.facts_for(u, docs, across=len(u.units) != 1).values()]
         if not rows:
             return None
         if len(u.units) == 1 and len(rows) == 1:
             f = rows[0]
+            parts = [next(iter(ctx.facts_for(u, {f.doc_id}, m).get(f.doc_id, ())), None)
+                     for m in _SANGONG_PARTS] if f.metric == "三公经费" else []
+            parts = [p for p in parts if p is not None]
+            if parts:
+                # "三公经费中哪些项目为零": each part as stated, the zero ones named
+                zero = [p for p in parts if p.value == 0]
+                listed = "、".join(f"{p.metric}{p.value_text}" for p in parts)
+                verdict = (f"其中为零的是{'、'.join(p.metric for p in zero)}" if zero else "三项都不为零")
+                return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}：{listed}；{verdict}。", "figure",
+                              [f] + parts)
             verdict = "为零" if f.value == 0 else "不为零"
             return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}，{verdict}。", "figure", rows)
         hits = sorted((f for f in rows if f.value == 0), key=lambda f: f.unit)

@@ -336,6 +336,10 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
     region_docs = gaz.docs_in_region(codes)
     if dept is None or not gaz.docs_of_type(dept[1][2], region_docs):
         size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs)
+        if docs and dept is not None and (dept[1][0], dept[1][1]) == (end, end + size) \
+                and all(gaz.entries[d].dept_type not in ("", dept[1][2]) for d in docs):
+            # "佛山交通局": the type's own short form, not an abbreviation of 佛山市轨道交通局 (another type)
+            docs = set()
         if docs:
             used = dept[0] if dept is not None and dept[1][0] < end + size else None
             return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
@@ -515,6 +519,11 @@ def _single_region(gaz: Gazetteer, merged, mentions) -> tuple[int, lexicon.Regio
     return mentions[0].start + len(mentions[0].text), region
 
 
+# a name ending as organisations do (财政所, 监测站, 服务中心), left over once the question is read
+_UNHELD_ORG = re.compile(r"(?<![哪各个本全每该此])([\u4e00-\u9fff]{1,8}?(?:研究所|所|中心|研究院|院|馆|站|队|处|室|学校|校))"
+                         r"(?![\u4e00-\u9fff])")
+
+
 def _not_held_reason(gaz: Gazetteer, region: str, region_docs: set[str], dept_type: str) -> str:
     same_type = gaz.units(gaz.docs_of_type(dept_type))
     reason = f"本库未收录{region}{dept_type}的文件"
@@ -577,8 +586,17 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     bare = rest
     for asked, _table in lexicon.table_words():
         bare = bare.replace(asked, " ")
+    org = _UNHELD_ORG.search(rest)
     rest = _FILLER.sub(" ", rest)
     chunks = _chunks(rest)
+    if org and not u.units and u.scope_region is not None and not u.scope_type \
+            and all(c in org.group(1) for c in chunks):
+        # "上海 财政所 公务接待费": a name with an organisation ending that no held unit answers to, and nothing
+        # else asked of it, is a unit the corpus lacks, not the whole region (a subordinate unit's item —
+        # "西安市法律援助中心 法律援助业务经费" — is looked for in the region's tables)
+        name = u.scope_region.region
+        u.not_held = _not_held_reason(gaz, name, u.scope_region.doc_ids, org.group(1)).replace(
+            f"本库未收录{name}{org.group(1)}的文件", f"本库未收录名为“{org.group(1)}”的{name}单位")
     u.unparsed = " ".join(chunks)
     if not u.metric and not chunks and not u.tables and u.operation in _WHOLE_BUDGET_OPERATIONS \
             and (u.units or u.scope_region is not None or u.scope_type) and _WHOLE_BUDGET.search(compact):
