@@ -15,7 +15,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "西安_国有资产监督管理委员会_2026年部门预算.pdf",  # 2022, tables in 元
         "2026年佛山市交通运输局部门预算.pdf",             # 佛山市轨道交通局 2019 决算
         "2026年上海市退役军人事务局_部门预算.pdf",         # 上海市退役军人服务中心 2026
-        "西安_宣传部_2026年部门预算.pdf"]                  # 中共西安市委宣传部 2021, totals only in 元
+        "西安_宣传部_2026年部门预算.pdf",                  # 中共西安市委宣传部 2021
+        "西安_工业和信息化局_2026年部门预算.pdf"]          # 2022: income and expenditure changes side by side
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -85,3 +86,31 @@ def test_a_figure_printed_in_yuan_is_also_given_in_wan():
     assert money_aside(None, "辆") == ""
     row = {"value_text": "1,606,900.00", "money_unit": "元", "value_wan": 160.69}
     assert quote(row) == "1,606,900.00元" and quote(row, aside=True) == "1,606,900.00元（约160.69万元）"
+
+
+@pytest.mark.parametrize("q, term", [
+    ("三公经费是指什么", "三公经费："),
+    ("项目支出是什么意思", "项目支出："),
+    ("什么是机关运行经费", "机关运行经费："),
+])
+def test_a_term_is_defined_from_a_glossary(oclient, q, term):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "passage" and "名词解释" in body["answer"] and term in body["answer"], body["answer"]
+    assert "：：" not in body["answer"] and body["citations"]
+
+
+@pytest.mark.parametrize("q, right, wrong", [
+    # the change of the figure asked, not a change of another figure in the same paragraph
+    ("西安国资委2022年收入预算比上年减少多少", "3083.36", None),
+    ("西安工信局2022年收入预算比上年增加多少", "29536.53", "29217.58"),
+    ("西安工信局2022年支出预算比上年增加多少", "29217.58", "29536.53"),
+])
+def test_a_change_is_the_asked_figure_s_change(oclient, q, right, wrong):
+    body = ask(oclient, q)
+    assert body["answer_type"] != "none" and right in body["answer"], body["answer"]
+    assert wrong is None or wrong not in body["answer"]
+
+
+def test_a_figure_asked_of_no_unit_is_not_some_unit_s_figure(oclient):
+    body = ask(oclient, "一般公共预算支出是多少")
+    assert body["answer_type"] == "none" and "没有指明单位" in body["answer"], body["answer"]

@@ -19,6 +19,7 @@ import weakref
 
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
+from .lexicon import metric_synonyms
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
 from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason
@@ -203,6 +204,9 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     if u.years and scope is not None:
         scope = {d for d in scope if engine.generation().documents[d].year in u.years}
     if u.operation == "definition":
+        answer = _glossary_answer(engine, u, k, started)
+        if answer is not None:
+            return answer
         return passage_answer(engine, u, k, allowed=None, wants_figure=False)
     cross_document = u.operation in ("max", "min", "threshold", "zero", "change_list", "compare", "overview")
     if u.operation in ("item_max", "item_min", "item_compare") or len(u.units) > 1 \
@@ -217,7 +221,8 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     if scope is None or cross_document:
         # no unit named, or a cross-document question the figures table cannot answer: a sentence from
         # some unit would be a guess
-        if u.metric or u.operation != "lookup":
+        if u.metric or u.operation != "lookup" or _ASKS_AMOUNT.search(u.normalized):
+            # a figure asked of no unit ("一般公共预算支出是多少") would be some unit's figure: a guess
             why = "没有找到可靠的答案：" + ("本库的数据表中没有足够的已载明数字来回答这个比较或排序问题" if cross_document
                                   else "问题没有指明单位，无法确定回答哪个单位的数字") + "。"
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
@@ -230,8 +235,39 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         verify = _states_metric(u.metric)
     elif u.item and u.operation == "lookup":
         verify = _states_item(u.item, u.normalized)
+    elif u.operation == "change":
+        # a bare word (=收入) names the metric only on its own in a question: in a sentence, "其他收入支出
+        # 0.00万元…预算支出较上年增加" does not state the income's change
+        bare = {asked[1:] for asked, _ in metric_synonyms() if asked.startswith("=")}
+        verify = _states_change([w for w in required_words(u) or [] if w not in bare])
     return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
                           verify=verify)
+
+
+_GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"
+                            r"(?P<term>[^：:。；;\n]{2,16}?)\s*(?:[:：]\s*(?:是指|指)?|是指|指的是)(?P<body>[^。\n]{4,200}。?)")
+
+
+def _glossary_answer(engine, u: Understood, k: int, started: float) -> dict | None:
+    """"三公经费是指什么": the entry of a disclosure's 名词解释 that defines the term ("“三公”经费：是指…"),
+    quoted with its document, or None."""
+    from ..tokens import compact_text
+
+    word = compact_text(strip_quotes(u.defines or u.metric or "")).rstrip("是的")
+    if len(word) < 2:
+        return None
+    result = engine.search(f"名词解释 {word} 是指", k=40)
+    for hit in result["results"]:
+        text = strip_quotes(hit["text"])
+        for m in _GLOSSARY_ITEM.finditer(text):
+            if compact_text(m.group("term")) == word:
+                who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
+                quoted = re.sub(r"\s+", "", m.group("term")) + "：" + m.group("body").strip().lstrip("：:")
+                return {"question": u.question, "answer": f"{who}（名词解释）：{quoted}"[:MAX_ANSWER_CHARS],
+                        "answer_type": "passage", "facts": [],
+                        "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
+                        "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return None
 
 
 def _reason_reply(engine, u: Understood, k: int, scope) -> dict:
@@ -310,6 +346,24 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     return reply
 
 
+_ASKS_AMOUNT = re.compile(r"多少|几[个项辆名人台]|金额|数额|规模|总额")
+_CHANGE_AFTER = re.compile(r"^.{0,24}?(?:增加|减少|增长|下降|上升|降低)了?\s*\d")
+
+
+def _states_change(words: list[str]):
+    """For "比上年增加多少" the sentence must state a change of the asked figure: a change and its amount
+    right after one of the figure's names ("预算支出较上年增加 29217.58 万元"), not any change nearby."""
+    from ..facts import _compact
+
+    names = [_compact(w) for w in words if w]
+
+    def verify(sentence: str) -> bool:
+        text = _compact(sentence)
+        return any(_CHANGE_AFTER.match(text[at + len(name):])
+                   for name in names for at in [m.start() for m in re.finditer(re.escape(name), text)])
+    return verify if names else None
+
+
 def _states_item(item: str, question: str):
     """For an item (a project, a table row) the figure of the asked kind (money, a score, a share …) must
     follow the item's name closely: "行政运行（项）支出 2,342 万元" states it, "…行政运行等方面，共计…" does not."""
@@ -352,7 +406,5 @@ def required_words(u: Understood) -> list[str] | None:
     if u.item:
         return [u.item]
     if u.metric:
-        from .lexicon import metric_synonyms
-
         return [u.metric] + [asked.lstrip("=") for asked, metric in metric_synonyms() if metric == u.metric]
     return None

@@ -81,3 +81,5 @@ def row_words() -> dict[str, str]:
 
 # before a bare word (=收入): what may precede it so that it stands on its own
 BARE_WORD_BEFORE = set("年度局委会办厅部院心馆队站所的及和与、 ") | set("0123456789")
+# after a bare word: what makes it part of a longer name ("财政拨款支出", "收入支出" are not 财政拨款收入 / 收入)
+BARE_WORD_NOT_AFTER = set("支收资经拨")

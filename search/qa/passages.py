@@ -155,7 +155,7 @@ def whole_clause(sentence: str, terms: list[str], limit: int = 200) -> str:
 
 
 def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None,
-                   required: list[str] | None = None, verify=None) -> dict:
+                   required: list[str] | None = None, verify=None, query: str | None = None) -> dict:
     """The best whole sentence of the best passages from the allowed documents, or an abstention.
 
     u: the understood question (search.qa.understand.Understood). The sentence must hold the question's
@@ -164,7 +164,7 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     question = u.question
     # ranked within the scope: a unit's passages are not crowded out by other units' passages that share
     # the question's words; and within it the unit's own name says nothing about which passage answers
-    query = question
+    query = query or question
     if allowed is not None and u.units:
         query = u.normalized
         for mention in u.units:

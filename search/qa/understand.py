@@ -31,7 +31,7 @@ _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|
 _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
 _MORE = re.compile(r"多|高|大|贵")
-_DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
+_DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
@@ -135,8 +135,9 @@ def detect_metric(text: str) -> tuple[str, str]:
         for asked, metric in synonyms:
             bare = asked.startswith("=")
             word = asked[1:] if bare else asked
-            if compact.startswith(word, pos) and (not bare or pos == 0
-                                                 or compact[pos - 1] in lexicon.BARE_WORD_BEFORE):
+            if compact.startswith(word, pos) and (not bare or (
+                    (pos == 0 or compact[pos - 1] in lexicon.BARE_WORD_BEFORE)
+                    and compact[pos + len(word):pos + len(word) + 1] not in lexicon.BARE_WORD_NOT_AFTER)):
                 hit = (word, metric)
                 break
         if hit:
