@@ -16,7 +16,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年佛山市交通运输局部门预算.pdf",             # 佛山市轨道交通局 2019 决算
         "2026年上海市退役军人事务局_部门预算.pdf",         # 上海市退役军人服务中心 2026
         "西安_宣传部_2026年部门预算.pdf",                  # 中共西安市委宣传部 2021
-        "西安_工业和信息化局_2026年部门预算.pdf"]          # 2022: income and expenditure changes side by side
+        "西安_工业和信息化局_2026年部门预算.pdf",          # 2022: income and expenditure changes side by side
+        "2026年上海市公安局_部门预算.pdf"]                 # 上海市刑事科学技术研究院: halves only in its tables
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -114,3 +115,14 @@ def test_a_change_is_the_asked_figure_s_change(oclient, q, right, wrong):
 def test_a_figure_asked_of_no_unit_is_not_some_unit_s_figure(oclient):
     body = ask(oclient, "一般公共预算支出是多少")
     assert body["answer_type"] == "none" and "没有指明单位" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q, figure", [
+    # the text states no 项目支出; the whole-expenditure table's 合计 row does, under its column
+    ("上海刑科院26年项目支出多少万元", "46,568,000元（约4,656.80万元）"),
+    ("上海市刑事科学技术研究院2026年基本支出", "24,148,064元"),
+])
+def test_a_half_of_the_budget_stated_only_in_the_whole_expenditure_table(oclient, q, figure):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and figure in body["answer"] and "支出预算总表" in body["answer"], body["answer"]
+    assert "一般公共预算" not in body["answer"]     # not the one-fund table's 42,568,000

@@ -23,7 +23,7 @@ from .lexicon import metric_synonyms
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
 from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason
-from .table_ops import ROW_LOOKUP, TABLE_OPERATIONS
+from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import FUNDS, Understood, detect_metric, understand
 
 __all__ = ["answer_question", "answer_passages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
@@ -66,6 +66,11 @@ def _operate(engine, u: Understood) -> Answer | None:
             as_row = ROW_LOOKUP.answer(ctx, dataclasses.replace(u, item=item, item_bare=""))
             if as_row is not None and as_row.answer_type != "none":
                 return as_row
+        if u.metric in ("基本支出", "项目支出"):
+            # stated only as a column of the whole-expenditure table (上海: 支出预算总表 合计 / 基本支出 / 项目支出)
+            half = HALF_OF_THE_WHOLE.answer(ctx, u)
+            if half is not None:
+                return half
     return answer
 
 

@@ -305,5 +305,26 @@ class RowCompare(Operation):
                       _plain(best))
 
 
+class HalfOfTheWhole(Operation):
+    """"X项目支出多少" where the text states none: the 合计 row of the unit's whole-expenditure table, under
+    the column asked (基本支出 / 项目支出) — one document, one cell, or no answer."""
+
+    def applies(self, u):
+        return u.metric in ("基本支出", "项目支出") and bool(u.units) and u.operation == "lookup" and not u.item
+
+    def answer(self, ctx, u):
+        docs = _year_docs(ctx, u, u.doc_ids or set())
+        if len(docs) != 1:
+            return None
+        doc_id = next(iter(docs))
+        cell = _rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)
+        if cell is None:
+            return None
+        who = ctx.gen.documents[doc_id].unit
+        text = _row_line(cell, _rows(), who) + "。"
+        return Answer(text, "figure", [], [cell["passage_id"]] if cell.get("passage_id") else [], _plain([cell]))
+
+
 ROW_LOOKUP = RowLookup()
+HALF_OF_THE_WHOLE = HalfOfTheWhole()
 TABLE_OPERATIONS = [RowRank(), ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
