@@ -257,10 +257,13 @@ def _matching_labels(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
 
 def _match_names(gen_or_conn, item: str) -> dict[str, dict[str, float]]:
     a, core = _norm(item), _core(item)
+    chars = set(a)
     out: dict[str, dict[str, float]] = {}
     for column, names in _distinct_labels(gen_or_conn).items():
         found = out.setdefault(column, {})
         for name, b, name_core in names:
+            if len(chars.intersection(b)) < 2:
+                continue   # every rule of _quality needs two of the item's characters in the label
             quality = _quality(a, core, b, name_core)
             if quality > 0:
                 found[name] = quality

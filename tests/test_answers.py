@@ -265,3 +265,14 @@ def test_the_halves_of_a_whole_budget_table(line, expected):
 
     found = [(h.group("plain") or h.group("xian"), h.group("num")) for h in _TABLE_HALVES.finditer(_compact(line))]
     assert found == expected
+
+
+def test_search_and_ask_run_the_operations_once_per_question(keyword_client):
+    from search.qa import _OPERATED
+
+    gen = keyword_client.application.extensions["budget_engine"].generation()
+    q = "海东市医疗保障局2024年三公经费是多少"
+    keyword_client.get("/api/search", query_string={"q": q})
+    cached = _OPERATED[gen][q]
+    body = ask(keyword_client, q)
+    assert _OPERATED[gen][q] is cached and "2.41万元" in body["answer"]

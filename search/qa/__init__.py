@@ -49,7 +49,24 @@ def detect_metric_name(text: str) -> str:
     return detect_metric(text)[0]
 
 
+_OPERATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def _operate(engine, u: Understood) -> Answer | None:
+    """The operations' answer, once per question and index generation: search (its figures channel) and
+    /api/ask both need it for the same question. Shared; callers must not modify it."""
+    cache = _OPERATED.setdefault(engine.generation(), {})
+    hit = cache.get(u.question)
+    if hit is not None and hit[0] is u:
+        return hit[1]
+    if len(cache) > 2048:
+        cache.clear()
+    answer = _run_operations(engine, u)
+    cache[u.question] = (u, answer)
+    return answer
+
+
+def _run_operations(engine, u: Understood) -> Answer | None:
     if u.not_held:
         return None
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
