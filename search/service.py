@@ -36,20 +36,24 @@ class SearchService:
     RESTATING_SHOWN = 2   # prose passages repeating a quoted table row, shown right after the first result
 
     def _beside_the_first(self, result: dict, q: str, restating: list[str], unit, year, kind) -> None:
-        """The text that repeats the answer's table row ("7.综合管理 274.16 万元") goes right after the first
-        result when the ranking left it out of the first five: a reader checks the row against it."""
+        """The text that repeats the answer's figure ("7.综合管理 274.16 万元") goes right after the first
+        result when the ranking left it out of the first five, and stays before the other repetitions it
+        brings in (moved up rather than pushed out of the first five by them)."""
         results = result["results"]
-        top = {r["id"] for r in results[:5]}
+        if not results:
+            return
         allowed = self.engine.allowed_documents(unit, year, kind)
         gen = self.engine.generation()
-        extra = [pid for pid in restating if pid not in top and pid in gen.passages
-                 and (allowed is None or gen.passages[pid].doc_id in allowed)][:self.RESTATING_SHOWN]
-        if not extra or not results:
+        chosen = [pid for pid in restating if pid != results[0]["id"] and pid in gen.passages
+                  and (allowed is None or gen.passages[pid].doc_id in allowed)][:self.RESTATING_SHOWN]
+        top = {r["id"] for r in results[:5]}
+        if not chosen or all(pid in top for pid in chosen):
             return
+        present = {r["id"]: r for r in results}
         terms = self.engine.highlight_terms(self.engine.parse(q))
-        shown = [self.engine.result_dict(gen, pid, results[0]["score"], ["figures"], terms) for pid in extra]
-        shown_ids = set(extra)
-        rest = [r for r in results[1:] if r["id"] not in shown_ids]
+        shown = [present.get(pid) or self.engine.result_dict(gen, pid, results[0]["score"], ["figures"], terms)
+                 for pid in chosen]
+        rest = [r for r in results[1:] if r["id"] not in set(chosen)]
         result["results"] = (results[:1] + shown + rest)[:len(results)]
 
     def ask(self, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:

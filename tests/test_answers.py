@@ -276,3 +276,10 @@ def test_search_and_ask_run_the_operations_once_per_question(keyword_client):
     cached = _OPERATED[gen][q]
     body = ask(keyword_client, q)
     assert _OPERATED[gen][q] is cached and "2.41万元" in body["answer"]
+
+
+def test_the_sentence_repeating_an_answered_row_stays_in_the_first_five(keyword_client):
+    # the row "信息化建设 34.33" of the 支出决算表 answers; the sentence "…信息化建设（项）。年初预算为 0 万元，
+    # 支出决算为 34.33 万元" is shown right after it, before the other tables that repeat the figure
+    results = keyword_client.get("/api/search", query_string={"q": "海东市医保局信息化建设支出"}).get_json()["results"]
+    assert any("支出决算为34.33万元" in norm(r["text"]) for r in results[:2]), [r["text"][:40] for r in results[:5]]
