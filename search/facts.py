@@ -376,6 +376,10 @@ _TABLE_HALVES = re.compile(r"(?:^(?:[\d一二三四五六七八九十]+[、.．]
 _HALF_METRIC = {"基本支出": "基本支出", "项目支出": "项目支出", "人员经费和公用经费支出": "基本支出", "专项业务经费支出": "项目支出"}
 
 
+# a table of one fund or one half (财政拨款, 一般公共预算, 基本支出 …): its totals are not the unit's whole
+ONE_FUND_TITLE = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本|基本支出|项目支出")
+
+
 def _table_rows(doc):
     for p in doc.passages:
         if p.is_table and p.money_unit in TO_WAN:
@@ -394,7 +398,7 @@ def extract_table_facts(doc) -> list[Fact]:
         title = p.section.rsplit(" › ", 1)[-1].replace("“", "").replace("”", "")
         in_sangong_table = "三公" in title
         # 财政拨款/一般公共预算 tables total a subset of the funds: their totals are another concept
-        whole_budget_table = not re.search(r"财政拨款|一般公共预算|政府性基金|国有资本|基本支出|项目支出", title)
+        whole_budget_table = not ONE_FUND_TITLE.search(title)
         for line in lines:
             compact_line = _compact(line)
             found: list[tuple[str, str]] = []

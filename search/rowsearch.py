@@ -497,7 +497,6 @@ def units_with_item(gen_or_conn, item: str, min_quality: float = 0.6) -> list[di
 # a table of the whole expenditure (支出预算总表, 支出总表, 部门支出总体情况表) — not of one fund (一般公共预算,
 # 财政拨款, 政府性基金) — whose 合计 row's 基本支出 / 项目支出 columns are the unit's two halves
 _WHOLE_EXPENDITURE = re.compile(r"支出(?:预算)?总表|本年支出总体情况表|部门支出总体情况表|支出预算总体情况表")
-_ONE_FUND = re.compile(r"一般公共预算|财政拨款|政府性基金|国有资本|基本支出|项目支出")
 
 
 def whole_expenditure_half(gen_or_conn, doc_id: str, half: str) -> dict | None:
@@ -505,7 +504,9 @@ def whole_expenditure_half(gen_or_conn, doc_id: str, half: str) -> dict | None:
     table, or None (no such table, or several that disagree)."""
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
                   (doc_id,))
-    cells = [r for r in rows if _WHOLE_EXPENDITURE.search(r["title"] or "") and not _ONE_FUND.search(r["title"] or "")
+    from .facts import ONE_FUND_TITLE
+
+    cells = [r for r in rows if _WHOLE_EXPENDITURE.search(r["title"] or "") and not ONE_FUND_TITLE.search(r["title"] or "")
              and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == half
              and parse_value(r["value_text"] or "") is not None]

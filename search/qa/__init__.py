@@ -32,17 +32,20 @@ __all__ = ["answer_question", "answer_passages", "figure_passages", "detect_metr
 _UNDERSTOOD: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def understand_question(engine, q: str) -> Understood:
-    """One reading per question and index generation (a page asks the search, the figures channel and the
-    answer about the same question). The result is shared; callers must not modify it."""
-    gen = engine.generation()
-    cache = _UNDERSTOOD.setdefault(gen, {})
-    u = cache.get(q)
-    if u is None:
+def _per_generation(store: "weakref.WeakKeyDictionary", gen, key: str, compute):
+    """compute() once per key and index generation (at most 2048 kept): a page asks the search, the figures
+    channel and the answer about the same question. Results are shared; callers must not modify them."""
+    cache = store.setdefault(gen, {})
+    if key not in cache:
         if len(cache) > 2048:
             cache.clear()
-        u = cache[q] = understand(engine, q)
-    return u
+        cache[key] = compute()
+    return cache[key]
+
+
+def understand_question(engine, q: str) -> Understood:
+    """One reading per question and index generation."""
+    return _per_generation(_UNDERSTOOD, engine.generation(), q, lambda: understand(engine, q))
 
 
 def detect_metric_name(text: str) -> str:
@@ -53,17 +56,11 @@ _OPERATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _operate(engine, u: Understood) -> Answer | None:
-    """The operations' answer, once per question and index generation: search (its figures channel) and
-    /api/ask both need it for the same question. Shared; callers must not modify it."""
-    cache = _OPERATED.setdefault(engine.generation(), {})
-    hit = cache.get(u.question)
-    if hit is not None and hit[0] is u:
-        return hit[1]
-    if len(cache) > 2048:
-        cache.clear()
-    answer = _run_operations(engine, u)
-    cache[u.question] = (u, answer)
-    return answer
+    """The operations' answer, once per question and index generation (search's figures channel and
+    /api/ask both need it), for the question's shared reading only."""
+    if u is not understand_question(engine, u.question):
+        return _run_operations(engine, u)
+    return _per_generation(_OPERATED, engine.generation(), u.question, lambda: _run_operations(engine, u))
 
 
 def _run_operations(engine, u: Understood) -> Answer | None:

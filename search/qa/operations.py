@@ -167,6 +167,11 @@ def shown(fact: Fact, u: Understood) -> str:
     return fact.value_text + money_aside(fact.value_wan, fact.value_unit, "亿" in u.normalized)
 
 
+def _first_fact(ctx: Context, u: Understood, doc_id: str, metric: str) -> Fact | None:
+    """The document's main statement of a metric (in the question's year and basis), or None."""
+    return next(iter(ctx.facts_for(u, {doc_id}, metric).get(doc_id, ())), None)
+
+
 def _value_key(fact: Fact) -> float:
     return fact.value_wan if fact.value_wan is not None else fact.value
 
@@ -213,12 +218,12 @@ class Lookup(Operation):
                     line += f"（{pair.basis}{pair.value_text}）"
                     used.append(pair)
             if fact.metric != u.metric and u.metric in _TOTAL_STAND_INS:
-                part = next(iter(ctx.facts_for(u, {doc_id}, _TOTAL_STAND_INS[u.metric]).get(doc_id, ())), None)
+                part = _first_fact(ctx, u, doc_id, _TOTAL_STAND_INS[u.metric])
                 if part is not None:
                     line += f"（其中{part.metric}{part.value_text}）"
                     used.append(part)
             if fact.metric == "三公经费" and _BREAKDOWN.search(u.normalized):
-                parts_of = [next(iter(ctx.facts_for(u, {doc_id}, m).get(doc_id, ())), None) for m in _SANGONG_PARTS]
+                parts_of = [_first_fact(ctx, u, doc_id, m) for m in _SANGONG_PARTS]
                 named = [f"{p.metric}{p.value_text}" for p in parts_of if p is not None]
                 if named:
                     line += "，其中" + "、".join(named)
@@ -377,8 +382,7 @@ class Zero(Operation):
             return None
         if len(u.units) == 1 and len(rows) == 1:
             f = rows[0]
-            parts = [next(iter(ctx.facts_for(u, {f.doc_id}, m).get(f.doc_id, ())), None)
-                     for m in _SANGONG_PARTS] if f.metric == "三公经费" else []
+            parts = [_first_fact(ctx, u, f.doc_id, m) for m in _SANGONG_PARTS] if f.metric == "三公经费" else []
             parts = [p for p in parts if p is not None]
             if parts:
                 # "三公经费中哪些项目为零": each part as stated, the zero ones named
