@@ -2,6 +2,7 @@
 closes generations; search/ranking.py orders the passages)."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -112,12 +113,17 @@ class Engine:
         return allowed
 
     def search(self, q: str, k: int = 10, unit: str = "", year: int | None = None, kind: str = "",
-               offset: int = 0, pinned: list[str] | None = None, documents: set[str] | None = None) -> dict:
+               offset: int = 0, pinned: list[str] | None = None, documents: set[str] | None = None,
+               named: set[str] | None = None) -> dict:
         """pinned: passages that state the figures answering the question (the "figures" channel);
-        documents: only these documents (the answerer's scope: the named unit's documents of the asked year)."""
+        documents: only these documents (the answerer's scope: the named unit's documents of the asked year);
+        named: the documents of the units the question names as the answerer read them (its gazetteer knows
+        short forms the document aliases lack: 西安规自局 names one unit, not every 西安 document)."""
         started = time.perf_counter()
         gen = self.generation()
         parsed = self._parse(gen, q)
+        if named and (not parsed.doc_scores or len(named) <= len(parsed.doc_scores)):
+            parsed = dataclasses.replace(parsed, doc_scores={d: 1.0 for d in named if d in gen.documents})
         allowed = self.allowed_documents(unit, year, kind)
         if documents is not None:
             allowed = set(documents) if allowed is None else allowed & set(documents)

@@ -25,9 +25,9 @@ class SearchService:
                kind: str = "") -> dict:
         from .qa import answer_passages
 
-        pinned, restating = answer_passages(self.engine, q)
+        pinned, restating, named = answer_passages(self.engine, q)
         result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
-                                    kind=kind)
+                                    kind=kind, named=named)
         if page == 1 and restating:
             self._beside_the_first(result, q, restating, unit, year, kind)
         result["page"] = page

@@ -126,3 +126,17 @@ def test_a_half_of_the_budget_stated_only_in_the_whole_expenditure_table(oclient
     body = ask(oclient, q)
     assert body["answer_type"] == "figure" and figure in body["answer"] and "支出预算总表" in body["answer"], body["answer"]
     assert "一般公共预算" not in body["answer"]     # not the one-fund table's 42,568,000
+
+
+def test_search_prefers_the_unit_the_question_names_by_its_short_form(oclient):
+    # 工信局 is no alias of the documents; the answerer's gazetteer reads it as 西安市工业和信息化局, and search
+    # ranks that unit's passages before the other 西安 documents' ones sharing the words
+    body = oclient.get("/api/search", query_string={"q": "西安工信局22年 政府性基金 预算", "k": 5}).get_json()
+    assert [r["unit"] for r in body["results"]] == ["西安市工业和信息化局"] * 5
+    assert body["understood"]["units"] == ["西安市工业和信息化局"]
+
+
+@pytest.mark.parametrize("q", ["上海退役军人局 服务中心 26年 三公经费", "上海退役军人局下属服务中心三公经费是多少"])
+def test_a_unit_named_after_a_department_the_corpus_lacks(oclient, q):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and "上海市退役军人服务中心" in body["answer"], body["answer"]

@@ -419,3 +419,55 @@ def test_a_type_short_form_is_not_read_as_another_type_s_unit(gaz, aliases):
 def test_an_organisation_the_corpus_lacks_is_not_the_whole_region(gaz, aliases, q, unheld):
     u = read(q, gaz, aliases)
     assert (unheld in u.not_held) if unheld else not u.not_held, u.not_held
+
+
+SUBORDINATES = [Doc("sh-jt", "上海市减污降碳管理运行技术中心"), Doc("sh-ty", "上海市退役军人服务中心"),
+                Doc("sh-zy", "上海市中医文献馆"), Doc("bj-jw", "北京市卫生健康委员会")]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("上海生态环境局减污降碳中心今年三公为啥少了", {"sh-jt"}),   # the unit's own short name after its parent
+    ("上海退役军人局 服务中心 26年 政府采购", {"sh-ty"}),       # the parent's words + the short name
+    ("上海退役军人局下属服务中心三公经费", {"sh-ty"}),
+])
+def test_a_unit_named_under_a_department_the_corpus_lacks(q, expected):
+    u = read_question(q, Gazetteer(SUBORDINATES), build_aliases(SUBORDINATES))
+    assert docs(u) == expected and not u.not_held, (u.units, u.not_held)
+
+
+def test_a_department_the_corpus_lacks_without_a_held_unit_after_it_is_not_held():
+    u = read_question("上海生态环境局 项目支出", Gazetteer(SUBORDINATES), build_aliases(SUBORDINATES))
+    assert u.not_held and not docs(u)
+
+
+@pytest.mark.parametrize("q, operation", [
+    ("北京市委宣传部 收入预算 比2025年 少多少", "change"),   # an explicit year compared with is a change
+    ("北京市委宣传部收入预算比2025年多多少", "change"),
+    ("北京市委宣传部2026年收入预算是多少", "lookup"),
+])
+def test_a_change_asked_against_a_written_year(gaz, aliases, q, operation):
+    assert read(q, gaz, aliases).operation == operation
+
+
+def test_colloquial_words_around_the_asked_figure_are_not_the_item(gaz, aliases):
+    u = read("广州卫健委今年管疾病预防花多少钱", gaz, aliases)
+    assert u.item == "疾病预防"
+    assert read("北京医保局 vs 北京审计局 三公经费 谁更高", gaz, aliases).operation == "compare"
+    vehicles = read("北京审计局 车辆 国有资产占用 2026预算", gaz, aliases)
+    assert (vehicles.metric, vehicles.item) == ("车辆", "")
+
+
+def test_several_figures_asked_zero_at_once(gaz, aliases):
+    u = read("北京市哪些部门2026年因公出国（境）费用和公务接待费都是0？", gaz, aliases)
+    assert u.operation == "zero" and {u.metric, *u.also_metrics} == {"因公出国(境)费", "公务接待费"} and not u.item
+
+
+@pytest.mark.parametrize("q, metric", [
+    ("北京审计局公车经费", "公务用车购置及运行费"),          # 公车 reads 公务用车 before the synonyms are matched
+    ("北京审计局 公车运维费", "公务用车运行维护费"),
+    ("北京审计局今年买公务车的钱", "公务用车购置费"),
+    ("北京审计局 公车购置及运维费", "公务用车购置及运行费"),
+    ("北京审计局 公务车 数量", "车辆"),
+])
+def test_vehicle_money_and_count_however_written(gaz, aliases, q, metric):
+    assert read(q, gaz, aliases).metric == metric

@@ -126,3 +126,19 @@ def test_one_funds_change_is_explained_by_its_own_reason(rclient):
     body = _ask(rclient, "苏州市自然资源和规划局政府性基金预算拨款收入为什么减少？")
     assert "13,569.42" in body["answer"] and "土地储备" in body["answer"]
     assert "18,401.57" not in body["answer"]    # the whole budget's change is not the fund's
+
+
+def test_a_reason_in_points_too_long_to_quote_keeps_every_point():
+    from search.qa.reasons import condensed, with_reason
+
+    reason = ("主要原因说明:一是补足原水费、电费、水资源税、河湖设施运行电费等刚性支出缺口约105,041.04万元；支付历史合同结算"
+              "尾款4,980.53万元；保障新接管设施正常运行以及落实上级专项工作任务等，新增经费2,461.86万元，合计履职类项目预算"
+              "增加111,912.44万元；二是由于存量水务发展资金项目陆续完工，以及新申报水务发展资金项目减少，水务发展资金预算支出"
+              "规模减少2,846.11万元；三是补齐往年费用缺口及结算款，并考虑污水处理量变化情况，污水处理服务费增加178,309.00万元。")
+    short = condensed(reason)
+    assert "105,041.04万元" in short and "2,846.11万元" in short and "污水处理服务费增加178,309.00万元" in short
+    assert all(part in reason for part in short.rstrip("。").replace("…", "；").split("；"))   # quoted, never reworded
+    statement = "深圳市水务局2026年预算收入总计857,808.76万元，较2025年年初预算增加289,001.08万元，增长50.8%。"
+    answer = with_reason(statement, reason, 300)
+    assert len(answer) <= 300 and "178,309.00" in answer
+    assert with_reason("X。", "主要原因是人员增加。", 300) == "X。原因：主要原因是人员增加。"

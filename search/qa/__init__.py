@@ -16,17 +16,18 @@ import dataclasses
 import re
 import time
 import weakref
+from typing import NamedTuple
 
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
-from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason
+from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason, with_reason
 from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import FUNDS, Understood, detect_metric, understand
 
-__all__ = ["answer_question", "answer_passages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
+__all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
 
 _UNDERSTOOD: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -93,24 +94,36 @@ def figure_passages(engine, q: str) -> list[str]:
     return answer_passages(engine, q)[0]
 
 
-def answer_passages(engine, q: str) -> tuple[list[str], list[str]]:
-    """(the passages the answer to q cites, the prose passages restating the table rows it quotes): search
-    ranks first what /api/ask answers from — the figures, the table rows, the sentence giving a reason —
-    and shows the text that repeats a row next to it."""
+class AnswerPassages(NamedTuple):
+    """What search takes from the answerer: the passages the answer cites (the "figures" channel), the
+    prose restating the rows it quotes, and the documents of the units the question names as the answerer
+    read them (short forms and abbreviations included: 西安规自局 is 西安市自然资源和规划局, not every
+    西安 document), or None when it names none."""
+    cited: list[str]
+    restating: list[str]
+    named: set[str] | None
+
+
+def answer_passages(engine, q: str) -> AnswerPassages:
+    """(the passages the answer to q cites, the prose passages restating the table rows it quotes, the named
+    units' documents): search ranks first what /api/ask answers from — the figures, the table rows, the
+    sentence giving a reason — shows the text that repeats a row next to it, and prefers the named unit."""
     u = understand_question(engine, q)
+    named = u.doc_ids if u.units and all(m.held and m.doc_ids for m in u.units) else None
     answer = _operate(engine, u)
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
         # search shows beside the first result the text repeating the answer's own figure (not the runners-up)
-        return found, [p for p in _restating(engine.generation(), answer, first_only=True) if p not in found]
+        return AnswerPassages(found, [p for p in _restating(engine.generation(), answer, first_only=True)
+                                      if p not in found], named)
     if u.not_held:
-        return [], []
+        return AnswerPassages([], [], None)
     reply = _fallback(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
-        return [], []
+        return AnswerPassages([], [], named)
     cited = [c["id"] for c in reply["citations"]]
-    return (cited[:1] if reply["answer_type"] == "passage" else cited), []
+    return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
@@ -185,6 +198,8 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
     if answer is not None:
         terms = engine.highlight_terms(engine.parse(q))
         text = _other_year_notice(gen, u, answer) + answer.text
+        if "原因：" in text:   # a quoted reason too long to keep whole is condensed point by point
+            text = with_reason(*text.split("原因：", 1), MAX_ANSWER_CHARS)
         text = text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS - 1] + "…"
         citations, seen = [], set()
         for pid in _cited_passages(answer, text) + _restating(gen, answer):
@@ -307,13 +322,13 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
 
     stated = stated_reason(engine.generation(), facts)
     if stated is not None:
-        reply["answer"] = (reply["answer"] + "原因：" + stated[0])[:MAX_ANSWER_CHARS]
+        reply["answer"] = with_reason(reply["answer"], stated[0], MAX_ANSWER_CHARS)
         return reply
     reason = _reason_reply(engine, replace(u, operation="reason"), k, u.doc_ids)
     if reason["answer_type"] != "passage":
         return reply
     quoted = reason["answer"].split("：", 1)[-1]
-    reply["answer"] = (reply["answer"] + "原因：" + quoted)[:MAX_ANSWER_CHARS]
+    reply["answer"] = with_reason(reply["answer"], quoted, MAX_ANSWER_CHARS)
     seen = {c["id"] for c in reply["citations"]}
     reply["citations"] += [c for c in reason["citations"][:1] if c["id"] not in seen]
     return reply
@@ -349,7 +364,7 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
              if f.passage_id in gen.passages]
     stated = stated_reason(gen, change.facts)
     if stated is not None:
-        return {"question": u.question, "answer": (change.text + "原因：" + stated[0])[:MAX_ANSWER_CHARS],
+        return {"question": u.question, "answer": with_reason(change.text, stated[0], MAX_ANSWER_CHARS),
                 "answer_type": "figure", "facts": [_fact_dict(f) for f in change.facts],
                 "citations": cited[:max(k, 1)],
                 "took_ms": round((time.perf_counter() - started) * 1000, 2)}
@@ -358,7 +373,7 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
         reply["answer"] = (reply["answer"] + "文件载明的变化：" + change.text)[:MAX_ANSWER_CHARS]
         return reply
     seen = {c["id"] for c in cited}
-    reply["answer"] = (change.text + "原因：" + reply["answer"])[:MAX_ANSWER_CHARS]
+    reply["answer"] = with_reason(change.text, reply["answer"], MAX_ANSWER_CHARS)
     reply["answer_type"] = "figure"
     reply["facts"] = [_fact_dict(f) for f in change.facts]
     reply["citations"] = cited + [c for c in reply["citations"] if c["id"] not in seen]

@@ -21,8 +21,8 @@ _OTHER_CHANGE = re.compile(r"(?:比|较|与)[^，。；]{0,16}?(?:增加|减少|
 # a new numbered part begins ("2.公务接待费", "（二）项目支出", "三、"): what follows is about that part
 _NEW_PART = re.compile(r"(?:^|[。；;])\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
                        r"[一二三四五六七八九十]{1,3}、)(?!\d)")
-_WINDOW = 400        # characters after the change read for its reason
-_MAX_QUOTE = 220     # a reason is quoted whole up to this length, else to its last whole clause
+_WINDOW = 600        # characters after the change read for its reason
+_MAX_QUOTE = 450     # a reason is quoted whole up to this length, else to its last whole clause
 
 # the cue words of a reason sentence anywhere ("…，主要原因是…"): used to check a quoted sentence
 REASON_CUE = re.compile(r"主要原因|主要是|主要用于|原因是|原因为|由于|因为|主要系|系因")   # not 系 of 关系
@@ -137,3 +137,40 @@ def stated_reason(gen, facts) -> tuple[str, object] | None:
         if reason:
             return reason, fact
     return None
+
+
+# a reason given in points: 一是…二是…, (1)…(2)…, 1.…2.… (not the 1. of a decimal)
+_POINT = re.compile(r"(?=[一二三四五六七八九十]是|[（(][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.,])\d{1,2}[.、．](?=\D|20\d\d年))")
+_CLAUSE = re.compile(r"(?:[^，,；;。]|(?<=\d),(?=\d))+[，,；;。]?")   # 105,041.04 is one number, not two clauses
+_MONEY = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元)")
+
+
+def condensed(reason: str) -> str:
+    """A reason listed in points, each kept by its opening clause and the clause with its largest amount
+    ("三是补齐往年费用缺口及结算款…污水处理服务费增加178,309.00万元"): every point stays visible when the
+    whole reason does not fit the answer. Words left out are marked …; nothing is reworded."""
+    starts = [m.start() for m in _POINT.finditer(reason)]
+    if len(starts) < 2:
+        return reason
+    head = reason[:starts[0]]
+    points = [reason[a:b] for a, b in zip(starts, starts[1:] + [len(reason)])]
+    kept = []
+    for point in points:
+        clauses = [c for c in _CLAUSE.findall(point) if c.strip()]
+        first = clauses[0].rstrip("，,；;。")
+        amounts = [(float(m.group(1).replace(",", "")) * (10000 if m.group(2) == "亿元" else 1), c)
+                   for c in clauses[1:] for m in _MONEY.finditer(c)]
+        if amounts and not _MONEY.search(first):
+            first += "…" + max(amounts)[1].rstrip("，,；;。")
+        kept.append(first)
+    return (head if len(head) <= 12 else "") + "；".join(kept) + "。"
+
+
+def with_reason(statement: str, reason: str, limit: int) -> str:
+    """statement + "原因：" + reason in at most `limit` characters: whole when it fits, else the reason
+    condensed point by point, else cut at the limit."""
+    whole = statement + "原因：" + reason
+    if len(whole) <= limit:
+        return whole
+    whole = statement + "原因：" + condensed(reason)
+    return whole if len(whole) <= limit else whole[:limit - 1] + "…"

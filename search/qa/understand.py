@@ -22,14 +22,15 @@ _MIN = re.compile(r"最低|最少|最小|最省")
 _THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
                         r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
 _THRESHOLD_AFTER = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)\s*(?P<op>以上|以下)")
-_CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动|比上年|较上年|同比|多了|少了|涨了|降了")
+_CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动|比上年|较上年|同比|多了|少了|涨了|降了|"
+                          r"[比较]20[1-3]\d年|(?<![最至])[多少]多少")
 _CHANGE_CONTEXT = re.compile(r"比上年|较上年|同比|与上年|比20\d\d年|增幅|降幅|增减|变化|变动|增长|增加|减少|下降")
 _DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成(?:年初)?预算|完成率|执行率|预算完成|执行进度|完成.{0,6}(?:比例|百分|%)")
 _SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
 _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
-_COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是")
+_COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
@@ -43,10 +44,12 @@ _FUND_BEFORE = re.compile(f"(?:{'|'.join(FUNDS)}|财政拨款)(?:预算)?(?:拨�
 _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目")
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
+    # a colloquial verb before the item ("广州环保局今年管噪声花多少钱", "搞防汛用了多少"): not 管理/管护 …
+    r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
-    r"和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
+    r"(?i:vs|pk)|和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
@@ -75,6 +78,7 @@ class Understood:
     item_bare: str = ""              # the item without the table's name, when it holds one
     item_phrase: str = ""            # the item with the budget words written around it (…预算拨款收入)
     items: list[str] = field(default_factory=list)   # two rows of one unit compared ("A和B哪个项目钱多")
+    also_metrics: list[str] = field(default_factory=list)   # "因公出国费和公务接待费都为零": every one is asked
     defines: str = ""
     unparsed: str = ""
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
@@ -348,6 +352,11 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
     if dept is not None:
         t0, t1, dept_type = dept[1]
         docs = gaz.docs_of_type(dept_type, region_docs)
+        if not docs:
+            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs)
+            if child:
+                return Mention(compact[start:t1 + size], region.name, codes, "", child, True, by_name=True,
+                               start=start), dept[0]
         m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
@@ -356,6 +365,24 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
     if not region_docs:
         m.reason = f"本库未收录{region.name}的文件"
     return m, None
+
+
+def _unit_under_missing_department(gaz: Gazetteer, compact: str, t0: int, t1: int, nxt_start: int,
+                                   region_docs: set[str]) -> tuple[int, set[str]]:
+    """"上海生态环境局减污降碳中心", "上海退役军人局 服务中心": a department the corpus lacks followed by the
+    short name of a unit under it that the corpus holds (上海市减污降碳管理运行技术中心, 上海市退役军人服务中心).
+    The short name abbreviates the held unit's name on its own, or with the department's words before it
+    (退役军人 + 服务中心). Returns (characters after the department word, documents) or (0, set())."""
+    after = _UNDER.match(compact, t1).end()
+    size, docs = gaz.abbreviated(compact[after:nxt_start], region_docs)
+    if docs:
+        return after - t1 + size, docs
+    stem = compact[t0:t1].rstrip("局委办厅部会署")
+    if len(stem) >= 2:
+        size, docs = gaz.abbreviated(stem + compact[after:nxt_start], region_docs)
+        if docs and size > len(stem) + 1:
+            return after - t1 + size - len(stem), docs
+    return 0, set()
 
 
 _ORG_END = set("局委办厅队部会室处署站所")
@@ -576,6 +603,14 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         rest = rest[:s0] + " " + rest[s1:]
     if u.metric_text:
         rest = rest.replace(u.metric_text, " ", 1)
+    while u.operation == "zero" and u.metric and len(u.also_metrics) < 3 and re.search(r"都|均|同时|全都", compact):
+        # "哪些部门因公出国(境)费用和公务接待费都是0": units where each named figure is zero
+        other, other_text = detect_metric(rest)
+        if not other or not other_text or other in (u.metric, *u.also_metrics, *_TOTALS, "收支总计") \
+                or other_text not in rest:
+            break
+        u.also_metrics.append(other)
+        rest = rest.replace(other_text, " ", 1)
     for asked, table in lexicon.table_words():
         if asked in compact and table not in u.tables:
             u.tables.append(table)
@@ -583,7 +618,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     rest = re.sub(r"公务车辆|车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
     if u.metric == "车辆":
         # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
-        rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|怎样|公务", " ", rest)
+        rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|占用|使用|怎样|公务", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
         bare = bare.replace(asked, " ")
