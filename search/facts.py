@@ -19,9 +19,9 @@ from .vocab import passage_id
 METRICS: list[tuple[str, list[str]]] = [
     ("三公经费", [r"三公经费", r"三公经费(?:财政拨款)?(?:预算|支出)?"]),
     ("因公出国(境)费", [r"因公出国\(境\)经?费用?", r"出国\(境\)经?费用?", r"因公出国经?费用?"]),
-    ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?费"]),
+    ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?经?费"]),
     ("公务用车购置费", [r"公务用车购置费"]),
-    ("公务用车运行维护费", [r"公务用车运行(?:维护)?费"]),
+    ("公务用车运行维护费", [r"公务用车运行(?:维护)?经?费"]),
     ("公务接待费", [r"公务接待费"]),
     ("会议费", [r"会议费"]),
     ("培训费", [r"培训费"]),
@@ -71,6 +71,11 @@ _LABEL_GAP = re.compile(r"^[:：]\s*(?:20\d\d年度?)?(?:年初)?(?:预算|决�
 _COMPARED = re.compile(r"(?:比|较|与)\s*(?:上年|上一年|20\d\d\s*年)[^，,。；;]{0,10}$")
 # a zero stated without a money unit ("预算数为0，"): only 0, only right after the mention
 _BARE_ZERO = re.compile(r"(?P<gap>\s*(?:预算|决算)?(?:数)?\s*(?:为|是)?\s*)(?P<num>0(?:\.0+)?|零)(?=\s*(?:[,，。；;、]|$))")
+# nothing budgeted, said in words before the name ("本部门2026年无财政拨款安排的公务用车购置和运行维护经费预算",
+# "未安排因公出国(境)费"): a zero, quoted as the sentence says it; nothing but budget words may follow the name
+_NONE_BEFORE = re.compile(r"(?:(?<![\u4e00-\u9fff])无|本部门无|本单位无|年无|未安排|没有安排|不安排|未列支|没有)"
+                          r"(?:财政拨款)?(?:安排)?的?$")
+_NONE_AFTER = re.compile(r"^\s*(?:预算|支出|经费|安排)*(?:数)?\s*(?:[。；;，,]|$)")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
 _STANDALONE_CHANGE = re.compile(r"\s*(?:比|较)\s*上年\s*(?:预算)?(?:数)?\s*(?P<dir>增加|增长|减少|下降)\s*"
                                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
@@ -209,6 +214,11 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
             continue  # "转移支付支出预算", "基金收入预算": a part of the budget, not its total
         window = sentence[end:nxt]
         amounts = list(AMOUNT.finditer(window))
+        if not amounts and _NONE_BEFORE.search(sentence[max(0, start - 14):start]) and _NONE_AFTER.match(window):
+            found.append({"metric": metric, "value_text": "0", "value": 0.0, "unit": "",
+                          "basis": _basis(sentence[max(0, start - 16):end], "", doc_kind), "change_text": "",
+                          "change_wan": None, "change_rate": "", "share": "", "completion": ""})
+            continue
         if not amounts:
             zero = _BARE_ZERO.match(window)
             if zero:   # "“三公”经费预算数为0，与上年持平": nothing is budgeted, whatever the money unit

@@ -376,8 +376,12 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     scored = [r for r in by_key.values() if not _CODE_HEADER.search(r["header_path"] or "")]
     words = _norm(question) if question else ""
     picked = _preferred_column(scored, column, words)
-    # a column the question names by its header: the rows of tables that have it
-    picked = [r for r in picked if r.get("asked_column")] or picked
+    # a column the question names by its header: the rows of tables that have it — unless a table without
+    # that column names the item better ("一般公共预算中地震监测支出": the 功能分类 row 地震监测, not a project
+    # whose name holds it in a table with a 一般公共预算 column)
+    with_column = [r for r in picked if r.get("asked_column")]
+    if with_column and max(r["quality"] for r in with_column) >= max(r["quality"] for r in picked):
+        picked = with_column
     named = [r for r in picked if any(w in r["title"] or w == r["kind"] for w in tables)]
     picked = named or picked
     # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table

@@ -14,6 +14,7 @@ from conftest import CORPUS_2026, make_app, require_shared
 
 from search.cli import build_stages
 from search.indexer import build_index
+from search.qa.passages import MAX_ANSWER_CHARS
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -67,7 +68,7 @@ def ask(client, q):
     response = client.get("/api/ask", query_string={"q": q})
     assert response.status_code == 200
     body = response.get_json()
-    assert len(body["answer"]) <= 300
+    assert len(body["answer"]) <= MAX_ANSWER_CHARS
     assert body["answer_type"] in ("figure", "list", "comparison", "passage", "none")
     return body
 
@@ -244,6 +245,10 @@ def test_last_years_carry_over_is_not_this_years_share():
     ("2019年度总收入1668.14万元，其中本年收入1668.14万元。", [("收入总计", "1668.14万元"), ("本年收入合计", "1668.14万元")]),
     ("三公经费总支出12万元。", [("三公经费", "12万元")]),              # a metric's own 总支出 is that metric
     ("一般公共预算总支出300万元。", []),                              # a part of the budget, not its total
+    # nothing budgeted, said in words: a zero of that metric
+    ("本部门2026年无财政拨款安排的公务用车购置和运行维护经费预算。", [("公务用车购置及运行费", "0")]),
+    ("2026年未安排因公出国(境)费。", [("因公出国(境)费", "0")]),
+    ("因公出国(境)费无增减变化。", []),
 ])
 def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected):
     from search.facts import extract_from_sentence

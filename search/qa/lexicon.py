@@ -62,8 +62,16 @@ def type_mention_pattern() -> tuple[re.Pattern, dict[str, str]]:
 @functools.lru_cache(maxsize=1)
 def metric_synonyms() -> list[tuple[str, str]]:
     """(asked phrase, canonical metric), longest phrase first."""
-    pairs = [(asked.strip(), metric.strip()) for asked, metric in data_rows("metrics.tsv")]
-    return sorted(pairs, key=lambda p: -len(p[0].lstrip("=")))
+    from ..query import normalize_query
+
+    pairs = {}
+    for asked, metric in data_rows("metrics.tsv"):
+        asked, metric = asked.strip(), metric.strip()
+        pairs.setdefault(asked, metric)
+        # questions are read after the query's own synonyms (公车 -> 公务用车): the phrase as it then reads
+        bare = asked.startswith("=")
+        pairs.setdefault(("=" if bare else "") + normalize_query(asked.lstrip("=")).replace(" ", ""), metric)
+    return sorted(pairs.items(), key=lambda p: -len(p[0].lstrip("=")))
 
 
 @functools.lru_cache(maxsize=1)

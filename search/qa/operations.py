@@ -393,6 +393,8 @@ class Zero(Operation):
                               [f] + parts)
             verdict = "为零" if f.value == 0 else "不为零"
             return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}，{verdict}。", "figure", rows)
+        if u.also_metrics and len(u.units) != 1:
+            return self._all_zero(ctx, u, docs, rows)
         hits = sorted((f for f in rows if f.value == 0), key=lambda f: f.unit)
         scope = ctx.scope_words(u, {f.doc_id for f in rows})
         if not hits:
@@ -400,6 +402,26 @@ class Zero(Operation):
         items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in hits]
         return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{u.metric}为零的共{len(hits)}个："
                       f"{join_items(items)}。", "list", hits)
+
+
+    @staticmethod
+    def _all_zero(ctx, u, docs, rows) -> Answer | None:
+        """"哪些部门因公出国(境)费和公务接待费都是0": units stating every named figure, each of them zero."""
+        metrics = [u.metric, *u.also_metrics]
+        by_metric = [{d: fs[0] for d, fs in ctx.facts_for(u, docs, metric=m, across=True).items()} for m in metrics]
+        stated = set(by_metric[0]).intersection(*by_metric[1:])
+        if not stated:
+            return None
+        named = "和".join(metrics)
+        hits = sorted((d for d in stated if all(found[d].value == 0 for found in by_metric)),
+                      key=lambda d: by_metric[0][d].unit)
+        scope = ctx.scope_words(u, stated)
+        if not hits:
+            return Answer(f"{scope}（载明{named}的{len(stated)}个），没有{'都' if len(metrics) > 1 else ''}为零的。",
+                          "list", [by_metric[0][d] for d in sorted(stated)][:5])
+        items = [f"{by_metric[0][d].unit}（{label(by_metric[0][d])}）" for d in hits]
+        return Answer(f"{scope}（载明{named}的{len(stated)}个），{named}都为零的共{len(hits)}个：{join_items(items)}。",
+                      "list", [found[d] for d in hits for found in by_metric])
 
 
 class ChangeList(Operation):
