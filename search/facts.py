@@ -73,7 +73,7 @@ _COMPARED = re.compile(r"(?:比|较|与)\s*(?:上年|上一年|20\d\d\s*年)[^�
 _BARE_ZERO = re.compile(r"(?P<gap>\s*(?:预算|决算)?(?:数)?\s*(?:为|是)?\s*)(?P<num>0(?:\.0+)?|零)(?=\s*(?:[,，。；;、]|$))")
 # nothing budgeted, said in words before the name ("本部门2026年无财政拨款安排的公务用车购置和运行维护经费预算",
 # "未安排因公出国(境)费"): a zero, quoted as the sentence says it; nothing but budget words may follow the name
-_NONE_BEFORE = re.compile(r"(?:(?<![\u4e00-\u9fff])无|本部门无|本单位无|年无|未安排|没有安排|不安排|未列支|没有)"
+_NONE_BEFORE = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=本部门)|(?<=本单位)|(?<=年))(?P<word>无|未安排|没有安排|不安排|未列支|没有)"
                           r"(?:财政拨款)?(?:安排)?的?$")
 _NONE_AFTER = re.compile(r"^\s*(?:预算|支出|经费|安排)*(?:数)?\s*(?:[。；;，,]|$)")
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
@@ -214,8 +214,10 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
             continue  # "转移支付支出预算", "基金收入预算": a part of the budget, not its total
         window = sentence[end:nxt]
         amounts = list(AMOUNT.finditer(window))
-        if not amounts and _NONE_BEFORE.search(sentence[max(0, start - 14):start]) and _NONE_AFTER.match(window):
-            found.append({"metric": metric, "value_text": "0", "value": 0.0, "unit": "",
+        none = _NONE_BEFORE.search(sentence[max(0, start - 14):start]) if not amounts else None
+        if none and _NONE_AFTER.match(window):
+            # the printed word is the value ("无"): a zero, never a 0 the document did not print
+            found.append({"metric": metric, "value_text": none.group("word"), "value": 0.0, "unit": "",
                           "basis": _basis(sentence[max(0, start - 16):end], "", doc_kind), "change_text": "",
                           "change_wan": None, "change_rate": "", "share": "", "completion": ""})
             continue

@@ -32,7 +32,8 @@ _YEAR = re.compile(r"(20[1-3]\d)\s*年?")
 _REGION_PART = re.compile(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
 ASKS_REASON = re.compile(r"为什么|为何|为啥|原因|怎么回事|咋回事|怎么会")   # a reason is asked: a sentence answers, not a figure
-_KIND_FINAL = re.compile(r"决算|实际支出|执行情况")
+# what was actually spent is a 决算's figure ("实际花了多少", "实际支出")
+KIND_FINAL = re.compile(r"决算|实际(?:支出|花|用|开支|发生)?|执行情况")
 
 
 _EXACT_PHRASE = re.compile(r'"([^"]{2,})"')   # any length: the engine refuses over-long ones with a 400
@@ -199,7 +200,7 @@ def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None
     definition = _DEFINITION.match(text.strip())
     if definition:
         parsed.defines = (definition.group(1) or definition.group(2)).strip()
-    if _KIND_FINAL.search(text):
+    if KIND_FINAL.search(text):
         parsed.kind = "决算"
     keyword = consumed
     if parsed.year:

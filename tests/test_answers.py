@@ -139,6 +139,7 @@ def test_table_figures_are_read_and_disagreements_flagged():
 def test_budget_and_actual_figures_are_not_mixed(keyword_client):
     body = ask(keyword_client, "海东市医疗保障局2024年三公经费决算是多少")
     assert "2.41万元" in body["answer"] and "2.50" not in body["answer"]
+    assert "完成预算的96.40%" in body["answer"]   # how much of the budget was spent, as the 决算 states it
     assert {f["basis"] for f in body["facts"]} == {"决算"}
     body = ask(keyword_client, "哪个局三公经费最高")
     assert all(f["basis"] == "预算" for f in body["facts"])
@@ -246,8 +247,9 @@ def test_last_years_carry_over_is_not_this_years_share():
     ("三公经费总支出12万元。", [("三公经费", "12万元")]),              # a metric's own 总支出 is that metric
     ("一般公共预算总支出300万元。", []),                              # a part of the budget, not its total
     # nothing budgeted, said in words: a zero of that metric
-    ("本部门2026年无财政拨款安排的公务用车购置和运行维护经费预算。", [("公务用车购置及运行费", "0")]),
-    ("2026年未安排因公出国(境)费。", [("因公出国(境)费", "0")]),
+    ("本部门2026年无财政拨款安排的公务用车购置和运行维护经费预算。", [("公务用车购置及运行费", "无")]),
+    ("2026年未安排因公出国(境)费。", [("因公出国(境)费", "未安排")]),
+    ("本单位无机关运行经费。", [("机关运行经费", "无")]),
     ("因公出国(境)费无增减变化。", []),
 ])
 def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected):
@@ -288,3 +290,18 @@ def test_the_sentence_repeating_an_answered_row_stays_in_the_first_five(keyword_
     # 支出决算为 34.33 万元" is shown right after it, before the other tables that repeat the figure
     results = keyword_client.get("/api/search", query_string={"q": "海东市医保局信息化建设支出"}).get_json()["results"]
     assert any("支出决算为34.33万元" in norm(r["text"]) for r in results[:2]), [r["text"][:40] for r in results[:5]]
+
+
+def test_a_projects_budget_line_below_its_name_answers_for_the_project():
+    from search.qa.passages import best_sentence
+
+    text = ("（四）重点支出和重大投资项目情况说明1.学前免费政策市级财政补助（1）政策依据：为贯彻落实《意见》要求，推进学前教育"
+            "普及普惠安全优质发展。（2）绩效目标：全面保障免费学前教育政策落地见效。（3）预算安排：2026 年安排市级资金预算 3 亿元。"
+            "2.北京第六实验学校建设项目（1）政策依据：根据《计划》。（2）预算安排：2026 年安排资金 5,000.00 万元。")
+    sentence, _ = best_sentence(text, ["学前", "免费", "政策", "市级", "财政", "补助", "资金"], True,
+                                "北京市教育委员会2026年学前免费政策市级财政补助安排了多少资金")
+    assert "学前免费政策市级财政补助……" in sentence and "3 亿元" in sentence and "5,000" not in sentence
+    # a sentence listing several projects is no project's name: the next budget line is not its budget
+    listing = "涉及2个重点项目，为学前免费政策市级财政补助、北京第六实验学校建设项目。（1）预算安排：2026 年安排 3 亿元。"
+    sentence, _ = best_sentence(listing, ["北京", "第六", "实验", "学校"], True, "北京第六实验学校建设项目安排多少")
+    assert "……" not in sentence

@@ -471,3 +471,9 @@ def test_several_figures_asked_zero_at_once(gaz, aliases):
 ])
 def test_vehicle_money_and_count_however_written(gaz, aliases, q, metric):
     assert read(q, gaz, aliases).metric == metric
+
+
+@pytest.mark.parametrize("q", ["海东医保局24年三公经费实际花了多少", "海东医保局2024年三公经费实际支出"])
+def test_what_was_actually_spent_is_the_final_account(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert (u.basis, u.metric, u.item) == ("决算", "三公经费", "")

@@ -420,6 +420,11 @@ def _states_item(item: str, question: str):
             if (len(gap) <= 12 and not re.search(r"[，,。；;:：]", gap)) if money else \
                     (len(gap) <= 40 and not re.search(r"[。；;]", gap)):
                 return True
+            if money and "……" in gap:
+                # the project's budget line below its name (passages._candidates joined them with ……)
+                before, after = gap.split("……", 1)
+                if len(before) <= 12 and not re.search(r"[，,。；;:：]", before) and len(after) <= 30:
+                    return True
         return False
     return verify
 

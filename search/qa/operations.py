@@ -164,6 +164,8 @@ def join_items(items: list[str], total: int | None = None, budget: int = MAX_LIS
 
 def shown(fact: Fact, u: Understood) -> str:
     """The figure as printed, with 万元 (or the 亿元 asked) beside a figure printed in another money unit."""
+    if not re.search(r"\d", fact.value_text):   # nothing budgeted, said in words ("本单位无机关运行经费")
+        return f"零（原文：“{fact.value_text}”）"
     return fact.value_text + money_aside(fact.value_wan, fact.value_unit, "亿" in u.normalized)
 
 
@@ -211,12 +213,15 @@ class Lookup(Operation):
             fact = facts_by_doc[doc_id][0]
             line = f"{fact.unit}{label(fact)}{fact.metric}为{shown(fact, u)}"
             if fact.kind == "决算" and not u.basis:
-                # a final account states the budget beside the actual: quote both, each with its basis
+                # a final account states the budget beside the actual: quote both, each with its basis, and
+                # the completion it states ("完成预算的96.40%")
                 pair = next((f for f in facts_index(ctx.gen, fact.metric).get(doc_id, [])
                              if f.basis != fact.basis and f.passage_id == fact.passage_id), None)
                 if pair is not None:
-                    line += f"（{pair.basis}{pair.value_text}）"
+                    line += f"（{pair.basis}{pair.value_text}" + (f"，{fact.completion}" if fact.completion else "") + "）"
                     used.append(pair)
+            elif fact.completion and u.basis == fact.basis == "决算":
+                line += f"（{fact.completion}）"   # the actual asked: how much of the budget it is, not the budget
             if fact.metric != u.metric and u.metric in _TOTAL_STAND_INS:
                 part = _first_fact(ctx, u, doc_id, _TOTAL_STAND_INS[u.metric])
                 if part is not None:
@@ -389,10 +394,10 @@ class Zero(Operation):
                 zero = [p for p in parts if p.value == 0]
                 listed = "、".join(f"{p.metric}{p.value_text}" for p in parts)
                 verdict = (f"其中为零的是{'、'.join(p.metric for p in zero)}" if zero else "三项都不为零")
-                return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}：{listed}；{verdict}。", "figure",
+                return Answer(f"{f.unit}{label(f)}{f.metric}为{shown(f, u)}：{listed}；{verdict}。", "figure",
                               [f] + parts)
             verdict = "为零" if f.value == 0 else "不为零"
-            return Answer(f"{f.unit}{label(f)}{f.metric}为{f.value_text}，{verdict}。", "figure", rows)
+            return Answer(f"{f.unit}{label(f)}{f.metric}为{shown(f, u)}，{verdict}。", "figure", rows)
         if u.also_metrics and len(u.units) != 1:
             return self._all_zero(ctx, u, docs, rows)
         hits = sorted((f for f in rows if f.value == 0), key=lambda f: f.unit)

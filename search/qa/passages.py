@@ -76,18 +76,49 @@ def _plain(text: str) -> str:
 _REASON_START = re.compile(r"^(?:主要原因|原因|主要是|这主要是|增加的原因|减少的原因|变动原因|增减变化原因)")
 
 
+# a project's budget stated on a line of its own below the project's name (重点支出项目: "1.学前免费政策市级财政补助
+# (1)政策依据…(3)预算安排：2026年安排市级资金预算3亿元。", "四环主路维修专项工程：…。本项目计划安排年初预算21384.60万元")
+_BUDGET_LINE = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]\s*)?(?:预算安排|资金安排|安排资金|资金规模|预算金额|年初预算安排|"
+                          r"本项目(?:计划)?(?:年初)?(?:预算)?安排)")
+_MONEY_CLAUSE = re.compile(r"^[^，,；;。]*?\d[\d,.]*\s*(?:万元|亿元|元)")
+_FOLLOWING = 5   # sentences below the name read for its budget line
+
+
 def _candidates(text: str, asks_reason: bool):
     """Whole sentences; for a reason question also a sentence with the next one when that one gives the
-    reason ("…比上年减少64.79万元。主要原因是…")."""
+    reason ("…比上年减少64.79万元。主要原因是…"); a sentence naming a project with the budget line below it
+    (quoted as printed, the words between left out and marked ……)."""
     parts = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
     for i, part in enumerate(parts):
         yield part
         if asks_reason and i + 1 < len(parts) and _REASON_START.match(parts[i + 1]):
             yield part + parts[i + 1]
+        name = re.split(r"[：:]|[（(]1[)）]", part)[0].rstrip("，,。")
+        if not asks_reason and not _MONEY_CLAUSE.search(part) and "、" not in name:   # one project, not a list
+            for following in parts[i + 1:i + 1 + _FOLLOWING]:
+                if _BUDGET_LINE.match(following):
+                    amount = _MONEY_CLAUSE.search(following)
+                    if amount:
+                        yield name + "……" + amount.group() + "。"
+                    break
 
 
 _CARRIED_OVER = re.compile(r"上年结转|结转结余|年初结转|结转和结余")
 _CARRIED_OVER_ASKED = re.compile(r"结转|结余|上年|去年")
+
+
+def _key_found(sentence: str, key: str, terms: list[str]) -> bool:
+    """The question's main word is in the sentence, as a whole or as the shorter words the tokenizer also
+    read it as, each found ("工程预算": 工程 … 预算) — only for a project's name joined to its budget line
+    (looser for every sentence, it let sentences answer that share only parts of the word)."""
+    if find_spans(sentence, [key]):
+        return True
+    covered = set()
+    for term in terms:
+        if term != key and len(term) >= 2 and term in key and find_spans(sentence, [term]):
+            at = key.find(term)
+            covered.update(range(at, at + len(term)))
+    return len(covered) == len(key)
 
 
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "",
@@ -110,7 +141,7 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
             continue
         if verify is not None and not verify(sentence):
             continue
-        if key and not asks_reason and not find_spans(sentence, [key]):
+        if key and not asks_reason and not (find_spans(sentence, [key]) or ("……" in sentence and _key_found(sentence, key, terms))):
             continue
         if wants_number and not asks_reason and not number.search(sentence):
             continue   # "多少" is not answered by a sentence without the figure

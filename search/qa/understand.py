@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..facts import _GROUPS, MENTION, TO_WAN, _compact
-from ..query import ASKS_REASON, normalize_query
+from ..query import ASKS_REASON, KIND_FINAL, normalize_query
 from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
 from . import lexicon
 from .gazetteer import Gazetteer, Mention, bare_name
@@ -48,7 +48,7 @@ _FILLER = re.compile(
     r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
-    r"花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|中|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
@@ -582,7 +582,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     spans += [(a, b) for a, b in _rest_of_names(gaz, compact, u.units)
               if not any(a < s1 and s0 < b for s0, s1 in spans)]
     u.years = _years(compact)
-    u.basis = "决算" if re.search(r"决算|实际支出|执行情况", compact) else ("预算" if "预算" in compact else "")
+    u.basis = "决算" if KIND_FINAL.search(compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
     if not u.metric:
         # a column named as some tables head it ("差旅费中专项业务经费支出", 西安): the column asked
