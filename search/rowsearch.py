@@ -375,6 +375,14 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     # a column of codes (政府经济科目编码 50201) holds no figures
     scored = [r for r in by_key.values() if not _CODE_HEADER.search(r["header_path"] or "")]
     words = _norm(question) if question else ""
+    item = _norm(item_text)
+    for r in scored:
+        # a label holding the item that the question writes out whole, with the unit's name it begins with
+        # ("深圳市建筑工务署工程管理中心"), is the row asked, not the longer labels holding the item (…文体和水务
+        # 工程管理中心)
+        label = _norm(r["row_label"] or "")
+        if len(label) >= 6 and item and item in label and label in words and r["quality"] < 1.0:
+            r["quality"] = 1.0
     picked = _preferred_column(scored, column, words)
     # a column the question names by its header: the rows of tables that have it — unless a table without
     # that column names the item better ("一般公共预算中地震监测支出": the 功能分类 row 地震监测, not a project

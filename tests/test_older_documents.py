@@ -17,7 +17,9 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年上海市退役军人事务局_部门预算.pdf",         # 上海市退役军人服务中心 2026
         "西安_宣传部_2026年部门预算.pdf",                  # 中共西安市委宣传部 2021
         "西安_工业和信息化局_2026年部门预算.pdf",          # 2022: income and expenditure changes side by side
-        "2026年上海市公安局_部门预算.pdf"]                 # 上海市刑事科学技术研究院: halves only in its tables
+        "2026年上海市公安局_部门预算.pdf",                 # 上海市刑事科学技术研究院: halves only in its tables
+        "2026年深圳市建筑工务署部门预算.pdf",              # its units' rows in each table (预算单位 column)
+        "2026年深圳市宣传部部门预算.pdf"]                  # a reason in points running past a page break
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -140,3 +142,14 @@ def test_search_prefers_the_unit_the_question_names_by_its_short_form(oclient):
 def test_a_unit_named_after_a_department_the_corpus_lacks(oclient, q):
     body = ask(oclient, q)
     assert body["answer_type"] == "figure" and "上海市退役军人服务中心" in body["answer"], body["answer"]
+
+
+def test_a_subordinate_units_row_written_out_whole_is_that_row(oclient):
+    body = ask(oclient, "深圳市建筑工务署工程管理中心2026年基本支出是多少？")
+    assert "7,010.72" in body["answer"] and "文体和水务" not in body["answer"], body["answer"]
+
+
+def test_a_reason_printed_past_the_changes_passage_is_cited(oclient):
+    body = ask(oclient, "深圳宣传部今年预算为什么大涨")
+    assert "45,056.67" in body["answer"] and "原因" in body["answer"]
+    assert any("团专项经费纳入部门年初预算" in c["text"].replace("\n", "") for c in body["citations"][:2])

@@ -23,7 +23,14 @@ from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
-from .reasons import WHOLE_BUDGET_WORDS, reason_about_the_whole, stated_reason, states_a_reason, with_reason
+from .reasons import (
+    WHOLE_BUDGET_WORDS,
+    reason_about_the_whole,
+    reason_passage,
+    stated_reason,
+    states_a_reason,
+    with_reason,
+)
 from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, TABLE_OPERATIONS
 from .understand import FUNDS, Understood, detect_metric, understand
 
@@ -320,9 +327,14 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
         return reply
     from dataclasses import replace
 
-    stated = stated_reason(engine.generation(), facts)
+    gen = engine.generation()
+    stated = stated_reason(gen, facts)
     if stated is not None:
         reply["answer"] = with_reason(reply["answer"], stated[0], MAX_ANSWER_CHARS)
+        more = reason_passage(gen, stated[1], stated[0])
+        if more is not None and more not in {c["id"] for c in reply["citations"]}:
+            terms = engine.highlight_terms(engine.parse(u.question))
+            reply["citations"].insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
         return reply
     reason = _reason_reply(engine, replace(u, operation="reason"), k, u.doc_ids)
     if reason["answer_type"] != "passage":
@@ -364,6 +376,9 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
              if f.passage_id in gen.passages]
     stated = stated_reason(gen, change.facts)
     if stated is not None:
+        more = reason_passage(gen, stated[1], stated[0])
+        if more is not None and more not in {c["id"] for c in cited}:
+            cited.insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
         return {"question": u.question, "answer": with_reason(change.text, stated[0], MAX_ANSWER_CHARS),
                 "answer_type": "figure", "facts": [_fact_dict(f) for f in change.facts],
                 "citations": cited[:max(k, 1)],

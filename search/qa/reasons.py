@@ -48,6 +48,19 @@ def _digits(text: str | None) -> str:
     return (text or "").replace(",", "")
 
 
+def reason_passage(gen, fact, reason: str) -> str | None:
+    """The passage the quoted reason is printed in when it is not the change's own (the reason ran on past a
+    page or section break): it is cited beside the change's."""
+    from ..vocab import passage_id
+
+    passage = gen.passages.get(fact.passage_id)
+    start = _compact(reason)[:16]
+    if passage is None or not start or start in _compact(passage.text):
+        return None
+    following = passage_id(passage.doc_id, passage.ordinal + 1)
+    return following if following in gen.passages and start in _compact(gen.passages[following].text) else None
+
+
 def _text_after(gen, fact) -> str | None:
     """The unit's text from the stated change on: its passage, and the next one when the passage ends soon
     after (a page break can fall between a change and its reason)."""
