@@ -19,7 +19,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "西安_工业和信息化局_2026年部门预算.pdf",          # 2022: income and expenditure changes side by side
         "2026年上海市公安局_部门预算.pdf",                 # 上海市刑事科学技术研究院: halves only in its tables
         "2026年深圳市建筑工务署部门预算.pdf",              # its units' rows in each table (预算单位 column)
-        "2026年深圳市宣传部部门预算.pdf"]                  # a reason in points running past a page break
+        "2026年深圳市宣传部部门预算.pdf",                  # a reason in points running past a page break
+        "2026年上海市政务服务和数据管理局_部门预算.pdf"]    # 上海市数据局: its change stated on the appropriation
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -153,3 +154,10 @@ def test_a_reason_printed_past_the_changes_passage_is_cited(oclient):
     body = ask(oclient, "深圳宣传部今年预算为什么大涨")
     assert "45,056.67" in body["answer"] and "原因" in body["answer"]
     assert any("团专项经费纳入部门年初预算" in c["text"].replace("\n", "") for c in body["citations"][:2])
+
+
+@pytest.mark.parametrize("q", ["上海市数据局2026年收入预算比2025年增加了多少", "上海数据局今年预算为啥增加"])
+def test_the_whole_incomes_change_stated_on_the_appropriation_that_is_all_of_it(oclient, q):
+    # "收入预算47,145万元，其中：财政拨款收入47,145万元，比2025年预算增加19,021万元"
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and "19,021" in body["answer"] and "财政拨款收入" in body["answer"]

@@ -370,7 +370,13 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
         # 预算减少67万元"): that change, named as what it is
         change = Detail().answer(ctx, replace(u, operation="change", metric="财政拨款收入"))
     if change is None:
-        return _reason_reply(engine, u, k, scope)
+        reply = _reason_reply(engine, u, k, scope)
+        if reply["answer_type"] == "passage" and re.search(r"多少|几", u.normalized):
+            # "增加了多少？原因是什么？": a reason without the amount asked answers half the question
+            reply["answer_type"] = "none"
+            reply["answer"] = ("没有找到可靠的答案：文件没有载明所问的变化金额。文件给出的原因——"
+                               + reply["answer"])[:MAX_ANSWER_CHARS]
+        return reply
     terms = engine.highlight_terms(engine.parse(u.question))
     cited = [engine.result_dict(gen, f.passage_id, 1.0, ["figures"], terms) for f in change.facts
              if f.passage_id in gen.passages]

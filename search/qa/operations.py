@@ -274,6 +274,19 @@ class Detail(Operation):
                     done.add(doc_id)
                     parts.append(f"{fact.unit}{label(fact)}{fact.metric}{fact.value_text}，{detail(fact)}")
                     used.append(fact)
+        if u.operation == "change" and u.metric in ("收入总计", "收支总计"):
+            for doc_id in sorted(set(u.doc_ids or ()) - done):
+                whole = _first_fact(ctx, u, doc_id, u.metric) or _first_fact(ctx, u, doc_id, "收入总计")
+                grant = next((f for f in ctx.facts_for(u, {doc_id}, "财政拨款收入").get(doc_id, ()) if f.change_text),
+                             None)
+                if whole is None or grant is None or whole.value_wan is None \
+                        or abs(whole.value_wan - (grant.value_wan or -1)) > 0.005:
+                    continue
+                # "收入预算47,145万元，其中：财政拨款收入47,145万元，比2025年预算增加19,021万元": the whole income is
+                # the appropriation, so its stated change is the whole's — said as what it is
+                parts.append(f"{whole.unit}{label(whole)}{whole.metric}{whole.value_text}，全部为财政拨款收入，"
+                             f"财政拨款收入{grant.change_text}")
+                used += [whole, grant]
         if not parts:
             return None
         return Answer("；".join(parts) + "。", "figure", used)
