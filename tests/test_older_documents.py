@@ -20,7 +20,9 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年上海市公安局_部门预算.pdf",                 # 上海市刑事科学技术研究院: halves only in its tables
         "2026年深圳市建筑工务署部门预算.pdf",              # its units' rows in each table (预算单位 column)
         "2026年深圳市宣传部部门预算.pdf",                  # a reason in points running past a page break
-        "2026年上海市政务服务和数据管理局_部门预算.pdf"]    # 上海市数据局: its change stated on the appropriation
+        "2026年上海市政务服务和数据管理局_部门预算.pdf",    # 上海市数据局: its change stated on the appropriation
+        "无锡_教育局_2026年部门预算.pdf",                   # 无锡市教育局, the department
+        "2026年无锡市教育局部门预算.pdf"]                   # 无锡市教育局（本级）, its own office
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -161,3 +163,10 @@ def test_the_whole_incomes_change_stated_on_the_appropriation_that_is_all_of_it(
     # "收入预算47,145万元，其中：财政拨款收入47,145万元，比2025年预算增加19,021万元"
     body = ask(oclient, q)
     assert body["answer_type"] == "figure" and "19,021" in body["answer"] and "财政拨款收入" in body["answer"]
+
+
+def test_one_name_two_units_each_units_row_is_given(oclient):
+    # "无锡教育局" is the department and its own office (本级): each one's 高中教育 row, never one as the only one
+    body = ask(oclient, "无锡教育局今年高中教育支出")
+    assert "1,248.63" in body["answer"] and "84,468.99" in body["answer"], body["answer"]
+    assert "无锡市教育局（本级）" in body["answer"]

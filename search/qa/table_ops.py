@@ -65,7 +65,24 @@ class RowLookup(Operation):
                 return None
             best = candidates[0]
             who = ctx.gen.documents[best["doc_id"]].unit
-            if best.get("ambiguous"):
+            others = _other_units_rows(ctx, candidates, best)
+            if others:
+                # one name, two units ("无锡教育局": the department 无锡市教育局 and 无锡市教育局（本级）), each with
+                # the row: each unit's figure, the department first, never one of them as if the only one
+                for row in sorted([best] + others, key=lambda r: (ctx.gen.documents[r["doc_id"]].unit.endswith("）"),
+                                                                  ctx.gen.documents[r["doc_id"]].unit)):
+                    unit = ctx.gen.documents[row["doc_id"]].unit
+                    if row.get("ambiguous"):
+                        same = [r for r in candidates if r["doc_id"] == row["doc_id"] and r["quality"] == row["quality"]]
+                        listed = "；".join(f"“{r['row_label']}”（《{r['title']}》）{rows_mod.quote(r)}" for r in same[:3])
+                        parts.append(f"{unit}有{len(same)}行与“{u.item}”相符：{listed}")
+                        used += same[:3]
+                        found_values.append(None)
+                    else:
+                        parts.append(_row_line(row, rows_mod, unit))
+                        used.append(row)
+                        found_values.append(row.get("value_wan") if u.operation != "compare" else None)
+            elif best.get("ambiguous"):
                 same = [r for r in candidates if r["doc_id"] == best["doc_id"] and r["quality"] == best["quality"]]
                 listed = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in same[:5])
                 parts.append(f"{who}有{len(same)}行与“{u.item}”相符，无法确定是哪一行：{listed}")
@@ -94,6 +111,19 @@ class RowLookup(Operation):
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+def _other_units_rows(ctx, candidates: list[dict], best: dict) -> list[dict]:
+    """The best row of each other unit among the candidates that matches as well as `best` (its first, when
+    several rows of that unit match); [] when only one unit has the row."""
+    units = {ctx.gen.documents[best["doc_id"]].unit}
+    out = []
+    for r in candidates:
+        unit = ctx.gen.documents[r["doc_id"]].unit
+        if unit not in units and r["quality"] == best["quality"]:
+            units.add(unit)
+            out.append(r)
+    return out
 
 
 class _Match(NamedTuple):
