@@ -477,3 +477,12 @@ def test_vehicle_money_and_count_however_written(gaz, aliases, q, metric):
 def test_what_was_actually_spent_is_the_final_account(gaz, aliases, q):
     u = read(q, gaz, aliases)
     assert (u.basis, u.metric, u.item) == ("决算", "三公经费", "")
+
+
+@pytest.mark.parametrize("q, metric", [
+    ("北京审计局 政府采购 服务 预算", "政府采购服务"),      # a part of the procurement budget, not its whole
+    ("北京审计局 货物类采购 多少", "政府采购货物"),
+])
+def test_procurement_parts_are_their_own_figures(gaz, aliases, q, metric):
+    u = read(q, gaz, aliases)
+    assert u.metric == metric and u.item == "", (u.metric, u.item)

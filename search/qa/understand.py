@@ -47,7 +47,7 @@ _FILLER = re.compile(
     # a colloquial verb before the item ("广州环保局今年管噪声花多少钱", "搞防汛用了多少"): not 管理/管护 …
     r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
-    r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
+    r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学国华教专级等职])|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
@@ -643,7 +643,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     named = [c for c in chunks if c not in _table_names()] or ([] if u.metric else chunks)
     quoted = _quoted_item(q, compact)
     if u.operation not in ("reason", "definition") and (named or quoted):
-        u.item = quoted or max(named, key=len)
+        # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
+        # subordinate unit whose row is asked, not the row
+        rows_named = [c for c in named if not ORG_NAME_END.search(c)] or named
+        u.item = quoted or max(rows_named, key=len)
         u.item = lexicon.row_words().get(u.item, u.item)   # 物业 -> 物业管理费, 出差 -> 差旅费
         two = _two_rows_compared(u, compact, named)
         if two:
