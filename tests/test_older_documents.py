@@ -2,6 +2,7 @@
 元, 佛山's 2019 决算), and answers that hold for every year: a real index of the samples plus four real PDFs."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年深圳市宣传部部门预算.pdf",                  # a reason in points running past a page break
         "2026年上海市政务服务和数据管理局_部门预算.pdf",    # 上海市数据局: its change stated on the appropriation
         "无锡_教育局_2026年部门预算.pdf",                   # 无锡市教育局, the department
-        "2026年无锡市教育局部门预算.pdf"]                   # 无锡市教育局（本级）, its own office
+        "2026年无锡市教育局部门预算.pdf",                   # 无锡市教育局（本级）, its own office
+        "2026年无锡市统计局部门预算.pdf"]                   # its table names the total 收入预算合计
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -170,3 +172,16 @@ def test_one_name_two_units_each_units_row_is_given(oclient):
     body = ask(oclient, "无锡教育局今年高中教育支出")
     assert "1,248.63" in body["answer"] and "84,468.99" in body["answer"], body["answer"]
     assert "无锡市教育局（本级）" in body["answer"]
+
+
+def test_the_table_repeating_a_total_is_found_for_the_answer(oclient):
+    # "收入、支出预算总计 3,210.1 万元" answered from the text; the tables print the total as 3,210.10 under
+    # names of their own (收入总计, 本年收入合计, 收入预算合计): found as the same figure
+    from search.qa import _operate, _restating, understand_question
+
+    engine = oclient.application.extensions["budget_engine"]
+    gen = engine.generation()
+    answer = _operate(engine, understand_question(engine, "无锡统计局今年预算总共多少"))
+    assert answer is not None and "3,210.1万元" in answer.text
+    found = [gen.passages[pid] for pid in _restating(gen, answer)]
+    assert any("收入预算合计" in re.sub(r"\s", "", p.text) for p in found), [p.text[:60] for p in found]

@@ -133,6 +133,11 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
+# how tables name a whole total beside the prose's name for it (the 4-character word already covers 收入总计)
+_WRITTEN_AS = {"收入总计": ("收入预算合计", "收入合计", "本年收入合计"), "支出总计": ("支出预算合计", "支出合计", "本年支出合计"),
+               "收支总计": ("收入预算合计", "支出预算合计", "收入总计", "支出总计")}
+
+
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
@@ -147,6 +152,9 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     for fact in answer.facts[:1 if first_only else 2]:
         word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
         targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
+        # the metric as documents write it ("收入预算合计 3,210.10" repeats "收入总计3,210.1万元")
+        for written in _WRITTEN_AS.get(fact.metric, ()):
+            targets.append((fact.doc_id, written, re.sub(r"[^\d.,]", "", fact.value_text or ""), 30))
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
     prose, tables = [], []
     for doc_id, name, value_text, reach in targets:
@@ -155,7 +163,8 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
             continue
         # the spaces between a table's cells are kept: "合计 25.3 25.3" is two figures, not "25.325.3"
         named = re.compile(r"\s*".join(map(re.escape, name)))
-        figure = re.compile(rf"(?<![\d.]){re.escape(normalize_number(value))}(?![\d]|\.\d)")
+        number = normalize_number(value)   # 3210.1 is 3,210.10 in a table: trailing zeros are the same figure
+        figure = re.compile(rf"(?<![\d.]){re.escape(number)}" + (r"0*(?!\d)" if "." in number else r"(?:\.0+)?(?![\d]|\.\d)"))
         ordinal = 0
         while (pid := passage_id(doc_id, ordinal)) in gen.passages:
             ordinal += 1
