@@ -73,20 +73,18 @@ class RowLookup(Operation):
                                                                   ctx.gen.documents[r["doc_id"]].unit)):
                     unit = ctx.gen.documents[row["doc_id"]].unit
                     if row.get("ambiguous"):
-                        same = [r for r in candidates if r["doc_id"] == row["doc_id"] and r["quality"] == row["quality"]]
-                        listed = "；".join(f"“{r['row_label']}”（《{r['title']}》）{rows_mod.quote(r)}" for r in same[:3])
-                        parts.append(f"{unit}有{len(same)}行与“{u.item}”相符：{listed}")
-                        used += same[:3]
+                        text, same = _rows_matching_alike(candidates, row, rows_mod, u.item, with_tables=True)
+                        parts.append(f"{unit}有{text}")
+                        used += same
                         found_values.append(None)
                     else:
                         parts.append(_row_line(row, rows_mod, unit))
                         used.append(row)
                         found_values.append(row.get("value_wan") if u.operation != "compare" else None)
             elif best.get("ambiguous"):
-                same = [r for r in candidates if r["doc_id"] == best["doc_id"] and r["quality"] == best["quality"]]
-                listed = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in same[:5])
-                parts.append(f"{who}有{len(same)}行与“{u.item}”相符，无法确定是哪一行：{listed}")
-                used += same[:5]
+                text, same = _rows_matching_alike(candidates, best, rows_mod, u.item)
+                parts.append(f"{who}有{text.replace('相符：', '相符，无法确定是哪一行：', 1)}")
+                used += same
                 found_values.append(None)
             elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column \
                     and not _basic_by_nature(best) and rows_mod.has_whole_economic_table(ctx.gen, best["doc_id"]):
@@ -111,6 +109,15 @@ class RowLookup(Operation):
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+def _rows_matching_alike(candidates: list[dict], row: dict, rows_mod, item: str, with_tables: bool = False):
+    """("N行与“item”相符：…", the rows listed) for the rows of row's document matching as well as it."""
+    same = [r for r in candidates if r["doc_id"] == row["doc_id"] and r["quality"] == row["quality"]]
+    shown = same[:3 if with_tables else 5]
+    listed = "；".join(f"“{r['row_label']}”" + (f"（《{r['title']}》）" if with_tables else " ") + rows_mod.quote(r)
+                      for r in shown)
+    return f"{len(same)}行与“{item}”相符：{listed}", shown
 
 
 def _other_units_rows(ctx, candidates: list[dict], best: dict) -> list[dict]:
