@@ -183,6 +183,9 @@ def test_vocabularies_load_from_data_files():
     assert type_of_unit("深圳市人力资源和社会保障局") == "人力资源和社会保障局"
     assert type_of_unit("上海市医疗保险事业管理中心") == ""
     assert type_of_unit("北京市卫生健康委员会") == "卫生健康委员会"
+    from search.qa.lexicon import total_labels
+
+    assert "收入预算合计" in total_labels()["收入总计"]   # how tables label a whole total (totals.tsv)
 
 
 def test_a_subordinate_unit_cell_is_named_written_out_or_abbreviated():

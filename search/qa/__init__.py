@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
-from .lexicon import metric_synonyms
+from .lexicon import metric_synonyms, total_labels
 from .operations import OPERATIONS, Answer, Context, Detail
 from .passages import MAX_ANSWER_CHARS, none_answer, passage_answer
 from .reasons import (
@@ -133,11 +133,6 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
-# how tables name a whole total beside the prose's name for it (the 4-character word already covers 收入总计)
-_WRITTEN_AS = {"收入总计": ("收入预算合计", "收入合计", "本年收入合计"), "支出总计": ("支出预算合计", "支出合计", "本年支出合计"),
-               "收支总计": ("收入预算合计", "支出预算合计", "收入总计", "支出总计")}
-
-
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
@@ -153,7 +148,7 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
         word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
         targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
         # the metric as documents write it ("收入预算合计 3,210.10" repeats "收入总计3,210.1万元")
-        for written in _WRITTEN_AS.get(fact.metric, ()):
+        for written in total_labels().get(fact.metric, ()):
             targets.append((fact.doc_id, written, re.sub(r"[^\d.,]", "", fact.value_text or ""), 30))
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
     prose, tables = [], []

@@ -82,6 +82,15 @@ def table_words() -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def total_labels() -> dict[str, tuple[str, ...]]:
+    """A whole total's metric -> the row labels tables print it under (totals.tsv)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for metric, label in data_rows("totals.tsv"):
+        out[metric.strip()] = out.get(metric.strip(), ()) + (label.strip(),)
+    return out
+
+
+@functools.lru_cache(maxsize=1)
 def row_words() -> dict[str, str]:
     """A row named in a word (物业, 出差) -> the row's usual printed name (rowwords.tsv)."""
     return {asked.strip(): row.strip() for asked, row in data_rows("rowwords.tsv")}
