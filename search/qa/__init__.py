@@ -335,10 +335,7 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
     stated = stated_reason(gen, facts)
     if stated is not None:
         reply["answer"] = with_reason(reply["answer"], stated[0], MAX_ANSWER_CHARS)
-        more = reason_passage(gen, stated[1], stated[0])
-        if more is not None and more not in {c["id"] for c in reply["citations"]}:
-            terms = engine.highlight_terms(engine.parse(u.question))
-            reply["citations"].insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
+        _cite_reason_passage(engine, gen, u, stated, reply["citations"])
         return reply
     reason = _reason_reply(engine, replace(u, operation="reason"), k, u.doc_ids)
     if reason["answer_type"] != "passage":
@@ -348,6 +345,14 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
     seen = {c["id"] for c in reply["citations"]}
     reply["citations"] += [c for c in reason["citations"][:1] if c["id"] not in seen]
     return reply
+
+
+def _cite_reason_passage(engine, gen, u: Understood, stated, citations: list[dict]) -> None:
+    """The passage a stated reason runs on into (past a page or section break), cited second."""
+    more = reason_passage(gen, stated[1], stated[0])
+    if more is not None and more not in {c["id"] for c in citations}:
+        terms = engine.highlight_terms(engine.parse(u.question))
+        citations.insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
 
 
 def _reason_with_change(engine, u: Understood, k: int, scope, started: float) -> dict:
@@ -386,9 +391,7 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
              if f.passage_id in gen.passages]
     stated = stated_reason(gen, change.facts)
     if stated is not None:
-        more = reason_passage(gen, stated[1], stated[0])
-        if more is not None and more not in {c["id"] for c in cited}:
-            cited.insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
+        _cite_reason_passage(engine, gen, u, stated, cited)
         return {"question": u.question, "answer": with_reason(change.text, stated[0], MAX_ANSWER_CHARS),
                 "answer_type": "figure", "facts": [_fact_dict(f) for f in change.facts],
                 "citations": cited[:max(k, 1)],
