@@ -24,7 +24,7 @@ from pathlib import Path
 from .regions import data_rows
 from .rows import ROW_COLUMNS
 from .tables import is_narrative, parse_value
-from .vocab import ONE_CHAR_ASIDE, ORG_ENDINGS
+from .vocab import ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
 # table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
@@ -447,6 +447,23 @@ def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list
         rows += _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE context != '' "
                                     f"AND doc_id IN ({','.join('?' * len(batch))})", batch)
     return _preferred_column(rows, column)
+
+
+def unit_labelled_rows(gen_or_conn, doc_ids, named) -> list[dict]:
+    """Every cell of the rows of doc_ids whose label is a unit's name that named(label) accepts (a
+    department's tables list its subordinate units as rows: 收入总表, 基本支出总表, "三公"经费表 by unit)."""
+    labels = sorted({name for name, _, _ in _distinct_labels(gen_or_conn)["row_label"]
+                     if ORG_NAME_END.search(name) and named(name)})
+    doc_ids = sorted(doc_ids)
+    if not labels or not doc_ids:
+        return []
+    rows: list[dict] = []
+    for start in range(0, len(doc_ids), _SQL_BATCH):
+        batch = doc_ids[start:start + _SQL_BATCH]
+        rows += _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE row_label IN "
+                                    f"({','.join('?' * len(labels))}) AND doc_id IN ({','.join('?' * len(batch))})",
+                       [*labels, *batch])
+    return rows
 
 
 def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: int = 5,

@@ -58,7 +58,8 @@ ABBREVIATED = [Doc("sz-ka", "深圳市人民政府口岸办公室"), Doc("sz-gw"
                Doc("sz-kc", "深圳市科技创新局（本级）"), Doc("bj-jg", "北京市公安局交通管理局"), Doc("bj-ga", "北京市公安局"),
                Doc("xa-jd", "西安市强制隔离戒毒所"), Doc("xa-fy", "西安市法律援助中心"),
                Doc("cs-jd", "长沙职业教育基地综合协调办公室"), Doc("sh-jz", "上海交通职业技术学院"),
-               Doc("fz-jg", "福州市公安局交通管理支队"), Doc("sz-ks", "深圳市科学技术协会")]
+               Doc("fz-jg", "福州市公安局交通管理支队"), Doc("sz-ks", "深圳市科学技术协会"),
+               Doc("sh-cz", "上海市财务会计综合管理事务中心（上海市财政科学研究所）")]
 
 
 @pytest.mark.parametrize("q, expected", [
@@ -71,6 +72,8 @@ ABBREVIATED = [Doc("sz-ka", "深圳市人民政府口岸办公室"), Doc("sz-gw"
     ("长沙职教基地协调办 基本工资", {"cs-jd"}),
     ("上海交通职院收入预算", {"sh-jz"}),
     ("福州交警今年三公经费", {"fz-jg"}),
+    ("上海 财政所 公务接待费 26年", {"sh-cz"}),       # its second name, in brackets, abbreviated
+    ("上海财政科学研究所三公经费", {"sh-cz"}),
 ])
 def test_abbreviations_of_a_units_own_name_resolve_to_it(q, expected):
     gaz = Gazetteer(ABBREVIATED)

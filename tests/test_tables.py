@@ -343,10 +343,31 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     ("烟台科技局今年最大的项目是哪个", "市级重大科技创新平台经费"),
     ("广州商务局今年哪个项目钱最多", "促进消费提档升级专项"),
     ("深圳审计局 劳务费 里项目支出多少", "659.40"),                 # the column asked
+    ("西安强戒所 公务用车购置及运行维护费 当年预算", "514,000.00"),   # a subordinate unit's row, this year's column
+    ("西安强戒所 公务接待费", "13,081.50"),
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):
     body = tclient.get("/api/ask", query_string={"q": q}).get_json()
     assert body["answer_type"] != "none" and expected in body["answer"], body["answer"]
+
+
+@needs_pdfs
+def test_a_subordinate_units_row_whose_columns_cannot_be_told_apart_is_no_answer(tclient):
+    # 培训费 is printed under 上年 (729,066.00) and 当年 (152,000.00) with no year in the recovered header
+    body = tclient.get("/api/ask", query_string={"q": "西安强戒所 培训费 2026"}).get_json()
+    assert body["answer_type"] == "none" and "729,066" not in body["answer"], body["answer"]
+
+
+def test_a_subordinate_unit_named_by_its_tail_or_an_abbreviation():
+    from search.qa.table_ops import _common_tail, _subunit_score
+
+    assert _subunit_score("工务署工程管理中心", "建筑工务署工程管理中心") == 2
+    assert _subunit_score("安全生产执法监察支队", "安全生产执法监察支队") == 3
+    assert _subunit_score("强戒所", "强制隔离戒毒所") == 1
+    assert _subunit_score("戒毒所", "法律援助中心") == 0
+    # two names ending alike: the words written before the ending decide
+    assert _common_tail("深圳工务署工程管理中心", "建筑工务署工程管理中心") > \
+        _common_tail("深圳工务署工程管理中心", "建筑工务署文体和水务工程管理中心")
 
 
 @needs_pdfs

@@ -31,7 +31,7 @@ from .reasons import (
     states_a_reason,
     with_reason,
 )
-from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, TABLE_OPERATIONS
+from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, SUBUNIT_AS_ROW, TABLE_OPERATIONS
 from .understand import FUNDS, Understood, detect_metric, understand
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
@@ -72,9 +72,10 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 
 def _run_operations(engine, u: Understood) -> Answer | None:
-    if u.not_held:
-        return None
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
+    if u.not_held:
+        # no document is of the unit named; a row of its department's tables may be (西安强戒所)
+        return SUBUNIT_AS_ROW.answer(ctx, u) if u.subunit and SUBUNIT_AS_ROW.applies(u) else None
     answer = None
     for op in TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
@@ -202,7 +203,7 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
     started = time.perf_counter()
     u = understand_question(engine, q)
     gen = engine.generation()
-    if u.not_held:
+    if u.not_held and _operate(engine, u) is None:
         closest = engine.search(q, k=k)["results"]
         return _respond(engine, u, none_answer(q, f"{u.not_held}。", closest, started))
     answer = _operate(engine, u)

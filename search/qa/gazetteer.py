@@ -141,13 +141,8 @@ class Gazetteer:
         if self._name_aliases is None:
             pairs = {(a.text.replace(" ", ""), a.doc_id) for a in aliases if a.strength >= 4}
             for e in self.entries.values():
-                rests = [normalize_query(e.rest).replace(" ", "")]
-                second = SECOND_NAME.fullmatch(normalize_query(e.unit).replace(" ", ""))
-                if second:   # 上海市统计和大数据研究院(上海市统计数据管理中心): 统计数据管理中心 alone names it too
-                    other = second.group(2)
-                    for region in sorted(e.region_names, key=len, reverse=True):
-                        other = other.removeprefix(normalize_query(region))
-                    rests.append(other)
+                # 上海市统计和大数据研究院(上海市统计数据管理中心): 统计数据管理中心 alone names it too
+                rests = [normalize_query(e.rest).replace(" ", ""), *self._second_names(e)]
                 for rest in rests:
                     if len(rest) >= 4 and not e.dept_type and not lexicon.type_of_unit(rest):
                         pairs.add((rest, e.doc_id))
@@ -171,6 +166,8 @@ class Gazetteer:
             e = self.entries.get(d)
             if e is not None and e.rest:
                 names.setdefault(bare_name(e.rest), set()).add(d)
+                for other in self._second_names(e):
+                    names.setdefault(other, set()).add(d)
         for size in range(min(len(text), 12), 1, -1):
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
@@ -184,6 +181,18 @@ class Gazetteer:
                 return size, names[chosen[0]]
             return 0, set()   # the longest form fits several units: ambiguous
         return 0, set()
+
+    @staticmethod
+    def _second_names(e: UnitEntry) -> list[str]:
+        """The unit's other name in brackets, without its region (上海市财务会计综合管理事务中心（上海市财政科学
+        研究所）is also 财政科学研究所: 财政所 abbreviates it); a note (本级) is no name."""
+        second = SECOND_NAME.fullmatch(normalize_query(e.unit).replace(" ", ""))
+        if not second:
+            return []
+        other = second.group(2)
+        for region in sorted(e.region_names, key=len, reverse=True):
+            other = other.removeprefix(normalize_query(region))
+        return [other] if len(other) >= 3 else []
 
     # -- reading a question ----------------------------------------------------------------------------
     def region_mentions(self, text: str) -> list[tuple[int, int, list[lexicon.Region]]]:

@@ -232,6 +232,110 @@ class SubunitRowLookup(Operation):
                       [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
 
+class SubunitAsRow(Operation):
+    """"西安强戒所公务用车购置及运行维护费", "工务署工程管理中心基本支出": a subordinate unit no document is of,
+    listed as a row of its department's tables (收入总表, 基本支出总表, "三公"经费表 by unit), and a figure
+    that is one of their columns. The row the question names (written out, or abbreviated: 强戒所), the
+    cells whose column header names the figure, this year's column (上年 and 增减 columns only when asked),
+    the fund tables (政府性基金, 国有资本经营) only when named: one figure, or no answer."""
+
+    def applies(self, u):
+        return u.operation == "lookup" and bool(_subunit_form(u)) and bool(_column_words(u))
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        form = _norm(_subunit_form(u))
+        compact = _norm(u.normalized)
+        written = compact[:compact.find(form) + len(form)] if form in compact else form
+        scores: dict[str, tuple[int, int]] = {}
+
+        def named(label: str) -> bool:
+            if form[-1] not in label:
+                return False
+            name = _norm(_without_region(ctx.gaz, bare_name(label)))
+            if name == _norm(bare_name(label)):
+                return False    # tables list units by their full names (深圳市…); 公立医院 alone is a row
+            # of two names ending alike (工程管理中心), the one the words before agree with (工务署工程管理中心)
+            scores[label] = (_subunit_score(form, name), _common_tail(written, name))
+            return scores[label][0] > 0
+
+        docs = ctx.scope_docs(u)
+        rows = rows_mod.unit_labelled_rows(ctx.gen, docs, named)
+        if not rows:
+            return None
+        best = max(scores[r["row_label"]] for r in rows)
+        rows = [r for r in rows if scores[r["row_label"]] == best]
+        if len({(r["doc_id"], r["row_label"]) for r in rows}) != 1:
+            return None     # several units (or one in several documents) answer to the name: no answer
+        words = _column_words(u)
+        cells = [r for r in rows if any(w in _norm(r["header_path"]) for w in words)
+                 and (not _FUND_TABLE.search(r["title"] or "") or _FUND_TABLE.search(compact))]
+        last_year = bool(re.search(r"上年|去年", compact))
+        cells = [r for r in cells if bool(_LAST_YEAR.search(r["header_path"])) == last_year
+                 and not _CHANGE_COLUMN.search(r["header_path"])]
+        values = {rows_mod.parse_value(r["value_text"]) for r in cells}
+        if not cells or len(values) != 1 or None in values:
+            return None
+        top = min(cells, key=lambda r: (len(r["header_path"]), r["line_start"]))
+        who = f"{ctx.gen.documents[top['doc_id']].unit}的表中，“{top['row_label']}”"
+        text = (f"{who}{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
+                f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）。")
+        passages = list(dict.fromkeys(r["passage_id"] for r in cells if r.get("passage_id")))
+        return Answer(text, "figure", [], passages[:3], _plain([top]))
+
+
+_FUND_TABLE = re.compile(r"政府性基金|国有资本")
+_LAST_YEAR = re.compile(r"上年|20(?:1\d|2[0-5])年")
+_CHANGE_COLUMN = re.compile(r"增减|变化|比上年|增长")
+
+
+def _subunit_form(u: Understood) -> str:
+    """How the question writes a unit no document is of: the name read as not held (强戒所), or the
+    longest unread word that ends like an organisation (工务署工程管理中心)."""
+    if u.subunit:
+        return u.subunit
+    named = [c for c in u.unparsed.split() if len(c) >= 3 and ORG_NAME_END.search(c)]
+    return max(named, key=len) if named else ""
+
+
+def _column_words(u: Understood) -> set[str]:
+    """The words a column header of the subunit's row must hold: the figure asked (公务用车购置及运行维护费,
+    基本支出) or the item beside the unit's name (专项业务 for 专项业务经费支出)."""
+    form = _subunit_form(u)
+    words = {_norm(u.metric_text), _norm(u.metric), COLUMNS.get(u.metric, "")}
+    words |= {_norm(w) for w in (u.item, u.item_phrase) if w and form not in w and w not in form}
+    return {w for w in words if len(w) >= 2}
+
+
+def _without_region(gaz, name: str) -> str:
+    """A unit name without the regions it begins with (深圳市建筑工务署工程管理中心 -> 建筑工务署工程管理中心)."""
+    at = 0
+    for start, end, _ in gaz.region_mentions(name):
+        if start != at:
+            break
+        at = end
+    return name[at:]
+
+
+def _common_tail(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _subunit_score(form: str, name: str) -> int:
+    """3 the name as written; 2 its tail written out (工务署工程管理中心) or the name inside the words
+    (安全生产执法监察支队 for 执法监察支队); 1 an abbreviation of it (强戒所); 0 not this unit."""
+    if len(name) < 3:
+        return 0
+    if form == name:
+        return 3
+    if (len(form) >= 4 and name.endswith(form)) or (len(name) >= 4 and form.endswith(name)):
+        return 2
+    return 1 if abbreviation_span(form, name) is not None else 0
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[\s“”\"'（）()、，,：:]", "", text or "")
 
@@ -364,4 +468,5 @@ class HalfOfTheWhole(Operation):
 
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
-TABLE_OPERATIONS = [RowRank(), ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+SUBUNIT_AS_ROW = SubunitAsRow()
+TABLE_OPERATIONS = [RowRank(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]

@@ -82,6 +82,8 @@ class Understood:
     defines: str = ""
     unparsed: str = ""
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
+    subunit: str = ""                # a unit no document is of, named as written ("强戒所"): a row of its
+                                     # department's tables may still be it
 
     @property
     def doc_ids(self) -> set[str] | None:
@@ -631,6 +633,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         # else asked of it, is a unit the corpus lacks, not the whole region (a subordinate unit's item —
         # "西安市法律援助中心 法律援助业务经费" — is looked for in the region's tables)
         name = u.scope_region.region
+        u.subunit = org.group(1)
         u.not_held = _not_held_reason(gaz, name, u.scope_region.doc_ids, org.group(1)).replace(
             f"本库未收录{name}{org.group(1)}的文件", f"本库未收录名为“{org.group(1)}”的{name}单位")
     u.unparsed = " ".join(chunks)
