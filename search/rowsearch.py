@@ -304,6 +304,11 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
         by_row.setdefault((r["table_id"], r["row_index"]), []).append(r)
     out = []
     for cells in by_row.values():
+        # a column of names or codes holds no amount, whatever a broken page put there (长春信访局's
+        # 项目名称 column read "2026" off "2026驻京经费")
+        cells = [c for c in cells if not _NAME_HEADER.search(c["header_path"] or "")]
+        if not cells:
+            continue
         cells.sort(key=lambda r: r["column_index"])
         # the row's own name is not a column asked ("事业收入" the row vs 事业收入 the column)
         chosen = _asked_header(cells, words.replace(_norm(cells[0]["row_label"]), " ")) if words else None
@@ -328,6 +333,7 @@ def column_forms() -> dict[str, tuple[str, ...]]:
         forms[asked.strip()] = forms.get(asked.strip(), ()) + (header.strip(),)
     return forms
 _CODE_HEADER = re.compile(r"(?:编码|代码|编号|序号)$")
+_NAME_HEADER = re.compile(r"名称|项目单位|编码|代码|编号|序号")
 _SQL_BATCH = 500   # labels per query (SQLite's limit on bound parameters is 999 in older builds)
 _KIND_ORDER = {"项目支出": 0, "功能分类": 1, "经济分类": 2, "三公经费": 3, "支出": 4, "收支总表": 5}
 
@@ -540,6 +546,25 @@ def whole_expenditure_half(gen_or_conn, doc_id: str, half: str) -> dict | None:
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == half
              and parse_value(r["value_text"] or "") is not None]
     if not cells or len({r["value_text"] for r in cells}) > 1:
+        return None
+    return cells[0]
+
+
+_BASIC_PARTS = {"人员经费": ("人员经费", "人员经费支出", "人员支出"),
+                "公用经费": ("公用经费", "公用经费支出", "日常公用经费", "日常公用支出", "公用支出")}
+
+
+def basic_expenditure_part(gen_or_conn, doc_id: str, part: str) -> dict | None:
+    """The 合计 row's cell under the column headed part (人员经费 / 公用经费, 日常公用支出 …) of the document's
+    基本支出 tables, or None (no such column, or tables that disagree)."""
+    forms = _BASIC_PARTS.get(part, ())
+    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
+                  (doc_id,))
+    cells = [r for r in rows if "基本支出" in (r["title"] or "")
+             and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
+             and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") in forms
+             and parse_value(r["value_text"] or "") is not None]
+    if not cells or len({parse_value(r["value_text"]) for r in cells}) > 1:
         return None
     return cells[0]
 

@@ -98,7 +98,20 @@ def page_words(textpage, page_text: str, first_line: int, page_height: float, ro
         last = (rect.left, rect.bottom, rect.right, rect.top)
         x0, x1, top, bottom = _displayed(first, last, rotation, width, height)
         words.append(Word(m.group(), x0, max(x1, x0), top, bottom, first_line + bisect.bisect_right(breaks, start)))
-    return words
+    return _without_page_numbers(words)
+
+
+_PAGE_NUMBER_LINE = re.compile(r"[-—–－]\d{1,4}[-—–－]|第\d{1,4}页(?:共\d{1,4}页)?")
+
+
+def _without_page_numbers(words: list[Word]) -> list[Word]:
+    """The page's number ("- 23 -", "第 3 页") is no cell: a number standing apart on a page with no header
+    above it became a value column of its own and split the labels from their rows (无锡 政府采购支出表)."""
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    dropped = {line for line, ws in by_line.items() if _PAGE_NUMBER_LINE.fullmatch("".join(w.text for w in ws))}
+    return [w for w in words if w.line not in dropped] if dropped else words
 
 
 def _displayed(first, last, rotation: int, width: float, height: float) -> tuple[float, float, float, float]:
@@ -642,6 +655,8 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
     data: list[tuple[float, dict, dict[int, list[_Cell]], list[str], list[int]]] = []
     orphans: list[tuple[float, dict[int, list[_Cell]], list[int]]] = []
     nblocks = len(layout.label_paths)
+    # a text column right of a block's last figures (绩效目标, 项目简介, 备注) names nothing: not a label
+    ends = {layout.block_of[i]: b for i, (_a, b) in enumerate(layout.value_spans)}
     for cells in _wrapped_lines_joined(body):
         values: dict[int, str] = {}
         labels: dict[int, list[_Cell]] = {}
@@ -660,6 +675,8 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                 lines += c.lines
             else:
                 blk = _block_for(c, layout, nblocks)
+                if blk in ends and c.x0 > ends[blk] - 1:
+                    continue
                 labels.setdefault(blk, []).append(c)
                 lines += c.lines
         mid = sum(c.mid for c in cells) / len(cells)

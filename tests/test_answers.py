@@ -251,6 +251,10 @@ def test_last_years_carry_over_is_not_this_years_share():
     ("2026年未安排因公出国(境)费。", [("因公出国(境)费", "未安排")]),
     ("本单位无机关运行经费。", [("机关运行经费", "无")]),
     ("因公出国(境)费无增减变化。", []),
+    # the parts of the procurement budget, written 拟采购X (无锡)
+    ("2026年度政府采购支出预算总额1,572.85万元，其中：拟采购货物支出356.26万元、拟采购工程支出0万元、拟采购服务支出"
+     "1,216.59万元。", [("政府采购", "1,572.85万元"), ("政府采购货物", "356.26万元"), ("政府采购工程", "0万元"),
+                     ("政府采购服务", "1,216.59万元")]),
 ])
 def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected):
     from search.facts import extract_from_sentence

@@ -492,3 +492,19 @@ def test_what_was_actually_spent_is_the_final_account(gaz, aliases, q):
 def test_procurement_parts_are_their_own_figures(gaz, aliases, q, metric):
     u = read(q, gaz, aliases)
     assert u.metric == metric and u.item == "", (u.metric, u.item)
+
+
+@pytest.mark.parametrize("q, metric", [
+    ("杭州气象局 基本支出 公用经费 多少", "公用经费"),
+    ("深圳人社局2026年基本支出中人员经费是多少？", "人员经费"),
+    ("杭州市气象局一般公共预算基本支出中日常公用支出是多少", "公用经费"),
+])
+def test_a_part_of_the_basic_spending_is_asked_and_the_whole_only_places_it(gaz, aliases, q, metric):
+    u = read(q, gaz, aliases)
+    assert u.metric == metric and not u.item, (u.metric, u.item)
+
+
+def test_two_figures_asked_one_after_the_other_are_not_context(gaz, aliases):
+    from search.qa.understand import detect_metrics
+
+    assert [m for m, _ in detect_metrics("收入预算多少？其中财政拨款收入多少？")] == ["收入总计", "财政拨款收入"]

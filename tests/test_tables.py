@@ -324,7 +324,8 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     assert gz[0]["row_label"] == "促进消费提档升级专项" and gz[0]["value_text"] == "23,200.00"
     projects = [r for t in tables_for(gen, _doc_id(tclient, "广州市商务局")) if t["kind"] == "项目支出" for r in t["rows"]]
     prose = [r["label"] for r in projects if "，" in r["label"]]   # a description column is not the name
-    assert len(projects) > 25 and len(prose) <= 10 and not {r["row_label"] for r in gz} & set(prose)
+    # the 绩效目标 column right of the figures names no row
+    assert len(projects) > 25 and not prose and not {r["row_label"] for r in gz} & set(prose)
     # 西安: units and categories (通用项目) carry the sum of the projects under them; they are not projects
     xa = _doc_id(tclient, "西安市司法局")
     ranked = [r["row_label"] for r in largest_rows(gen, xa, "项目支出", n=10)]
@@ -345,6 +346,8 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     ("深圳审计局 劳务费 里项目支出多少", "659.40"),                 # the column asked
     ("西安强戒所 公务用车购置及运行维护费 当年预算", "514,000.00"),   # a subordinate unit's row, this year's column
     ("西安强戒所 公务接待费", "13,081.50"),
+    ("西安司法局 基本支出中公用经费是多少", "8,533,935.58"),            # a part of the basic spending, its 合计 row
+    ("上海信访办 日常公用经费", "10,679,246"),
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):
     body = tclient.get("/api/ask", query_string={"q": q}).get_json()
@@ -448,3 +451,39 @@ def test_two_rows_of_one_unit_compared(tclient):
     assert "918.01" in body["answer"] and "506.95" in body["answer"] and body["answer"].endswith("“综合管理”更多。")
     body = tclient.get("/api/ask", query_string={"q": "深圳审计局 综合管理 和 不存在的项目 哪个多"}).get_json()
     assert body["answer_type"] == "none"
+
+
+def test_a_page_number_is_no_cell():
+    from search.tables import Word, _without_page_numbers
+
+    words = [Word("-", 290, 293, 20, 30, 2), Word("23", 295, 305, 20, 30, 2), Word("-", 307, 310, 20, 30, 2),
+             Word("合计", 40, 60, 50, 60, 3), Word("2.61", 300, 320, 50, 60, 3), Word("23", 400, 410, 70, 80, 4)]
+    kept = [(w.text, w.line) for w in _without_page_numbers(words)]
+    assert kept == [("合计", 3), ("2.61", 3), ("23", 4)]     # a bare number in a row of its own stays a cell
+
+
+@pytest.mark.skipif(not (CORPUS_2026 / "2026年无锡市统计局部门预算.pdf").exists(), reason="../shared/corpus-2026 missing")
+def test_a_page_number_no_longer_splits_labels_from_their_figures():
+    # 无锡 政府采购支出表: "- 23 -" stood apart as a value column and put every label in a block of its own
+    import pypdfium2 as pdfium
+
+    from search.tables import page_words, tables_from_pdf_pages
+
+    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年无锡市统计局部门预算.pdf"))
+    page = pdf[23]
+    textpage = page.get_textpage()
+    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
+    table = next(t for t in tables_from_pdf_pages([(24, page.get_width(), words)]) if "政府采购" in t.title)
+    labels = {r.label: r.values for r in table.rows}
+    assert "无锡市统计普查中心" in labels and all(r.label for r in table.rows if r.values)
+    assert {r.block for r in table.rows} == {0}
+
+
+def test_a_column_of_names_holds_no_amount():
+    from search.rowsearch import _preferred_column
+
+    cells = [dict(table_id="t", row_index=1, column_index=2, header_path="项目名称 › 二级项目", value_text="2026",
+                  row_label="京经费", title="项目支出表", context=""),
+             dict(table_id="t", row_index=2, column_index=3, header_path="本年财政拨款 › 合计", value_text="312.00",
+                  row_label="驻京经费", title="项目支出表", context="")]
+    assert [c["value_text"] for c in _preferred_column(cells, None)] == ["312.00"]

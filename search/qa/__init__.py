@@ -89,7 +89,7 @@ def _run_operations(engine, u: Understood) -> Answer | None:
             as_row = ROW_LOOKUP.answer(ctx, dataclasses.replace(u, item=item, item_bare=""))
             if as_row is not None and as_row.answer_type != "none":
                 return as_row
-        if u.metric in ("基本支出", "项目支出"):
+        if u.metric in ("基本支出", "项目支出", "人员经费", "公用经费"):
             # stated only as a column of the whole-expenditure table (上海: 支出预算总表 合计 / 基本支出 / 项目支出)
             half = HALF_OF_THE_WHOLE.answer(ctx, u)
             if half is not None:

@@ -382,6 +382,10 @@ class RowRank(Operation):
         if not ranked:
             return None
         top = ranked[0]
+        if ORG_NAME_END.search(top["row_label"]) and _without_region(ctx.gaz, top["row_label"]) != top["row_label"]:
+            # a unit's name where the project's should be ("长春市信访局" 312.00: the name was read apart from
+            # its row): which project it is cannot be said
+            return None
         word = "最大" if u.operation == "item_max" else "最小"
         who = ctx.gen.documents[doc_id].unit
         rest = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in ranked[1:4])
@@ -448,17 +452,23 @@ class RowCompare(Operation):
 
 class HalfOfTheWhole(Operation):
     """"X项目支出多少" where the text states none: the 合计 row of the unit's whole-expenditure table, under
-    the column asked (基本支出 / 项目支出) — one document, one cell, or no answer."""
+    the column asked (基本支出 / 项目支出), or of its 基本支出 table (人员经费 / 公用经费, 日常公用支出) — one
+    document, one cell, or no answer."""
 
     def applies(self, u):
-        return u.metric in ("基本支出", "项目支出") and bool(u.units) and u.operation == "lookup" and not u.item
+        return u.metric in ("基本支出", "项目支出", "人员经费", "公用经费") and bool(u.units) \
+            and u.operation == "lookup" and not u.item
 
     def answer(self, ctx, u):
         docs = _year_docs(ctx, u, u.doc_ids or set())
         if len(docs) != 1:
             return None
         doc_id = next(iter(docs))
-        cell = _rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)
+        if u.metric in ("人员经费", "公用经费"):
+            # the two parts of the basic spending: the 合计 row of the 基本支出 table
+            cell = _rows().basic_expenditure_part(ctx.gen, doc_id, u.metric)
+        else:
+            cell = _rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)
         if cell is None:
             return None
         who = ctx.gen.documents[doc_id].unit

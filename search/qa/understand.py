@@ -33,8 +33,12 @@ _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未�
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
-_EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?")
+_EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
+                       r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
+# a metric -> the metrics it is a part of ("基本支出中公用经费")
+_WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",)}
+_ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
@@ -127,10 +131,16 @@ _OPERATION_NAMES = {"lookup": "查数", "compare": "比较", "max": "最高", "m
 def detect_metric(text: str) -> tuple[str, str]:
     """(canonical metric, the words the question used) — synonyms from the data file first, then the
     patterns the figures extractor reads documents with."""
+    return detect_metrics(text)[-1]
+
+
+def detect_metrics(text: str) -> list[tuple[str, str]]:
+    """Every metric the question names, in order, as (canonical metric, words used); the last is the one
+    asked ("基本支出中公用经费": 公用经费, inside 基本支出); [("", "")] when it names none."""
     compact = _compact(text).replace(" ", "")
     if re.search(r"车辆|辆|几台车", compact) and not re.search(r"购置|运行|维护|运维", compact):
-        return "车辆", re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact).group() \
-            if re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact) else "车辆"
+        return [("车辆", re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact).group()
+                 if re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact) else "车辆")]
     # leftmost-longest reading ("项目支出预算" is 项目支出, not 支出预算); of several metrics the last named is
     # the one asked ("三公经费中的公务接待费")
     found: list[tuple[str, str]] = []
@@ -158,11 +168,11 @@ def detect_metric(text: str) -> tuple[str, str]:
         # "杭州 三公经费 最多 2026 部门预算": beside another metric, 部门预算 names the document, not its total
         found = [f for f in found if f[1] != "部门预算"] or found
     if found:
-        return found[-1]
+        return found
     mention = MENTION.search(compact)
     if mention:
-        return next(_GROUPS[k] for k, v in mention.groupdict().items() if v), mention.group()
-    return "", ""
+        return [(next(_GROUPS[k] for k, v in mention.groupdict().items() if v), mention.group())]
+    return [("", "")]
 
 
 def _years(normalized: str) -> list[int]:
@@ -605,6 +615,14 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         rest = rest[:s0] + " " + rest[s1:]
     if u.metric_text:
         rest = rest.replace(u.metric_text, " ", 1)
+        if u.operation != "zero":
+            # "基本支出中公用经费": the whole a part is asked of only places it; it is not an item
+            at = compact.find(u.metric_text)
+            for whole, before in detect_metrics(compact[:at]):
+                # not when it is asked too ("收入预算多少？其中财政拨款收入多少")
+                if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
+                        and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
+                    rest = rest.replace(before, " ", 1)
     while u.operation == "zero" and u.metric and len(u.also_metrics) < 3 and re.search(r"都|均|同时|全都", compact):
         # "哪些部门因公出国(境)费用和公务接待费都是0": units where each named figure is zero
         other, other_text = detect_metric(rest)
