@@ -508,3 +508,17 @@ def test_two_figures_asked_one_after_the_other_are_not_context(gaz, aliases):
     from search.qa.understand import detect_metrics
 
     assert [m for m, _ in detect_metrics("收入预算多少？其中财政拨款收入多少？")] == ["收入总计", "财政拨款收入"]
+
+
+def test_a_region_named_again_inside_an_item_is_the_items_word():
+    docs_ = [Doc("fz-kj", "福州市科学技术局（本级）"), Doc("fz-mz", "福州市民政局")]
+    gaz = Gazetteer(docs_)
+    u = read("福州 科技局 福州大学 校地合作 2026", gaz, build_aliases(docs_))
+    assert docs(u) == {"fz-kj"} and len(u.units) == 1 and u.item == "福州大学校地合作", (u.units, u.item)
+
+
+def test_the_traffic_bureau_written_out_after_the_police():
+    docs_ = [Doc("bj-ga", "北京市公安局"), Doc("bj-jg", "北京市公安局交通管理局")]
+    gaz = Gazetteer(docs_)
+    u = read("北京 公安局 vs 公安局交通管理局 三公 2026", gaz, build_aliases(docs_))
+    assert [m.doc_ids for m in u.units] == [{"bj-ga"}, {"bj-jg"}], u.units

@@ -591,6 +591,14 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     # "（不含基本支出）": what the question excludes is not what it asks for
     compact = _EXCLUDED.sub("", compact)
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
+    # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
+    # words are the item's (福州大学校地合作)
+    again = [m for i, m in enumerate(u.units)
+             if m.held and m.doc_ids and not m.by_name and m.region.startswith(m.text)
+             and any(o.held and o.doc_ids == m.doc_ids for o in u.units[:i])]
+    if again:
+        u.units = [m for m in u.units if m not in again]
+        spans = [sp for sp in spans if not any(sp == (m.start, m.start + len(m.text)) for m in again)]
     spans += [(a, b) for a, b in _rest_of_names(gaz, compact, u.units)
               if not any(a < s1 and s0 < b for s0, s1 in spans)]
     u.years = _years(compact)
