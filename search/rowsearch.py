@@ -217,6 +217,7 @@ _MATCH_CACHE_SIZE = 256
 
 
 _NAME_COLUMNS = ("row_label", "context")
+_UNIT_NAME = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{1,4}[省市区县].*(?:" + "|".join(ORG_ENDINGS) + r")(?:[（(]本级[）)])?$")
 _CATEGORY = re.compile(r"^[\u4e00-\u9fff]{1,6}类$")   # 特定目标类, 其他运转类, 一般性项目类   # a row is named by its label, or by the text cell beside it
 
 
@@ -483,7 +484,8 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
     # a label that is a project category (特定目标类, 其他运转类) is not the project's name: the text cell
     # beside it is (a label repeated with other cells beside it may be a project of several units: kept)
     for r in picked:
-        if r["context"] and _CATEGORY.match(r["row_label"]):
+        if r["context"] and (_CATEGORY.match(r["row_label"]) or _UNIT_NAME.match(r["row_label"])):
+            # a label that is the project's unit (长春: 项目名称 | 项目单位 | figures) is not its name either
             r["category"], r["row_label"] = r["row_label"], r["context"]
     seen: dict[tuple, dict] = {}
     for r in picked:

@@ -333,7 +333,9 @@ def _visual_rows(words: list[Word]) -> list[list[_Cell]]:
             prev = cells[-1] if cells else None
             joinable = prev is not None and w.x0 - prev.x1 <= gap_limit and (
                 (not _is_value(prev.text) and not _is_value(w.text))
-                or (re.fullmatch(r"(19|20)\d\d", prev.text) is not None and w.text.startswith("年")))  # "2025 年"
+                # "2025 年"; a name that begins with its year, set close ("2026驻京经费", 长春)
+                or (re.fullmatch(r"(19|20)\d\d", prev.text) is not None and re.match(r"[\u4e00-\u9fff]", w.text) is not None
+                    and (w.text.startswith("年") or w.x0 - prev.x1 <= 2.0)))
             if joinable:
                 glue = "" if re.search(r"[\u4e00-\u9fff）)]$", prev.text) or re.match(r"^[\u4e00-\u9fff（(]", w.text) else " "
                 prev.text += glue + w.text

@@ -487,3 +487,20 @@ def test_a_column_of_names_holds_no_amount():
              dict(table_id="t", row_index=2, column_index=3, header_path="本年财政拨款 › 合计", value_text="312.00",
                   row_label="驻京经费", title="项目支出表", context="")]
     assert [c["value_text"] for c in _preferred_column(cells, None)] == ["312.00"]
+
+
+@pytest.mark.skipif(not (CORPUS_2026 / "2026年长春市信访局部门预算.pdf").exists(), reason="../shared/corpus-2026 missing")
+def test_a_project_name_beginning_with_its_year_is_one_name():
+    # 长春 项目支出表: "2026" set close to "驻京经费" is the name's first word, not a figure of the 项目名称 column;
+    # the unit cell (项目单位) right of the name is the project's unit, not its name
+    import pypdfium2 as pdfium
+
+    from search.tables import page_words, tables_from_pdf_pages
+
+    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年长春市信访局部门预算.pdf"))
+    page = pdf[13]
+    textpage = page.get_textpage()
+    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
+    table = next(t for t in tables_from_pdf_pages([(14, page.get_width(), words)]) if "项目支出" in t.title)
+    names = {r.context or r.label: r.values for r in table.rows}
+    assert "2026驻京经费" in names and "2026" not in {v for r in table.rows for v in r.values.values()}
