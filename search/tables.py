@@ -652,6 +652,9 @@ def _value_joined(before: str, text: str) -> str:
     return before + " " + text
 
 
+_ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、．](?!\d))")
+
+
 def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
     """Body rows into Rows; text-only rows (wrapped labels) join the nearest row that holds figures."""
     data: list[tuple[float, dict, dict[int, list[_Cell]], list[str], list[int]]] = []
@@ -693,8 +696,11 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
         if not data:
             break
         best = min(range(len(data)), key=lambda i: (abs(data[i][0] - mid), -data[i][0] + mid > 0))
-        if abs(data[best][0] - mid) > 0.75 * pitch:
-            data.append((mid, {}, labels, [], lines))   # a row whose cells are all empty, not a wrapped label
+        numbered = any(_ITEM_START.match(cells[0].text) for cells in labels.values() if cells)
+        if abs(data[best][0] - mid) > 0.75 * pitch or numbered:
+            # far from every row with figures, or a numbered item of its own ("三、国有资本经营预算拨款收入" with
+            # empty cells, 福州's 收支预算总表): a row whose cells are all empty, not a wrapped label
+            data.append((mid, {}, labels, [], lines))
             continue
         for blk, cells in labels.items():
             data[best][2].setdefault(blk, []).extend(cells)

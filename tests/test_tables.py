@@ -504,3 +504,20 @@ def test_a_project_name_beginning_with_its_year_is_one_name():
     table = next(t for t in tables_from_pdf_pages([(14, page.get_width(), words)]) if "项目支出" in t.title)
     names = {r.context or r.label: r.values for r in table.rows}
     assert "2026驻京经费" in names and "2026" not in {v for r in table.rows for v in r.values.values()}
+
+
+@pytest.mark.skipif(not (CORPUS_2026 / "2026年福州市民政局部门预算.pdf").exists(), reason="../shared/corpus-2026 missing")
+def test_a_numbered_row_with_empty_cells_is_a_row_of_its_own():
+    # 福州 收支预算总表: "三、国有资本经营预算拨款收入" prints no figure; it is not the wrapped end of the row above
+    import pypdfium2 as pdfium
+
+    from search.tables import page_words, tables_from_pdf_pages
+
+    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年福州市民政局部门预算.pdf"))
+    page = pdf[11]
+    textpage = page.get_textpage()
+    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
+    table = tables_from_pdf_pages([(12, page.get_width(), words)])[0]
+    rows = {r.label: r.values for r in table.rows}
+    assert list(rows["二、政府性基金预算拨款收入"].values()) == ["75.00"]
+    assert "三、国有资本经营预算拨款收入" in rows and not rows["三、国有资本经营预算拨款收入"]

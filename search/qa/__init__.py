@@ -134,6 +134,9 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
+_LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))")
+
+
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
@@ -144,7 +147,12 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
 
     targets = []   # (document, words the passage must state, the figure, how far after the words)
     for row in answer.rows[:1 if first_only else 3]:
-        targets.append((row["doc_id"], compact_text(row.get("row_label") or "")[:6], row.get("value_text") or "", 40))
+        # the row's name without its list number ("二、政府性基金预算拨款收入" is restated without "二、")
+        name = _LIST_NUMBER.sub("", compact_text(row.get("row_label") or ""))
+        targets.append((row["doc_id"], name[:6], row.get("value_text") or "", 40))
+        if row.get("money_unit") == "元" and row.get("value_wan"):
+            # a table in 元, its text in 万元 (西安, 上海): 3031779608.00元 is restated as 303177.96万元
+            targets.append((row["doc_id"], name[:6], f"{row['value_wan']:.2f}", 40))
     for fact in answer.facts[:1 if first_only else 2]:
         word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
         targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
