@@ -16,7 +16,7 @@ from search.qa.reasons import reason_after
 
 PDFS = ["福州_公安局交通警察局_2026年部门预算.pdf", "无锡_人力资源和社会保障局_2026年部门预算.pdf",
         "2026年深圳市财政局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年珠海市商务局部门预算.pdf",
-        "2026年苏州市自然资源和规划局部门预算.pdf"]
+        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年苏州市科技创新局部门预算.pdf"]
 
 
 # -- the text right after a change ---------------------------------------------------------------------
@@ -77,6 +77,9 @@ def _ask(client, q: str) -> dict:
     ("烟台 科技局 因公出国 增加原因", "7万元", "中日韩创新合作中心"),
     ("烟台科技局三公经费为什么增加", "20.68", "因公出国(境)费用增加"),
     ("珠海商务局今年收入预算为什么增加", "12,616.73", "港珠澳大桥"),
+    # the total's change has no reason after it ("各减少178,341.83万元。其中："); the same change stated for the
+    # appropriation gives it, and is cited
+    ("苏州 科技局 预算 减少 原因", "178,341.83", "苏州实验室未安排预算"),
 ])
 def test_a_reason_question_gets_the_change_and_the_reason_written_after_it(rclient, q, change, reason):
     body = _ask(rclient, q)

@@ -358,10 +358,14 @@ def _add_reason(engine, u: Understood, k: int, reply: dict, facts) -> dict:
 
 def _cite_reason_passage(engine, gen, u: Understood, stated, citations: list[dict]) -> None:
     """The passage a stated reason runs on into (past a page or section break), cited second."""
+    terms = engine.highlight_terms(engine.parse(u.question))
+    own = stated[1].passage_id   # the change's passage, or where the change is stated again with its reason
+    if own in gen.passages and own not in {c["id"] for c in citations}:
+        citations.insert(1, engine.result_dict(gen, own, 1.0, ["figures"], terms))
     more = reason_passage(gen, stated[1], stated[0])
     if more is not None and more not in {c["id"] for c in citations}:
-        terms = engine.highlight_terms(engine.parse(u.question))
-        citations.insert(1, engine.result_dict(gen, more, 1.0, ["figures"], terms))
+        citations.insert(2 if own in {c["id"] for c in citations} else 1,
+                         engine.result_dict(gen, more, 1.0, ["figures"], terms))
 
 
 def _reason_with_change(engine, u: Understood, k: int, scope, started: float) -> dict:

@@ -149,7 +149,47 @@ def stated_reason(gen, facts) -> tuple[str, object] | None:
         reason = reason_after(after, fact.change_text, fact.metric) if after is not None else None
         if reason:
             return reason, fact
+    for fact in facts:
+        # the same change stated again with its reason: "收、支预算总计各减少178,341.83万元。其中：" gives none,
+        # "一般公共预算拨款收入…减少178,341.83万元，…主要原因是…" does (苏州科技局)
+        found = _reason_where_restated(gen, fact) if fact.change_text else None
+        if found:
+            return found
     return None
+
+
+def _reason_where_restated(gen, fact) -> tuple[str, object] | None:
+    """(reason, passage id) of the first prose passage of the fact's document, in order, that states the
+    fact's change again (direction and amount as written) and gives a reason right after it."""
+    anchor = _compact(fact.change_text)
+    if not re.search(r"\d", anchor):
+        return None
+    ordinal = 0
+    while (pid := passage_id(fact.doc_id, ordinal)) in gen.passages:
+        ordinal += 1
+        passage = gen.passages[pid]
+        if pid == fact.passage_id or passage.is_table:
+            continue
+        text = _compact(passage.text)
+        at = text.find(anchor)
+        if at < 0:
+            continue
+        after = text[at + len(anchor):]
+        if len(after) < _WINDOW:
+            following = gen.passages.get(passage_id(fact.doc_id, passage.ordinal + 1))
+            if following is not None and not following.is_table:
+                after += _compact(following.text)
+        reason = reason_after(after[:_WINDOW], fact.change_text, fact.metric)
+        if reason:
+            return reason, _Restated(pid)
+    return None
+
+
+class _Restated:
+    """Where a restated change's reason was read: reason_passage cites it like the fact's own passage."""
+
+    def __init__(self, passage_id: str):
+        self.passage_id = passage_id
 
 
 # a reason given in points: 一是…二是…, (1)…(2)…, 1.…2.… (not the 1. of a decimal)
