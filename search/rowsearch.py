@@ -456,6 +456,12 @@ def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list
     return _preferred_column(rows, column)
 
 
+def cells_labelled(gen_or_conn, doc_id: str, label: str) -> list[dict]:
+    """Every cell of every row of the document labelled `label`, in all its tables."""
+    return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND row_label = ?",
+                  (doc_id, label))
+
+
 def unit_labelled_rows(gen_or_conn, doc_ids, named) -> list[dict]:
     """Every cell of the rows of doc_ids whose label is a unit's name that named(label) accepts (a
     department's tables list its subordinate units as rows: 收入总表, 基本支出总表, "三公"经费表 by unit)."""

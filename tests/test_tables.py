@@ -28,7 +28,8 @@ from search.tables import Column, Row, Table, check_sums, tables_from_text
 
 PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf",
         "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
-        "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf"]
+        "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
+        "2026年重庆市人民政府办公厅部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -348,10 +349,19 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     ("西安强戒所 公务接待费", "13,081.50"),
     ("西安司法局 基本支出中公用经费是多少", "8,533,935.58"),            # a part of the basic spending, its 合计 row
     ("上海信访办 日常公用经费", "10,679,246"),
+    # no 2025 document: the 2026 tables' 2025年预算数 column, said to be read there
+    ("重庆政府办公厅 行政运行 去年预算数", "6,077.49"),
+    ("重庆市人民政府办公厅一般公共预算支出表里，行政运行的2025年预算数是多少？", "6,077.49"),
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):
     body = tclient.get("/api/ask", query_string={"q": q}).get_json()
     assert body["answer_type"] != "none" and expected in body["answer"], body["answer"]
+
+
+@needs_pdfs
+def test_a_year_no_column_prints_is_still_not_held(tclient):
+    body = tclient.get("/api/ask", query_string={"q": "重庆政府办公厅 2024年 行政运行"}).get_json()
+    assert body["answer_type"] == "none" and "没有2024年的文件" in body["answer"], body["answer"]
 
 
 @needs_pdfs

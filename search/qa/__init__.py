@@ -31,7 +31,7 @@ from .reasons import (
     states_a_reason,
     with_reason,
 )
-from .table_ops import HALF_OF_THE_WHOLE, ROW_LOOKUP, SUBUNIT_AS_ROW, TABLE_OPERATIONS
+from .table_ops import HALF_OF_THE_WHOLE, LAST_YEAR_COLUMN, ROW_LOOKUP, SUBUNIT_AS_ROW, TABLE_OPERATIONS
 from .understand import FUNDS, Understood, detect_metric, understand
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
@@ -74,8 +74,14 @@ def _operate(engine, u: Understood) -> Answer | None:
 def _run_operations(engine, u: Understood) -> Answer | None:
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
     if u.not_held:
-        # no document is of the unit named; a row of its department's tables may be (西安强戒所)
-        return SUBUNIT_AS_ROW.answer(ctx, u) if u.subunit and SUBUNIT_AS_ROW.applies(u) else None
+        # no document is of the unit named, or of the year asked: a row of its department's tables may be
+        # (西安强戒所), or a column of its next year's tables (2025年预算数)
+        for op in (SUBUNIT_AS_ROW, LAST_YEAR_COLUMN):
+            if (u.subunit or u.absent_year) and op.applies(u):
+                answer = op.answer(ctx, u)
+                if answer is not None:
+                    return answer
+        return None
     answer = None
     for op in TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):

@@ -284,6 +284,40 @@ class SubunitAsRow(Operation):
         return Answer(text, "figure", [], passages[:3], _plain([top]))
 
 
+class LastYearColumn(Operation):
+    """"重庆政府办公厅 行政运行 2025年预算数": no document of that year for the unit, but its next year's
+    tables print that year's figure in a column of its own (2025年预算数, 上年预算数). The row the item names,
+    the cell under that year's column (never a change column): one figure, said to be read from the next
+    year's document, or no answer."""
+
+    def applies(self, u):
+        return bool(u.absent_year) and bool(u.item) and len(u.units) == 1 and u.operation == "lookup"
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        year = u.absent_year
+        docs = {d for d in u.units[0].doc_ids if ctx.gen.documents[d].year == year + 1}
+        if len(docs) != 1:
+            return None
+        found = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, tables=tuple(u.tables), question=u.normalized)
+                 if r["quality"] >= 0.8 and not r.get("ambiguous")]
+        if not found:
+            return None
+        labels = {_norm(r["row_label"]) for r in found}
+        # the row as every table of the document prints it: the year's column may be in any of them
+        cells = [c for c in rows_mod.cells_labelled(ctx.gen, found[0]["doc_id"], found[0]["row_label"])
+                 if re.search(rf"{year}年|上年", c["header_path"] or "") and not _CHANGE_COLUMN.search(c["header_path"] or "")
+                 and rows_mod.parse_value(c["value_text"] or "") is not None]
+        if len(labels) != 1 or not cells or len({rows_mod.parse_value(c["value_text"]) for c in cells}) != 1:
+            return None
+        top = cells[0]
+        who = ctx.gen.documents[top["doc_id"]].unit
+        text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的表中列有{year}年的数："
+                f"“{top['row_label']}”{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
+                f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）。")
+        return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
+
+
 _FUND_TABLE = re.compile(r"政府性基金|国有资本")
 _LAST_YEAR = re.compile(r"上年|20(?:1\d|2[0-5])年")
 _CHANGE_COLUMN = re.compile(r"增减|变化|比上年|增长")
@@ -479,4 +513,5 @@ class HalfOfTheWhole(Operation):
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
+LAST_YEAR_COLUMN = LastYearColumn()
 TABLE_OPERATIONS = [RowRank(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]

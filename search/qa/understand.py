@@ -86,6 +86,8 @@ class Understood:
     defines: str = ""
     unparsed: str = ""
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
+    absent_year: int | None = None   # the one year asked, not held for the named unit (its next year's
+                                     # document may print that year's figure in a column: 2025年预算数)
     subunit: str = ""                # a unit no document is of, named as written ("强戒所"): a row of its
                                      # department's tables may still be it
 
@@ -827,6 +829,7 @@ def _check_held(u: Understood, gaz: Gazetteer) -> None:
         held_years = gaz.years_of(pool)
         absent = [y for y in u.years if y not in held_years]
         if absent and pool:
+            u.absent_year = absent[0] if len(u.years) == 1 and scope is not None else None
             who = "、".join(gaz.units(pool)[:3]) if scope is not None and len(gaz.units(pool)) <= 3 else "本库"
             u.not_held = (f"{who}没有{'、'.join(str(y) for y in absent)}年的文件；"
                           f"已收录的年份：{'、'.join(str(y) for y in held_years) or '无'}")
