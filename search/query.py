@@ -52,6 +52,7 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])([1-3]\d)\s*年(?!度?[\d])")
 _BARE_YEAR = re.compile(r"(?<![\d.,])(20[1-3]\d)(?![\d.,%]|\s*(?:万|亿|元|年|个|人|名|辆|项))")
 # relative years; "比去年/较上年" compares with the previous year and names no year of its own
 _COMPARED_YEAR = re.compile(r"(比|较|与|同|跟|和)(去年|上年|上一年)")
+_ASKED_LAST_YEAR = re.compile(r"(?<![比较与同跟和])上年度?(?!结转|结余|末|底|相比|同期|增|减|执行)")
 _RELATIVE_YEARS = (("前年", -2), ("去年", -1), ("上一年度", -1), ("今年", 0), ("本年度", 0), ("明年", 1))
 
 
@@ -60,6 +61,14 @@ def normalize_years(text: str, this_year: int | None = None) -> str:
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
     text = _COMPARED_YEAR.sub(lambda m: m.group(1) + "上年", text)
+    # "三公经费上年预算多少": the year asked (not "比上年", "上年结转", the compared year or the carry-over)
+    asked_last = _ASKED_LAST_YEAR.search(text)
+    if asked_last:
+        if this_year is None:
+            from .config import current_year
+
+            this_year = current_year()
+        text = _ASKED_LAST_YEAR.sub(f"{this_year - 1}年", text)
     if any(word in text for word, _ in _RELATIVE_YEARS):
         if this_year is None:
             from .config import current_year

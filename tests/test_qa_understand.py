@@ -124,6 +124,15 @@ def test_year_expressions(text, year):
     assert year in normalize_years(text, this_year=2026)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("三公经费上年预算多少", "三公经费2025年预算多少"), ("上年度预算", "2025年预算"),   # the year asked
+    ("比上年增加多少", "比上年增加多少"), ("较上年减少", "较上年减少"), ("与上年相比", "与上年相比"),  # compared with
+    ("上年结转结余", "上年结转结余"),                                               # the carry-over
+])
+def test_last_year_asked_or_compared(text, expected):
+    assert normalize_years(text, this_year=2026) == expected
+
+
 def test_compared_year_is_not_the_asked_year(gaz, aliases):
     u = read("北京医保局三公经费比去年增加多少", gaz, aliases)
     assert u.years == [] and u.operation == "change"

@@ -351,6 +351,7 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     ("上海信访办 日常公用经费", "10,679,246"),
     # no 2025 document: the 2026 tables' 2025年预算数 column, said to be read there
     ("重庆政府办公厅 行政运行 去年预算数", "6,077.49"),
+    ("深圳审计局三公经费上年预算多少", "40.31"),          # 深圳's "三公"经费表: a row per year
     ("重庆市人民政府办公厅一般公共预算支出表里，行政运行的2025年预算数是多少？", "6,077.49"),
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):

@@ -291,7 +291,8 @@ class LastYearColumn(Operation):
     year's document, or no answer."""
 
     def applies(self, u):
-        return bool(u.absent_year) and bool(u.item) and len(u.units) == 1 and u.operation == "lookup"
+        return bool(u.absent_year) and (bool(u.item) or u.metric == "三公经费") and len(u.units) == 1 \
+            and u.operation == "lookup"
 
     def answer(self, ctx, u):
         rows_mod = _rows()
@@ -299,6 +300,8 @@ class LastYearColumn(Operation):
         docs = {d for d in u.units[0].doc_ids if ctx.gen.documents[d].year == year + 1}
         if len(docs) != 1:
             return None
+        if not u.item:
+            return self._year_row(ctx, rows_mod, next(iter(docs)), year)
         found = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, tables=tuple(u.tables), question=u.normalized)
                  if r["quality"] >= 0.8 and not r.get("ambiguous")]
         if not found:
@@ -315,6 +318,25 @@ class LastYearColumn(Operation):
         text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的表中列有{year}年的数："
                 f"“{top['row_label']}”{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）。")
+        return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
+
+    @staticmethod
+    def _year_row(ctx, rows_mod, doc_id: str, year: int) -> Answer | None:
+        """深圳's "三公"经费表 prints a row per year ("2025年 176.01 …"): that row's first total column."""
+        cells = [c for c in rows_mod.cells_labelled(ctx.gen, doc_id, f"{year}年")
+                 if c["kind"] == "三公经费" and re.match(r"(?:总计|合计)", c["header_path"] or "")
+                 and rows_mod.parse_value(c["value_text"] or "") is not None]
+        if not cells:
+            return None
+        first = min(c["column_index"] for c in cells)
+        cells = [c for c in cells if c["column_index"] == first]
+        if len({rows_mod.parse_value(c["value_text"]) for c in cells}) != 1:
+            return None
+        top = cells[0]
+        who = ctx.gen.documents[doc_id].unit
+        text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的《{top['title']}》列有{year}年的三公经费："
+                f"{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
+                f"（单位：{top['money_unit'] or '未注明单位'}）。")
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
 
