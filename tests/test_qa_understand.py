@@ -74,6 +74,7 @@ ABBREVIATED = [Doc("sz-ka", "深圳市人民政府口岸办公室"), Doc("sz-gw"
     ("福州交警今年三公经费", {"fz-jg"}),
     ("上海 财政所 公务接待费 26年", {"sh-cz"}),       # its second name, in brackets, abbreviated
     ("上海财政科学研究所三公经费", {"sh-cz"}),
+    ("长沙职教基地今年预算收入多少", {"cs-jd"}),     # the head of the name only, from its first character
 ])
 def test_abbreviations_of_a_units_own_name_resolve_to_it(q, expected):
     gaz = Gazetteer(ABBREVIATED)

@@ -25,16 +25,28 @@ def bare_name(name: str) -> str:
     return re.sub(r"[（(][^）)]*[）)]", "", name)
 
 
-def abbreviation_span(form: str, name: str) -> int | None:
+_HEAD_ONLY = 100   # added to the span of a form that abbreviates only the head of a name (职教基地)
+
+
+def abbreviation_span(form: str, name: str, head: bool = False) -> int | None:
     """How spread out form's characters are in name (smaller is closer), or None when form does not
     abbreviate name: written out in it (3+ characters), or its characters in order with its last one
-    the name's organisation ending."""
+    the name's organisation ending. With head, also a form of 4+ characters abbreviating the name's
+    head from its first character ("职教基地" for 职业教育基地综合协调办公室), ranked after every other."""
     if len(form) < 3:
         return None
     if form in name and (form[-1] in _FORM_ENDINGS or name.endswith(form)):
         return len(form)
     if form[-1] not in _FORM_ENDINGS:
-        return None
+        if not head or len(form) < 4 or not name.startswith(form[0]):
+            return None
+        at = 0
+        for ch in form:
+            at = name.find(ch, at)
+            if at < 0:
+                return None
+            at += 1
+        return _HEAD_ONLY + at
     positions, at = [], 0
     for ch in form:
         at = name.find(ch, at)
@@ -172,7 +184,7 @@ class Gazetteer:
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
                 continue
-            scored = [(span, name) for name in names if (span := abbreviation_span(form, name)) is not None]
+            scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=True)) is not None]
             if not scored:
                 continue
             best = min(span for span, _ in scored)
