@@ -532,3 +532,11 @@ def test_the_traffic_bureau_written_out_after_the_police():
     gaz = Gazetteer(docs_)
     u = read("北京 公安局 vs 公安局交通管理局 三公 2026", gaz, build_aliases(docs_))
     assert [m.doc_ids for m in u.units] == [{"bj-ga"}, {"bj-jg"}], u.units
+
+
+def test_a_whole_name_abbreviated_without_its_region_written():
+    docs_ = [Doc("sh-kd", "上海科技大学附属学校"), Doc("sh-jz", "上海交通职业技术学院"), Doc("sz-ka", "深圳市人民政府口岸办公室")]
+    gaz = Gazetteer(docs_)
+    u = read("今年上科大附校交电费的预算有多少", gaz, build_aliases(docs_))
+    assert docs(u) == {"sh-kd"} and u.item == "交电费", (u.units, u.item)
+    assert not read("哪个单位三公经费最多", gaz, build_aliases(docs_)).units

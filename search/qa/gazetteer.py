@@ -206,6 +206,37 @@ class Gazetteer:
             other = other.removeprefix(normalize_query(region))
         return [other] if len(other) >= 3 else []
 
+    def abbreviated_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
+        """(start, length, documents) for a held unit whose whole name (its region's first character
+        included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question
+        abbreviates, ending on an organisation word; the only such unit, or None."""
+        names: dict[str, set[str]] = {}
+        for d, e in self.entries.items():
+            if e.unit and e.kind in ("预算", "决算"):
+                names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
+        firsts = {n[0] for n in names}
+        found = None
+        for start in range(len(compact) - 3):
+            if compact[start] not in firsts:
+                continue
+            for size in range(min(len(compact) - start, 12), 3, -1):
+                form = compact[start:start + size]
+                if form[-1] not in _FORM_ENDINGS:
+                    continue
+                scored = [(span, n) for n in names if n[0] == form[0]
+                          and (span := abbreviation_span(form, n)) is not None]
+                if not scored:
+                    continue
+                best = min(span for span, _ in scored)
+                chosen = {n for span, n in scored if span == best}
+                if len(chosen) != 1 or found is not None:
+                    return None     # several units, or several names in one question: none
+                found = (start, size, names[chosen.pop()])
+                break
+            if found is not None:
+                break
+        return found
+
     # -- reading a question ----------------------------------------------------------------------------
     def region_mentions(self, text: str) -> list[tuple[int, int, list[lexicon.Region]]]:
         """(start, end, candidate regions) for each region named in text, longest first, no overlaps.

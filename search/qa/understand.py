@@ -326,6 +326,15 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             # beside a named unit, a county's name inside other words (广州水务局中心城区污水…: 城区) is no unit
             mentions += [m for m in region_only if (m.held and len(m.doc_ids) == 1)
                          or (not m.held and (_joined_by_and(compact, m) or not _county_only(m)))]
+    if not mentions and not region_only and not leftover_types:
+        # "上科大附校交电费": no region written, a held unit's whole name abbreviated (its region's first
+        # character included)
+        found = gaz.abbreviated_anywhere(compact)
+        if found is not None:
+            start, size, docs = found
+            mentions.append(Mention(compact[start:start + size], "", set(), "", docs, True, by_name=True,
+                                    start=start))
+            spans.append((start, start + size))
     mentions.sort(key=lambda m: m.start)
     return _parents_dropped(compact, mentions), scope_type, scope_region, spans
 
