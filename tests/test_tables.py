@@ -464,6 +464,18 @@ def test_two_rows_of_one_unit_compared(tclient):
     assert body["answer_type"] == "none"
 
 
+def _one_page_tables(name: str, index: int):
+    """The tables recovered from one page of a corpus-2026 PDF, read as the indexer reads it."""
+    import pypdfium2 as pdfium
+
+    from search.tables import page_words, tables_from_pdf_pages
+
+    page = pdfium.PdfDocument(str(CORPUS_2026 / name))[index]
+    textpage = page.get_textpage()
+    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
+    return tables_from_pdf_pages([(index + 1, page.get_width(), words)])
+
+
 def test_a_page_number_is_no_cell():
     from search.tables import Word, _without_page_numbers
 
@@ -476,15 +488,8 @@ def test_a_page_number_is_no_cell():
 @pytest.mark.skipif(not (CORPUS_2026 / "2026年无锡市统计局部门预算.pdf").exists(), reason="../shared/corpus-2026 missing")
 def test_a_page_number_no_longer_splits_labels_from_their_figures():
     # 无锡 政府采购支出表: "- 23 -" stood apart as a value column and put every label in a block of its own
-    import pypdfium2 as pdfium
-
-    from search.tables import page_words, tables_from_pdf_pages
-
-    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年无锡市统计局部门预算.pdf"))
-    page = pdf[23]
-    textpage = page.get_textpage()
-    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
-    table = next(t for t in tables_from_pdf_pages([(24, page.get_width(), words)]) if "政府采购" in t.title)
+    tables = _one_page_tables("2026年无锡市统计局部门预算.pdf", 23)
+    table = next(t for t in tables if "政府采购" in t.title)
     labels = {r.label: r.values for r in table.rows}
     assert "无锡市统计普查中心" in labels and all(r.label for r in table.rows if r.values)
     assert {r.block for r in table.rows} == {0}
@@ -504,15 +509,8 @@ def test_a_column_of_names_holds_no_amount():
 def test_a_project_name_beginning_with_its_year_is_one_name():
     # 长春 项目支出表: "2026" set close to "驻京经费" is the name's first word, not a figure of the 项目名称 column;
     # the unit cell (项目单位) right of the name is the project's unit, not its name
-    import pypdfium2 as pdfium
-
-    from search.tables import page_words, tables_from_pdf_pages
-
-    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年长春市信访局部门预算.pdf"))
-    page = pdf[13]
-    textpage = page.get_textpage()
-    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
-    table = next(t for t in tables_from_pdf_pages([(14, page.get_width(), words)]) if "项目支出" in t.title)
+    tables = _one_page_tables("2026年长春市信访局部门预算.pdf", 13)
+    table = next(t for t in tables if "项目支出" in t.title)
     names = {r.context or r.label: r.values for r in table.rows}
     assert "2026驻京经费" in names and "2026" not in {v for r in table.rows for v in r.values.values()}
 
@@ -520,15 +518,8 @@ def test_a_project_name_beginning_with_its_year_is_one_name():
 @pytest.mark.skipif(not (CORPUS_2026 / "2026年福州市民政局部门预算.pdf").exists(), reason="../shared/corpus-2026 missing")
 def test_a_numbered_row_with_empty_cells_is_a_row_of_its_own():
     # 福州 收支预算总表: "三、国有资本经营预算拨款收入" prints no figure; it is not the wrapped end of the row above
-    import pypdfium2 as pdfium
-
-    from search.tables import page_words, tables_from_pdf_pages
-
-    pdf = pdfium.PdfDocument(str(CORPUS_2026 / "2026年福州市民政局部门预算.pdf"))
-    page = pdf[11]
-    textpage = page.get_textpage()
-    words = page_words(textpage, textpage.get_text_range(), 1, page.get_height(), page.get_rotation(), page.get_width())
-    table = tables_from_pdf_pages([(12, page.get_width(), words)])[0]
+    tables = _one_page_tables("2026年福州市民政局部门预算.pdf", 11)
+    table = tables[0]
     rows = {r.label: r.values for r in table.rows}
     assert list(rows["二、政府性基金预算拨款收入"].values()) == ["75.00"]
     assert "三、国有资本经营预算拨款收入" in rows and not rows["三、国有资本经营预算拨款收入"]
