@@ -540,3 +540,11 @@ def test_a_whole_name_abbreviated_without_its_region_written():
     u = read("今年上科大附校交电费的预算有多少", gaz, build_aliases(docs_))
     assert docs(u) == {"sh-kd"} and u.item == "交电费", (u.units, u.item)
     assert not read("哪个单位三公经费最多", gaz, build_aliases(docs_)).units
+
+
+@pytest.mark.parametrize("q, item", [
+    ("今年重庆气象局在气象基础设施建设维修上花多少", "气象基础设施建设维修"),   # 在…上: not the item's
+    ("深圳 线上服务花多少", "线上服务"),
+])
+def test_the_on_of_spending_on_an_item_is_not_the_items(gaz, aliases, q, item):
+    assert read(q, gaz, aliases).item == item

@@ -164,15 +164,16 @@ class Gazetteer:
             self._name_aliases = sorted(pairs, key=lambda p: (-len(p[0]), p))
         return self._name_aliases
 
-    def abbreviated(self, text: str, docs: set[str]) -> tuple[int, set[str]]:
+    def abbreviated(self, text: str, docs: set[str], head: bool = False) -> tuple[int, set[str]]:
         """(characters of text used, documents) for the held unit among docs whose name the start of text
         abbreviates, or (0, set()). People shorten a unit's name by keeping some of its characters in order
         and its organisation ending: 口岸办 (人民政府口岸办公室), 工务署 (建筑工务署), 科创局 (科技创新局),
         交管局 (公安局交通管理局), 强戒所 (强制隔离戒毒所), 职教基地 (职业教育基地综合协调办公室). A form counts
         when its characters occur in that order in the name, its first character is a name's first or
         follows the region prefix's end of a word, and it ends on an organisation word (局, 办, 所, 中心 …) or
-        is written out in the name (法律援助中心). Several different units matching equally is no match:
-        the question then names no unit rather than the wrong one."""
+        is written out in the name (法律援助中心). With head, also the head of a name from its first character
+        (职教基地), for when nothing else names a unit. Several different units matching equally is no
+        match: the question then names no unit rather than the wrong one."""
         names: dict[str, set[str]] = {}
         for d in docs:
             e = self.entries.get(d)
@@ -184,7 +185,7 @@ class Gazetteer:
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
                 continue
-            scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=True)) is not None]
+            scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=head)) is not None]
             if not scored:
                 continue
             best = min(span for span, _ in scored)

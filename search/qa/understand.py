@@ -50,6 +50,8 @@ _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目
 _FILLER = re.compile(
     # a colloquial verb before the item ("广州环保局今年管噪声花多少钱", "搞防汛用了多少"): not 管理/管护 …
     r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
+    # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
+    r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
@@ -384,6 +386,12 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
         return m, dept[0]
+    if dept is None:
+        # nothing else read after the city: the head of a held unit's name (长沙职教基地)
+        size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs, head=True)
+        if docs:
+            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
+                           start=start), None
     m = Mention(compact[start:end], region.name, codes, "", region_docs, bool(region_docs), start=start)
     if not region_docs:
         m.reason = f"本库未收录{region.name}的文件"
