@@ -24,7 +24,7 @@ from pathlib import Path
 from .regions import data_rows
 from .rows import ROW_COLUMNS
 from .tables import is_narrative, parse_value
-from .vocab import ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END
+from .vocab import LIST_NUMBER, ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
 # table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
@@ -91,12 +91,11 @@ _PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
 _SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费", "类")
 
 
-_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 
 
 def _norm(text: str) -> str:
     """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
-    text = _ENUMERATION.sub("", (text or "").strip())
+    text = LIST_NUMBER.sub("", (text or "").strip())
     text = ONE_CHAR_ASIDE.sub("", text)    # 维修（护）费 is 维修费, 因公出国（境）费 is 因公出国费
     return _PUNCT.sub("", text).replace("（", "(").replace("）", ")")
 

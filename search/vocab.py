@@ -55,6 +55,8 @@ def strip_quotes(text: str) -> str:
 ORG_ENDINGS = ("委员会", "办公室", "中心", "局", "委", "办", "厅", "队", "部", "会", "室", "处", "署", "站", "所",
                "院", "馆", "校", "社", "厂", "场")
 ORG_NAME_END = re.compile(f"(?:{'|'.join(ORG_ENDINGS)})$")
+# a list number in front of a name ("二、", "（3）", "3.", not "3.5"): not part of the name
+LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
 
 # a one-character aside in a name is optional: 维修（护）费 is 维修费, 其他政府办公厅（室） is 其他政府办公厅
 ONE_CHAR_ASIDE = re.compile(r"[（(][\u4e00-\u9fff][）)]")

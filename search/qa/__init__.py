@@ -140,21 +140,18 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
-_LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d))")
-
-
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
     of a figure read from a sentence (政府采购支出表 "合计 25.30" for "政府采购支出预算总额25.3万元"). A
     reader checks one statement against the other; prose comes first."""
     from ..tokens import canonical_text, compact_text, normalize_number
-    from ..vocab import passage_id
+    from ..vocab import LIST_NUMBER, passage_id
 
     targets = []   # (document, words the passage must state, the figure, how far after the words)
     for row in answer.rows[:1 if first_only else 3]:
         # the row's name without its list number ("二、政府性基金预算拨款收入" is restated without "二、")
-        name = _LIST_NUMBER.sub("", compact_text(row.get("row_label") or ""))
+        name = LIST_NUMBER.sub("", compact_text(row.get("row_label") or ""))
         targets.append((row["doc_id"], name[:6], row.get("value_text") or "", 40))
         if row.get("money_unit") == "元" and row.get("value_wan"):
             # a table in 元, its text in 万元 (西安, 上海): 3031779608.00元 is restated as 303177.96万元

@@ -59,6 +59,16 @@ def abbreviation_span(form: str, name: str, head: bool = False) -> int | None:
     return positions[-1] - positions[0] + 1
 
 
+def _closest(form: str, names, head: bool) -> tuple[bool, str]:
+    """(whether form abbreviates any of names, the one it abbreviates most closely — "" when several tie)."""
+    scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=head)) is not None]
+    if not scored:
+        return False, ""
+    best = min(span for span, _ in scored)
+    chosen = [name for span, name in scored if span == best]
+    return True, chosen[0] if len(chosen) == 1 else ""
+
+
 @dataclass
 class UnitEntry:
     doc_id: str
@@ -131,6 +141,7 @@ class Gazetteer:
                 lexicon.type_of_unit(doc.unit), doc.year, doc.kind, doc.unit[prefix_len:])
         self.held_regions: set[str] = {c for e in self.entries.values() for c in e.regions}
         self._name_aliases: list[tuple[str, str]] | None = None
+        self._whole_names: dict[str, set[str]] | None = None   # whole unit names -> documents
 
     # -- what the corpus holds -----------------------------------------------------------------------
     def docs_in_region(self, codes: set[str]) -> set[str]:
@@ -185,14 +196,10 @@ class Gazetteer:
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
                 continue
-            scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=head)) is not None]
-            if not scored:
+            found, chosen = _closest(form, names, head)
+            if not found:
                 continue
-            best = min(span for span, _ in scored)
-            chosen = [name for span, name in scored if span == best]
-            if len(chosen) == 1:
-                return size, names[chosen[0]]
-            return 0, set()   # the longest form fits several units: ambiguous
+            return (size, names[chosen]) if chosen else (0, set())   # the longest form fits several: ambiguous
         return 0, set()
 
     @staticmethod
@@ -211,12 +218,13 @@ class Gazetteer:
         """(start, length, documents) for a held unit whose whole name (its region's first character
         included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question
         abbreviates, ending on an organisation word; the only such unit, or None."""
-        names: dict[str, set[str]] = {}
-        for d, e in self.entries.items():
-            if e.unit and e.kind in ("预算", "决算"):
-                names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
+        if self._whole_names is None:
+            self._whole_names = {}
+            for d, e in self.entries.items():
+                if e.unit and e.kind in ("预算", "决算"):
+                    self._whole_names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
+        names = self._whole_names
         firsts = {n[0] for n in names}
-        found = None
         for start in range(len(compact) - 3):
             if compact[start] not in firsts:
                 continue
@@ -224,19 +232,11 @@ class Gazetteer:
                 form = compact[start:start + size]
                 if form[-1] not in _FORM_ENDINGS:
                     continue
-                scored = [(span, n) for n in names if n[0] == form[0]
-                          and (span := abbreviation_span(form, n)) is not None]
-                if not scored:
-                    continue
-                best = min(span for span, _ in scored)
-                chosen = {n for span, n in scored if span == best}
-                if len(chosen) != 1 or found is not None:
-                    return None     # several units, or several names in one question: none
-                found = (start, size, names[chosen.pop()])
-                break
-            if found is not None:
-                break
-        return found
+                found, chosen = _closest(form, {n: d for n, d in names.items() if n[0] == form[0]}, False)
+                if found:
+                    # several units answer equally: none
+                    return (start, size, names[chosen]) if chosen else None
+        return None
 
     # -- reading a question ----------------------------------------------------------------------------
     def region_mentions(self, text: str) -> list[tuple[int, int, list[lexicon.Region]]]:
