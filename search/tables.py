@@ -23,6 +23,7 @@ ever corrected.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -472,6 +473,7 @@ class _Layout:
     block_of: list[int]                        # value column -> block
     label_paths: list[list[str]]               # block -> header of its label column
     label_left: list[float]                    # block -> left edge of its label region
+    label_columns: list[int] = field(default_factory=list)  # block -> label columns its header names (0: unknown)
 
 
 def _is_code_cell(cell: _Cell) -> bool:
@@ -613,6 +615,7 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
         left = spans[i - 1][1] if i and block_of[i - 1] == block_of[i] else a - 0.5 * (b - a)
         extents.append((min(a, left), b))
     label_paths: list[list[str]] = []
+    label_columns: list[int] = []
     for k in range(block + 1):
         region_left = label_left[k]
         region_right = next(extents[i][0] for i in range(len(extents)) if block_of[i] == k)
@@ -622,7 +625,8 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
         column = [c for c in frags if right is not None and c.x1 > right]
         lv = _levels(column, h)
         label_paths.append([lv[-1][2]] if lv else ["项目"])
-    return _Layout(extents, value_paths, block_of, label_paths, label_left)
+        label_columns.append(len(_merge_intervals([(c.x0, c.x1) for c in frags], pad=2.0)))
+    return _Layout(extents, value_paths, block_of, label_paths, label_left, label_columns)
 
 
 def _wrapped_lines_joined(body: list[list[_Cell]]) -> list[list[_Cell]]:
@@ -635,12 +639,29 @@ def _wrapped_lines_joined(body: list[list[_Cell]]) -> list[list[_Cell]]:
     typical = gaps[len(gaps) // 2]
     height = sorted(c.bottom - c.top for cells in body for c in cells)[len(mids) // 2]
     joined = [list(body[0])]
-    for previous, mid, cells in zip(mids, mids[1:], body[1:]):
-        if 0 < mid - previous < 0.6 * typical and mid - previous <= 1.3 * height:
+    for i, (previous, mid, cells) in enumerate(zip(mids, mids[1:], body[1:])):
+        close = 0 < mid - previous <= 1.3 * height
+        if close and mid - previous < 0.6 * typical:
             joined[-1].extend(cells)
+        elif close and _completes(body[i], cells):
+            # the row's code cells (201 / 40 / 01) still lead it when a figure's first part was printed above
+            lead = list(itertools.takewhile(_is_code_cell, cells))
+            joined[-1] = lead + joined[-1] + cells[len(lead):]
         else:
             joined.append(list(cells))
     return joined
+
+
+def _completes(above: list[_Cell], below: list[_Cell]) -> bool:
+    """Whether one of two adjacent lines holds figures a full row lacks: a figure too wide for its cell wraps
+    above and below the row's line (深圳's 项目支出总表: "811,669.9" / the row / "7"), so the row's line has
+    nothing in that column. One line with one or two figures, the other with three or more, none of them in
+    the same column."""
+    figures = [[c for c in line if _is_value(c.text) and not _is_code_cell(c)] for line in (above, below)]
+    few, full = sorted(figures, key=len)
+    if not 1 <= len(few) <= 2 or len(full) < 3:
+        return False
+    return not any(_overlap(a.x0, a.x1, b.x0, b.x1) > 0 for a in few for b in full)
 
 
 def _value_joined(before: str, text: str) -> str:
@@ -684,7 +705,9 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                     continue
                 labels.setdefault(blk, []).append(c)
                 lines += c.lines
-        mid = sum(c.mid for c in cells) / len(cells)
+        # a row stands where its figures do (a wrapped name's lines above and below them do not move it)
+        placed = [c for c in cells if _is_value(c.text)] or cells
+        mid = sum(c.mid for c in placed) / len(placed)
         if values:
             data.append((mid, values, labels, codes, lines))
         elif labels:
@@ -714,8 +737,12 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             cells = sorted(labels.get(blk, []), key=lambda c: (round(c.x0 / 4), c.top))
             # the label is the rightmost text column next to the figures; cells further left are context
             groups: list[list[_Cell]] = []
+            # under a header naming one label column, the lines of a name left of the figures are one name
+            first = min((a for i, (a, _b) in enumerate(layout.value_spans) if layout.block_of[i] == blk), default=0.0)
+            one_column = blk < len(layout.label_columns) and layout.label_columns[blk] == 1
             for c in sorted(cells, key=lambda c: c.x0):
-                if groups and c.x0 <= max(d.x1 for d in groups[-1]) + 4:
+                if groups and (c.x0 <= max(d.x1 for d in groups[-1]) + 4
+                               or one_column and c.x1 <= first + 2 and _stacked(c, groups[-1])):
                     groups[-1].append(c)
                 else:
                     groups.append([c])
@@ -744,6 +771,13 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
     return rows
 
 
+def _stacked(cell: _Cell, group: list[_Cell]) -> bool:
+    """Whether cell is another line of the text in group, under a header that names one label column: a
+    wrapped name whose lines do not line up ("市属企业科技创新支持" indented, "资金" below it at the left edge;
+    "水务行业业务管" / "理") — not a second column, which would stand beside it on the same line."""
+    return all(cell.bottom <= d.top + 1 or cell.top >= d.bottom - 1 for d in group)
+
+
 def _column_for(cell: _Cell, layout: _Layout) -> int | None:
     best, score = None, 0.0
     for i, (a, b) in enumerate(layout.value_spans):
@@ -761,6 +795,32 @@ def _block_for(cell: _Cell, layout: _Layout, nblocks: int) -> int:
     return blk
 
 
+def _label_start_into_body(seg: _Segment) -> None:
+    """The first line of a wrapped name just above its row's figures is the row's, not the header's: a page
+    that continues a table can begin with "广州市气象台2026年信" (then the figures, then "息化运维项目").
+    Moved when that line holds no figure, nothing above the figures' columns, and lies closer to the first
+    row than the body's rows lie to each other."""
+    if not seg.header or len(seg.body) < 3:
+        return
+    numbers = [c for cells in seg.body for c in cells if _is_value(c.text)]
+    if not numbers:
+        return
+    left, right = min(c.x0 for c in numbers), max(c.x1 for c in numbers)
+    mids = [sum(c.mid for c in cells) / len(cells) for cells in seg.body if any(_is_value(c.text) for c in cells)]
+    gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
+    if not gaps:
+        return
+    pitch = gaps[len(gaps) // 2]
+    line = seg.header[-1]
+    first = seg.body[0]
+    height = max(c.bottom - c.top for c in first)
+    gap = sum(c.mid for c in first) / len(first) - sum(c.mid for c in line) / len(line)
+    if any(_is_value(c.text) for c in line) or any(c.x1 > left - 2 and c.x0 < right + 2 for c in line) \
+            or not any(c.x1 <= left for c in line) or not 0 < gap <= min(1.3 * height, 0.6 * pitch):
+        return
+    seg.body[0] = seg.header.pop() + first   # one row: the body's spacing, which finds wrapped lines, is unchanged
+
+
 def _title_core(title: str) -> str:
     """A title without its number: 西安 repeats "2022年部门综合预算专项业务经费支出表" on each page of 表10."""
     return re.sub(r"^(?:附表|部门公开表|表)\s*\d+(?:[-－—]\d+)?\s*", "", tidy(title))
@@ -773,6 +833,7 @@ def tables_from_pdf_pages(pages: list[tuple[int, float, list[Word]]]) -> list[Ta
     last: Table | None = None
     for page, width, words in pages:
         for seg in _page_segments(words, page, width):
+            _label_start_into_body(seg)
             same_title = last is not None and seg.title and _title_core(seg.title) == _title_core(last.title) \
                 and last.pages[-1] == page - 1
             if (seg.continued or same_title) and last is not None and last.pages[-1] >= page - 1:
@@ -1040,8 +1101,9 @@ def _units_as_context(table: Table) -> None:
         if r.context or r.is_total:
             unit = "" if r.is_total else unit
             continue
-        if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(r.label) and ("市" in r.label or "县" in r.label
-                                                                        or "区" in r.label or "省" in r.label):
+        # "广州市生态与农业气象中心（广州市气候变化中心）": a unit with its second name
+        head = re.sub(r"[（(][^（）()]*[）)]$", "", r.label)
+        if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(head) and any(place in head for place in "市县区省"):
             unit = r.label
         elif unit:
             r.context = unit

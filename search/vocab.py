@@ -53,7 +53,7 @@ def strip_quotes(text: str) -> str:
 # how the name of an organisation ends (a unit, a subordinate centre, a team): the single source for the
 # build (a unit named as a row of a project table) and the questions (a unit cell a question names)
 ORG_ENDINGS = ("委员会", "办公室", "中心", "局", "委", "办", "厅", "队", "部", "会", "室", "处", "署", "站", "所",
-               "院", "馆", "校", "社", "厂", "场")
+               "院", "馆", "校", "社", "厂", "场", "气象台", "电视台")
 ORG_NAME_END = re.compile(f"(?:{'|'.join(ORG_ENDINGS)})$")
 # a list number in front of a name ("二、", "（3）", "3.", not "3.5"): not part of the name
 LIST_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))")
