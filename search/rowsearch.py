@@ -274,17 +274,51 @@ _SHORT_COLUMNS = {"公用", "人员"}   # two-character column words (日常公�
 _NOT_ASKED = {"合计", "小计", "总计", "金额", "预算数", "项目", "科目名称", "单位名称", "名称", "预算", "其中"}
 
 
+def _header_names(path: str) -> tuple[str, ...]:
+    """What a question may call a column: its header's last line, that line with the one above it (a header
+    wrapped in its cell: "一般公共 › 预算拨款" is 一般公共预算拨款), and each without 拨款 (一般公共预算)."""
+    parts = [_norm(p) for p in path.split(" › ")]
+    names = [parts[-1], _core(parts[-1])]
+    if len(parts) >= 2:
+        names.append(parts[-2] + parts[-1])
+    names += [n[:-2] for n in names if n.endswith("拨款")]
+    return tuple(dict.fromkeys(names))
+
+
 def _asked_header(cells: list[dict], words: str) -> dict | None:
-    """The cell whose column the question names by its header ("…事业收入多少", "…日常公用"), the longest
-    header word written in the question; None when it names none."""
+    """The cell whose column the question names by its header ("…事业收入多少", "…日常公用", "…一般公共预算
+    多少"), the longest header word written in the question; None when it names none."""
     best, size = None, 0
     for c in cells:
-        head = c["header_path"].rsplit(" › ", 1)[-1]
-        for name in dict.fromkeys((_norm(head), _core(head))):
+        for name in _header_names(c["header_path"]):
             if (len(name) >= 3 or name in _SHORT_COLUMNS) and name not in _NOT_ASKED and name in words \
                     and len(name) > size:
                 best, size = c, len(name)
+                c["asked_name"] = name
     return best
+
+
+# a header over every figure of the table ("2026年预算", "本年预算数"): naming it names no column
+_WHOLE_TABLE_HEADER = re.compile(r"\d{4}年|本年|当年|上年|预算数$|预算$")
+
+
+def _asked_parent(cells: list[dict], words: str) -> tuple[dict | None, bool]:
+    """A column group the question names by the header over it ("…财政拨款部分": 财政拨款 over 一般公共预算拨款,
+    政府性基金预算拨款 …): (its 合计 / 小计 cell, or its one cell that is not zero; True) — (None, True) when
+    it names a group whose figure no one cell gives; (None, False) when it names none."""
+    for c in cells:
+        parts = [_norm(p) for p in c["header_path"].split(" › ")[:-1]]
+        named = next((p for p in parts if len(p) >= 3 and p not in _NOT_ASKED and not _WHOLE_TABLE_HEADER.search(p)
+                      and p in words), None)
+        if named is None:
+            continue
+        group = [d for d in cells if named in [_norm(p) for p in d["header_path"].split(" › ")[:-1]]]
+        total = next((d for d in group if _norm(d["header_path"].rsplit(" › ", 1)[-1]) in ("合计", "小计")), None)
+        if total is not None:
+            return total, True
+        filled = [d for d in group if parse_value(d["value_text"] or "") not in (None, 0.0)]
+        return (filled[0] if len(filled) == 1 else None), True
+    return None, False
 
 
 def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> list[dict]:
@@ -311,7 +345,12 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
             continue
         cells.sort(key=lambda r: r["column_index"])
         # the row's own name is not a column asked ("事业收入" the row vs 事业收入 the column)
-        chosen = _asked_header(cells, words.replace(_norm(cells[0]["row_label"]), " ")) if words else None
+        asked = words.replace(_norm(cells[0]["row_label"]), " ") if words else ""
+        chosen = _asked_header(cells, asked) if asked else None
+        if chosen is None and asked:
+            chosen, named = _asked_parent(cells, asked)
+            if named and chosen is None:
+                continue   # a column asked that no one cell of this row gives: not the row's total instead
         if chosen is not None:
             chosen["asked_column"] = True
         for name in _TOTAL_COLUMNS if chosen is None else ():
@@ -395,7 +434,10 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     # whose name holds it in a table with a 一般公共预算 column)
     with_column = [r for r in picked if r.get("asked_column")]
     if with_column and max(r["quality"] for r in with_column) >= max(r["quality"] for r in picked):
-        picked = with_column
+        # a table named by the same word holds it whole ("一般公共预算劳务费": the 一般公共预算 table's row)
+        names = {r["asked_name"] for r in with_column if r.get("asked_name")}
+        picked = with_column + [r for r in picked if not r.get("asked_column")
+                                and any(n in _norm(r["title"] or "") for n in names)]
     named = [r for r in picked if any(w in r["title"] or w == r["kind"] for w in tables)]
     picked = named or picked
     # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table

@@ -511,6 +511,19 @@ def _levels(fragments: list[_Cell], h: float) -> list[tuple[float, float, str]]:
     return [(a, b, tidy(t)) for a, b, t, _ in out]
 
 
+def _without_grand_total(covered: list[int], levels: list, block_of: list[int]) -> list[int]:
+    """A parent over some of a block's columns (深圳's 项目支出总表: 财政拨款 over 一般公共预算拨款, 政府性基金
+    预算拨款 …) does not head the block's first column when that is 总计 / 合计 alone: its header is centred
+    in a cell as tall as the header, level with the parent's children, which is not what makes it one. A
+    parent over every column (收入预算 › 合计 …) heads it."""
+    block = [k for k in range(len(block_of)) if block_of[k] == block_of[covered[0]]]
+    first = block[0]
+    if first in covered and block[-1] not in covered and len(levels[first]) == 1 \
+            and re.sub(r"\s", "", levels[first][0][2]) == "总计":
+        return [k for k in covered if k != first]
+    return covered
+
+
 def _blocks(spans: list[tuple[float, float]], texts: list[_Cell]) -> tuple[list[int], list[float]]:
     """Text cells between two value columns start a new block (收入 | 支出 side by side): the block of each
     value column and the left edge of each block's label region."""
@@ -604,6 +617,7 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
                         levels[j][0][0] >= bottom + 0.3 * h and abs(levels[j][0][0] - child_top) <= 1.2 * h:
                     covered.append(j)
                     j += step
+            covered = _without_grand_total(covered, levels, block_of)
             for j in covered:
                 paths[j].append((top, text))
     for c, hit in parents:

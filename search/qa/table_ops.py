@@ -38,8 +38,13 @@ def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
     return {d for d in docs if ctx.gen.documents[d].year in u.years}
 
 
+_WRAPPED_HEADER_ENDS = ("预算拨款", "算拨款", "拨款", "预算", "资金", "收入", "支出")
+
+
 def _row_line(row: dict, rows_mod, who: str = "") -> str:
-    column = row["header_path"].rsplit(" › ", 1)[-1] if row.get("header_path") else ""
+    parts = (row.get("header_path") or "").split(" › ")
+    # a header wrapped in its cell ("一般公共 / 预算拨款") is named whole
+    column = parts[-2] + parts[-1] if len(parts) >= 2 and parts[-1] in _WRAPPED_HEADER_ENDS else parts[-1]
     unit = row["money_unit"] or "未注明单位"
     return (f"{who}“{row['row_label']}”{column}为{rows_mod.quote(row, aside=True)}"
             f"（《{row['title']}》，单位：{unit}）")
