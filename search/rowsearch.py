@@ -603,19 +603,21 @@ _BASIC_PARTS = {"人员经费": ("人员经费", "人员经费支出", "人员�
                 "公用经费": ("公用经费", "公用经费支出", "日常公用经费", "日常公用支出", "公用支出")}
 
 
-def basic_expenditure_part(gen_or_conn, doc_id: str, part: str) -> dict | None:
-    """The 合计 row's cell under the column headed part (人员经费 / 公用经费, 日常公用支出 …) of the document's
-    基本支出 tables, or None (no such column, or tables that disagree)."""
+def basic_expenditure_parts(gen_or_conn, doc_id: str, part: str) -> list[dict]:
+    """The 合计 row's cells under the column headed part (人员经费 / 公用经费, 日常公用支出 …) of the document's
+    基本支出 tables, or of a table whose 基本支出 columns are divided so (重庆's 一般公共预算支出情况表: 基本支出 ›
+    人员经费 / 公用经费): one cell per figure printed, so that tables which disagree are all shown."""
     forms = _BASIC_PARTS.get(part, ())
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
                   (doc_id,))
-    cells = [r for r in rows if "基本支出" in (r["title"] or "")
+    cells = [r for r in rows if ("基本支出" in (r["title"] or "") or "基本支出" in (r["header_path"] or ""))
              and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") in forms
              and parse_value(r["value_text"] or "") is not None]
-    if not cells or len({parse_value(r["value_text"]) for r in cells}) > 1:
-        return None
-    return cells[0]
+    by_value: dict[float, dict] = {}
+    for r in sorted(cells, key=lambda r: ("基本支出" not in (r["title"] or ""), r["line_start"])):
+        by_value.setdefault(parse_value(r["value_text"]), r)
+    return list(by_value.values())
 
 
 def quote(row: dict, aside: bool = False) -> str:

@@ -756,7 +756,7 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             one_column = blk < len(layout.label_columns) and layout.label_columns[blk] == 1
             for c in sorted(cells, key=lambda c: c.x0):
                 if groups and (c.x0 <= max(d.x1 for d in groups[-1]) + 4
-                               or one_column and c.x1 <= first + 2 and _stacked(c, groups[-1])):
+                               or one_column and c.x0 < first and _stacked(c, groups[-1])):
                     groups[-1].append(c)
                 else:
                     groups.append([c])

@@ -526,15 +526,18 @@ class HalfOfTheWhole(Operation):
             return None
         doc_id = next(iter(docs))
         if u.metric in ("人员经费", "公用经费"):
-            # the two parts of the basic spending: the 合计 row of the 基本支出 table
-            cell = _rows().basic_expenditure_part(ctx.gen, doc_id, u.metric)
+            # the two parts of the basic spending: the 合计 row of the 基本支出 tables
+            cells = _rows().basic_expenditure_parts(ctx.gen, doc_id, u.metric)
         else:
-            cell = _rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)
-        if cell is None:
+            cells = [c for c in [_rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)] if c is not None]
+        if not cells:
             return None
         who = ctx.gen.documents[doc_id].unit
-        text = _row_line(cell, _rows(), who) + "。"
-        return Answer(text, "figure", [], [cell["passage_id"]] if cell.get("passage_id") else [], _plain([cell]))
+        text = "；".join(_row_line(c, _rows(), who if i == 0 else "") for i, c in enumerate(cells))
+        if len(cells) > 1:
+            text += f"（文件的{len(cells)}张表所列不一致，均照录）"
+        return Answer(text + "。", "figure", [], [c["passage_id"] for c in cells if c.get("passage_id")],
+                      _plain(cells))
 
 
 ROW_LOOKUP = RowLookup()
