@@ -37,7 +37,9 @@ _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（�
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 # a metric -> the metrics it is a part of ("基本支出中公用经费")
-_WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",)}
+_WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
+             "公务接待费": ("三公经费",), "公务用车购置及运行费": ("三公经费",), "公务用车购置费": ("三公经费",),
+             "公务用车运行维护费": ("三公经费",)}
 _ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
@@ -134,8 +136,17 @@ _OPERATION_NAMES = {"lookup": "查数", "compare": "比较", "max": "最高", "m
 
 def detect_metric(text: str) -> tuple[str, str]:
     """(canonical metric, the words the question used) — synonyms from the data file first, then the
-    patterns the figures extractor reads documents with."""
-    return detect_metrics(text)[-1]
+    patterns the figures extractor reads documents with. The last named is asked, unless it is the whole
+    of a part named before it ("公车购置及运维 三公": the part, placed in the 三公 table)."""
+    found = detect_metrics(text)
+    return _part_before_whole(found) or found[-1]
+
+
+def _part_before_whole(found: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The part named just before the last metric when that is its whole; None otherwise."""
+    if len(found) >= 2 and found[-1][0] in _WHOLE_OF.get(found[-2][0], ()):
+        return found[-2]
+    return None
 
 
 def detect_metrics(text: str) -> list[tuple[str, str]]:
@@ -645,6 +656,9 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         if u.operation != "zero":
             # "基本支出中公用经费": the whole a part is asked of only places it; it is not an item
             at = compact.find(u.metric_text)
+            named = detect_metrics(compact)
+            if _part_before_whole(named) and named[-1][1] in rest:
+                rest = rest.replace(named[-1][1], " ", 1)   # "… 三公": the whole after the part places it
             for whole, before in detect_metrics(compact[:at]):
                 # not when it is asked too ("收入预算多少？其中财政拨款收入多少")
                 if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
