@@ -164,6 +164,14 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
         if found:
             tried.append(_Match(not found[0].get("ambiguous"), found[0]["quality"], compact.rfind(item), -order,
                                 found, item))
+    # "<款> <项>": a row named after the row it is printed under (by code) is asked; the first only places it
+    for parent in tried:
+        for sub in tried:
+            low = sub.rows[0]
+            if sub.written_at > parent.written_at and sub.one_row and low.get("code") and any(
+                    top.get("code") and top["table_id"] == low["table_id"] and low["code"] != top["code"]
+                    and low["code"].startswith(top["code"]) for top in parent.rows):
+                return sub.rows
     # "A项下B", "A—B": B is asked; A only places it, and is no answer when B is not found
     child = re.split(r"项下|下属的|下的|—|－", compact)
     if len(child) > 1:
