@@ -578,6 +578,30 @@ def units_with_item(gen_or_conn, item: str, min_quality: float = 0.6) -> list[di
     return sorted(by_doc.values(), key=lambda r: (-r["quality"], -(r["value_wan"] or 0)))
 
 
+def units_with_sub_row(gen_or_conn, words: list[str], min_quality: float = 0.6) -> list[dict]:
+    """Documents (units) with a row matching one of words printed under a row matching another (by code:
+    21208 国有土地使用权出让收入安排的支出 › 2120816 农村社会事业支出), each with that sub-row."""
+    matched = {w: [r for r in find_rows(gen_or_conn, None, w, limit=100000) if r["quality"] >= min_quality
+                   and r.get("code")] for w in dict.fromkeys(words)}
+    by_doc: dict[str, dict] = {}
+    for upper, parents in matched.items():
+        codes: dict[str, set[str]] = {}
+        for p in parents:
+            codes.setdefault(p["table_id"], set()).add(p["code"])
+        for lower, rows in matched.items():
+            if lower == upper:
+                continue
+            for r in rows:
+                if any(r["code"] != c and r["code"].startswith(c) for c in codes.get(r["table_id"], ())):
+                    by_doc.setdefault(r["doc_id"], r)
+    return sorted(by_doc.values(), key=lambda r: (-r["quality"], -(r["value_wan"] or 0)))
+
+
+def norm(text: str) -> str:
+    """A row name as rows are compared (no punctuation, spaces or list number)."""
+    return _norm(text)
+
+
 # a table of the whole expenditure (支出预算总表, 支出总表, 部门支出总体情况表) — not of one fund (一般公共预算,
 # 财政拨款, 政府性基金) — whose 合计 row's 基本支出 / 项目支出 columns are the unit's two halves
 _WHOLE_EXPENDITURE = re.compile(r"支出(?:预算)?总表|本年支出总体情况表|部门支出总体情况表|支出预算总体情况表")

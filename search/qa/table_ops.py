@@ -474,14 +474,29 @@ class UnitsWithItem(Operation):
     def answer(self, ctx, u):
         rows_mod = _rows()
         scope = ctx.scope_docs(u)
-        found = [r for r in rows_mod.units_with_item(ctx.gen, u.item) if r["doc_id"] in scope
-                 and r["quality"] >= 0.8]
+        from .understand import table_names
+
+        # a table's name (国有资本经营, 政府性基金) places rows, it is not one
+        words = [c for c in u.unparsed.split() if len(c) >= 4 and c not in table_names()
+                 and not any(c in t for t in table_names())]
+        # "农村社会事业支出 国有土地使用权出让收入 哪个部门": the sub-row printed under the other row
+        found = [r for r in rows_mod.units_with_sub_row(ctx.gen, words) if r["doc_id"] in scope] \
+            if len(words) == 2 else []
+        if not found:
+            words = []
+            found = [r for r in rows_mod.units_with_item(ctx.gen, u.item) if r["doc_id"] in scope]
+            # a loose match counts only when every unit prints the same row name (财政对城乡居民基本养老保险基金的
+            # 补助 for 城乡居民基本养老保险基金补助): loose matches of different rows are not one item
+            if len({rows_mod.norm(r["row_label"]) for r in found if r["quality"] < 0.8}) > 1 \
+                    or any(r["quality"] < 0.8 for r in found) and any(r["quality"] >= 0.8 for r in found):
+                found = [r for r in found if r["quality"] >= 0.8]
         if not found:
             return None
         items = [f"{ctx.gen.documents[r['doc_id']].unit}（“{r['row_label']}” {rows_mod.quote(r)}）" for r in found]
         from .operations import join_items
 
-        text = f"{ctx.scope_words(u, scope)}，表格中有“{u.item}”的共{len(found)}个：{join_items(items)}。"
+        named = "”“".join(words) if len(words) >= 2 else u.item
+        text = f"{ctx.scope_words(u, scope)}，表格中有“{named}”的共{len(found)}个：{join_items(items)}。"
         return Answer(text, "list", [], [r["passage_id"] for r in found if r.get("passage_id")], _plain(found))
 
 

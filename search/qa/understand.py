@@ -51,7 +51,7 @@ _ITEM_ASK = re.compile(r"哪个项目|哪项|哪一项|什么项目|哪些项目
 # words that carry no content once units, years, metric and operation are understood
 _FILLER = re.compile(
     # a colloquial verb before the item ("广州环保局今年管噪声花多少钱", "搞防汛用了多少"): not 管理/管护 …
-    r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
+    r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|(?<![顺服自跟遵听盲])从(?![业事而此来未前中头严速])|"
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
@@ -511,7 +511,7 @@ def _quoted_item(q: str, compact: str) -> str:
     """The row a question names in quotes, as quoted (the filler would cut 中 off 中心城区…); not a quoted
     metric (“三公”经费, “机关运行经费”) or table (“一般公共预算支出表”)."""
     names = [piece for _at, piece in _quoted_names(q, compact) if len(piece) >= 4 and not piece.endswith("表")
-             and detect_metric(piece)[1] != piece and piece not in _table_names()]
+             and detect_metric(piece)[1] != piece and piece not in table_names()]
     return max(names, key=len) if names else ""
 
 
@@ -702,7 +702,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         u.metric = "收入总计"
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
-    named = [c for c in chunks if c not in _table_names()] or ([] if u.metric else chunks)
+    named = [c for c in chunks if c not in table_names()] or ([] if u.metric else chunks)
     quoted = _quoted_item(q, compact)
     if u.operation not in ("reason", "definition") and (named or quoted):
         # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
@@ -735,7 +735,7 @@ def _as_written(compact: str, item: str, chunks: list[str]) -> str:
     at = compact.find(item)
     if at < 0:
         return ""
-    words = sorted({*ROW_WORDS.pattern.split("|"), *_table_names(), *chunks}, key=len, reverse=True)
+    words = sorted({*ROW_WORDS.pattern.split("|"), *table_names(), *chunks}, key=len, reverse=True)
     start, end = at, at + len(item)
     grown = True
     while grown:
@@ -784,7 +784,7 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
 
 
 @functools.lru_cache(maxsize=1)
-def _table_names() -> frozenset[str]:
+def table_names() -> frozenset[str]:
     """The table words of tables.tsv as a chunk may stand alone (政府性基金, 政府性基金预算)."""
     return frozenset({asked for asked, _t in lexicon.table_words()} | {asked + "预算" for asked, _t in lexicon.table_words()})
 
