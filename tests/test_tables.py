@@ -29,7 +29,7 @@ from search.tables import Column, Row, Table, check_sums, tables_from_text
 PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf",
         "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
-        "2026年重庆市人民政府办公厅部门预算.pdf"]
+        "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -523,3 +523,74 @@ def test_a_numbered_row_with_empty_cells_is_a_row_of_its_own():
     rows = {r.label: r.values for r in table.rows}
     assert list(rows["二、政府性基金预算拨款收入"].values()) == ["75.00"]
     assert "三、国有资本经营预算拨款收入" in rows and not rows["三、国有资本经营预算拨款收入"]
+
+
+def _ask(client, q: str) -> dict:
+    return client.get("/api/ask", query_string={"q": q}).get_json()
+
+
+def _recovered(name: str):
+    """The tables recovered from a whole corpus-2026 PDF, read as the indexer reads it."""
+    from search.reader import read_file
+    from search.tables import recover_tables
+
+    return recover_tables(read_file(CORPUS_2026 / name))
+
+
+def _needs(*names):
+    return pytest.mark.skipif(not all((CORPUS_2026 / n).exists() for n in names), reason="../shared/corpus-2026 missing")
+
+
+@_needs("2026年深圳市水务局部门预算.pdf")
+def test_a_figure_wrapped_around_its_row_is_one_figure():
+    # 深圳's 项目支出总表: "811,669.9" above the row's line, "7" below it; the 本级 row's name wraps too
+    table = next(t for t in _recovered("2026年深圳市水务局部门预算.pdf") if t.title.startswith("表5"))
+    first = {r.label: r.values[min(r.values)] for r in table.rows if r.values}
+    assert first["深圳市水务局"] == "811,669.97"
+    assert first["深圳市水务局（本级）"] == "170,390.31"
+    sewage = next(r for r in table.rows if r.label == "污水处理服务费" and r.context == "深圳市水务局（本级）")
+    assert sewage.values[min(sewage.values)] == "117,921.68"
+
+
+@_needs("广州_国有资产监督管理委员会_2026年部门预算.pdf", "2026年广州市气象局部门预算.pdf")
+def test_a_name_wrapped_out_of_line_is_one_name_under_its_unit():
+    table = next(t for t in _recovered("广州_国有资产监督管理委员会_2026年部门预算.pdf") if t.title.startswith("表12"))
+    row = next(r for r in table.rows if r.label.startswith("市属企业科技创新支持"))
+    assert (row.label, row.context) == ("市属企业科技创新支持资金", "广州市人民政府国有资产监督管理委员会")
+    table = next(t for t in _recovered("2026年广州市气象局部门预算.pdf") if t.title.startswith("表12"))
+    labels = {(r.label, r.context) for r in table.rows}
+    assert ("专项观测设备维护维持经费", "广州市生态与农业气象中心（广州市气候变化中心）") in labels
+    # a continuation page that begins with a name's first line, above its figures
+    assert ("广州市气象台2026年信息化运维项目", "广州市气象台") in labels
+    assert not any(label in ("经费", "息化运维项目") for label, _ in labels)
+
+
+@_needs("2026年深圳市信访局部门预算.pdf")
+def test_the_leading_grand_total_is_under_no_group_of_columns():
+    table = next(t for t in _recovered("2026年深圳市信访局部门预算.pdf") if t.title.startswith("表5"))
+    names = [c.name for c in table.columns]
+    assert "总计" in names and "财政拨款 › 总计" not in names
+
+
+@needs_pdfs
+def test_a_column_group_asked_is_answered_by_its_one_cell_not_the_total(tclient):
+    # 财政拨款 heads 一般公共预算拨款 / 政府性基金预算拨款 / 国有资本经营预算拨款: the one that is not zero
+    answer = _ask(tclient, "深圳信访局 信访大厅运行 财政拨款部分")
+    assert "596.94" in answer["answer"] and "603.84" not in answer["answer"]
+
+
+@needs_pdfs
+def test_projects_printed_only_as_performance_forms_are_ranked(tclient):
+    # 福州 prints no 项目支出 table: each project has a 绩效目标表 form with its 资金总额
+    answer = _ask(tclient, "福州科技局今年最大的一笔项目经费是什么")
+    assert answer["answer_type"] != "none"
+    assert "福厦泉" in answer["answer"] and "34070" in answer["answer"]
+    assert "绩效目标表" in answer["answer"]
+
+
+def test_a_self_evaluation_form_is_no_project_table():
+    # a 决算's 绩效自评表 prints 资金总额 beside the spending: its budget figure is not the project's
+    from search.forms import form_table
+
+    text = (SAMPLE_CORPUS / "003_6746d181cb8d3930.txt").read_text(encoding="utf-8")
+    assert form_table(text) is None

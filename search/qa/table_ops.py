@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from ..forms import TITLE as FORMS_TITLE
 from ..vocab import ORG_ENDINGS, ORG_NAME_END
 from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
@@ -458,7 +459,8 @@ class RowRank(Operation):
         word = "最大" if u.operation == "item_max" else "最小"
         who = ctx.gen.documents[doc_id].unit
         rest = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in ranked[1:4])
-        text = (f"{who}项目支出表中金额{word}的是“{top['row_label']}”，{rows_mod.quote(top, aside=True)}"
+        where = "项目支出表中金额" if top["title"] != FORMS_TITLE else "各项目绩效目标表中资金总额"
+        text = (f"{who}{where}{word}的是“{top['row_label']}”，{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）" + (f"；其后：{rest}" if rest else "") + "。")
         passages = [r["passage_id"] for r in ranked if r.get("passage_id")]
         return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))
