@@ -534,6 +534,10 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
         if r["context"] and (_CATEGORY.match(r["row_label"]) or _UNIT_NAME.match(r["row_label"])):
             # a label that is the project's unit (长春: 项目名称 | 项目单位 | figures) is not its name either
             r["category"], r["row_label"] = r["row_label"], r["context"]
+    # a unit's own row (深圳水务局's 项目支出总表 opens with the department's total, then each unit's) is no
+    # project, whether or not its figure is found to be the sum of the rows below it
+    picked = [r for r in picked if (r["context"] or not _UNIT_NAME.match(r["row_label"]))
+              and re.search(r"[\u4e00-\u9fff]", r["row_label"])]   # ".38", a figure's wrapped end, names nothing
     seen: dict[tuple, dict] = {}
     for r in picked:
         seen.setdefault((r["row_label"], r["value_text"], r["context"]), r)

@@ -448,7 +448,12 @@ class RowRank(Operation):
         if len(docs) != 1:
             return None
         doc_id = next(iter(docs))
-        ranked = rows_mod.largest_rows(ctx.gen, doc_id, "项目支出", n=4, smallest=u.operation == "item_min")
+        ranked = rows_mod.largest_rows(ctx.gen, doc_id, "项目支出", n=500, smallest=u.operation == "item_min")
+        own = [r for r in ranked if re.search(r"[（(]本级[）)]$", r.get("context") or "")]
+        if "本级" in u.normalized and own:
+            ranked = own       # "深圳水务局本级": the projects of the department's own office, not its units'
+        own_only = "本级" in u.normalized and bool(own)
+        ranked = ranked[:4]
         if not ranked:
             return None
         top = ranked[0]
@@ -458,9 +463,16 @@ class RowRank(Operation):
             return None
         word = "最大" if u.operation == "item_max" else "最小"
         who = ctx.gen.documents[doc_id].unit
-        rest = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in ranked[1:4])
+        if own_only:
+            who = top["context"]
+        # projects of several units (a department's table lists its units' projects): each with its unit
+        units = len({r.get("context") for r in ranked}) > 1
+
+        def name(r: dict) -> str:
+            return f"“{r['row_label']}”" + (f"（{r['context']}）" if units and r.get("context") else "")
+        rest = "；".join(f"{name(r)} {rows_mod.quote(r)}" for r in ranked[1:4])
         where = "项目支出表中金额" if top["title"] != FORMS_TITLE else "各项目绩效目标表中资金总额"
-        text = (f"{who}{where}{word}的是“{top['row_label']}”，{rows_mod.quote(top, aside=True)}"
+        text = (f"{who}{where}{word}的是{name(top)}，{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）" + (f"；其后：{rest}" if rest else "") + "。")
         passages = [r["passage_id"] for r in ranked if r.get("passage_id")]
         return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))
