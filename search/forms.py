@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .tables import Column, Row, Table
+from .tables import Column, Row, Table, finish
 from .vocab import ORG_NAME_END
 
 TITLE = "项目支出绩效目标表（资金总额）"
@@ -30,6 +30,20 @@ _AMOUNT_LINE = re.compile(r"^([\d,]+\.\d{2})$")
 _NAME_AT_END = re.compile(r"[\u4e00-\u9fff]+(?:经费|专项|项目|资金|费|补助|补贴|支出|工程|建设)(?:[（(][^（）()]*[）)])?$")
 _NOT_A_PROJECT = re.compile(r"部门整体|整体支出")
 _LOOK_BACK = 1500     # characters before a 资金总额 in which its form's name is printed
+
+
+def with_form_table(tables: list[Table], text: str) -> list[Table]:
+    """A document's recovered tables, and its forms' table when none of them is a project table."""
+    if any(t.kind == "项目支出" for t in tables):
+        return tables
+    try:
+        forms = form_table(text)
+    except Exception:   # a form we do not understand must not cost the document its tables
+        import logging
+
+        logging.getLogger(__name__).exception("project forms not read")
+        return tables
+    return tables + [finish(forms)] if forms is not None else tables
 
 
 def form_table(text: str) -> Table | None:

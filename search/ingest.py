@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .chunk import Passage, chunk_document
 from .clean import Dropped, Line, clean_lines
+from .forms import with_form_table
 from .metadata import DocumentMeta, extract_metadata
 from .reader import SUPPORTED_SUFFIXES, PendingOcr, UnreadableFile, file_sha256, page_range, read_file
 from .tables import recover_tables
@@ -110,7 +111,7 @@ def process_file(path: Path, ocr_lookup=None) -> ProcessedDocument:
         ocr_ranges = [(bounds[i], bounds[i + 1] - 1) for i in raw.ocr_pages]
         for p in passages:
             p.ocr = any(p.line_start <= end and start <= p.line_end for start, end in ocr_ranges)
-    tables = recover_tables(raw)
+    tables = with_form_table(recover_tables(raw), raw.text)
     dropped.sort(key=lambda d: d.start)
     return ProcessedDocument(doc_id_for(raw.sha256), raw.file, raw.sha256, content_hash(raw.text), meta,
                              raw.pages, lines, passages, raw.source_format, page_starts=raw.page_starts,

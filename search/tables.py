@@ -1186,16 +1186,9 @@ def recover_tables(raw) -> list[Table]:
             found = tables_from_pdf_pages(raw.page_words or [])
         else:
             found = tables_from_text(raw.text)
-        # 绩效目标表 are text forms (indicators, targets), not tables of figures; where no project table is
-        # printed, the forms' projects and funds are read as one (search.forms)
-        tables = [finish(t) for t in found if "绩效" not in t.title]
-        if not any(t.kind == "项目支出" for t in tables):
-            from .forms import form_table
-
-            forms = form_table(raw.text)
-            if forms is not None:
-                tables.append(finish(forms))
-        return tables
+        # 绩效目标表 are text forms (indicators, targets), not tables of figures (search.forms reads their
+        # projects where a document prints no project table)
+        return [finish(t) for t in found if "绩效" not in t.title]
     except Exception:   # a layout we do not understand must not cost the document its text index
         import logging
 

@@ -166,13 +166,17 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
             tried.append(_Match(not found[0].get("ambiguous"), found[0]["quality"], compact.rfind(item), -order,
                                 found, item))
     # "<款> <项>": a row named after the row it is printed under (by code) is asked; the first only places it
+    # ("杭州司法局 监狱的行政运行": of the unit's several 行政运行 rows, the one under 监狱)
     for parent in tried:
         for sub in tried:
-            low = sub.rows[0]
-            if sub.written_at > parent.written_at and sub.one_row and low.get("code") and any(
-                    top.get("code") and top["table_id"] == low["table_id"] and low["code"] != top["code"]
-                    and low["code"].startswith(top["code"]) for top in parent.rows):
-                return sub.rows
+            if sub.written_at <= parent.written_at:
+                continue
+            # the rows each names best: a loose match of either is no placing
+            under = [low for low in sub.rows if low["quality"] >= sub.quality and low.get("code") and any(
+                top["quality"] >= parent.quality and top.get("code") and top["table_id"] == low["table_id"]
+                and low["code"] != top["code"] and low["code"].startswith(top["code"]) for top in parent.rows)]
+            if under and len({(_norm(r["row_label"]), r["value_text"]) for r in under}) == 1:
+                return [dict(under[0], ambiguous=False)] + [r for r in sub.rows if r is not under[0]]
     # "A项下B", "A—B": B is asked; A only places it, and is no answer when B is not found
     child = re.split(r"项下|下属的|下的|—|－", compact)
     if len(child) > 1:
