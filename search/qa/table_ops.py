@@ -167,14 +167,19 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
                                 found, item))
     # "<款> <项>": a row named after the row it is printed under (by code) is asked; the first only places it
     # ("杭州司法局 监狱的行政运行": of the unit's several 行政运行 rows, the one under 监狱)
-    for parent in tried:
+    # (the nearest row named before it places it: "公共安全支出—监狱—行政运行" is 监狱's 行政运行)
+    for parent in sorted(tried, key=lambda t: -t.written_at):
         for sub in tried:
-            if sub.written_at <= parent.written_at:
+            if sub.written_at <= parent.written_at or any(
+                    parent.written_at < t.written_at < sub.written_at for t in tried):
                 continue
             # the rows each names best: a loose match of either is no placing
             under = [low for low in sub.rows if low["quality"] >= sub.quality and low.get("code") and any(
                 top["quality"] >= parent.quality and top.get("code") and top["table_id"] == low["table_id"]
                 and low["code"] != top["code"] and low["code"].startswith(top["code"]) for top in parent.rows)]
+            if not under and parent.quality >= 1.0 and sub.quality >= 1.0:
+                # a table without codes lists 类, 款, 项 in order: the first such row after the parent's
+                under = _first_after(parent.rows, [r for r in sub.rows if r["quality"] >= 1.0])
             if under and len({(_norm(r["row_label"]), r["value_text"]) for r in under}) == 1:
                 return [dict(under[0], ambiguous=False)] + [r for r in sub.rows if r is not under[0]]
     # "A项下B", "A—B": B is asked; A only places it, and is no answer when B is not found
@@ -195,6 +200,20 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
     best = max(t.quality for t in tried)
     return max((t for t in tried if t.quality >= best - 0.05),
                key=lambda t: (t.one_row, t.written_at, t.order)).rows
+
+
+def _first_after(parents: list[dict], rows: list[dict]) -> list[dict]:
+    """For each table holding an exactly named parent row without a code, the first of rows printed after
+    it in that table."""
+    out = []
+    for top in parents:
+        if top["quality"] < 1.0 or top.get("code"):
+            continue
+        after = [r for r in rows if r["table_id"] == top["table_id"] and r["row_index"] > top["row_index"]
+                 and not r.get("code")]
+        if after:
+            out.append(min(after, key=lambda r: r["row_index"]))
+    return out
 
 
 _BUDGET_WORDS = re.compile(ROW_WORDS.pattern + r"|合计|总计|小计|本年|上年|一般公共|财政|基本|[\d.、]")
