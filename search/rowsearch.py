@@ -91,8 +91,6 @@ _PUNCT = re.compile(r"[\s“”\"'‘’（）()【】\[\]、，,：:·—\-]+")
 _SUFFIXES = ("项目经费", "专项经费", "工作经费", "经费", "费用", "支出", "项目", "资金", "费", "类")
 
 
-
-
 def _norm(text: str) -> str:
     """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
     text = LIST_NUMBER.sub("", (text or "").strip())
@@ -589,16 +587,22 @@ def units_with_sub_row(gen_or_conn, words: list[str], min_quality: float = 0.6) 
                    and r.get("code")] for w in dict.fromkeys(words)}
     by_doc: dict[str, dict] = {}
     for upper, parents in matched.items():
-        codes: dict[str, set[str]] = {}
+        by_table: dict[str, list[dict]] = {}
         for p in parents:
-            codes.setdefault(p["table_id"], set()).add(p["code"])
+            by_table.setdefault(p["table_id"], []).append(p)
         for lower, rows in matched.items():
             if lower == upper:
                 continue
             for r in rows:
-                if any(r["code"] != c and r["code"].startswith(c) for c in codes.get(r["table_id"], ())):
+                if any(is_sub_row(r, p) for p in by_table.get(r["table_id"], ())):
                     by_doc.setdefault(r["doc_id"], r)
     return sorted(by_doc.values(), key=lambda r: (-r["quality"], -(r["value_wan"] or 0)))
+
+
+def is_sub_row(row: dict, parent: dict) -> bool:
+    """Whether row is printed under parent in the same table, by code (21208 › 2120816)."""
+    return bool(row.get("code")) and bool(parent.get("code")) and row["table_id"] == parent["table_id"] \
+        and row["code"] != parent["code"] and row["code"].startswith(parent["code"])
 
 
 def norm(text: str) -> str:

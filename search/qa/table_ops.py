@@ -174,9 +174,8 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
                     parent.written_at < t.written_at < sub.written_at for t in tried):
                 continue
             # the rows each names best: a loose match of either is no placing
-            under = [low for low in sub.rows if low["quality"] >= sub.quality and low.get("code") and any(
-                top["quality"] >= parent.quality and top.get("code") and top["table_id"] == low["table_id"]
-                and low["code"] != top["code"] and low["code"].startswith(top["code"]) for top in parent.rows)]
+            under = [low for low in sub.rows if low["quality"] >= sub.quality and any(
+                top["quality"] >= parent.quality and rows_mod.is_sub_row(low, top) for top in parent.rows)]
             if not under and parent.quality >= 1.0 and sub.quality >= 1.0:
                 # a table without codes lists 类, 款, 项 in order: the first such row after the parent's
                 under = _first_after(parent.rows, [r for r in sub.rows if r["quality"] >= 1.0])
@@ -473,9 +472,9 @@ class RowRank(Operation):
         doc_id = next(iter(docs))
         ranked = rows_mod.largest_rows(ctx.gen, doc_id, "项目支出", n=500, smallest=u.operation == "item_min")
         own = [r for r in ranked if re.search(r"[（(]本级[）)]$", r.get("context") or "")]
-        if "本级" in u.normalized and own:
-            ranked = own       # "深圳水务局本级": the projects of the department's own office, not its units'
         own_only = "本级" in u.normalized and bool(own)
+        if own_only:
+            ranked = own       # "深圳水务局本级": the projects of the department's own office, not its units'
         ranked = ranked[:4]
         if not ranked:
             return None
