@@ -33,7 +33,8 @@ class SearchService:
         result["page"] = page
         return result
 
-    RESTATING_SHOWN = 2   # prose passages repeating a quoted table row, shown right after the first result
+    RESTATING_SHOWN = 4   # passages repeating a quoted table row (prose, other tables), right after the first result
+    RESTATING_KEPT = 2    # shown even when they push the passage of another figure of the answer out of the five
 
     def _beside_the_first(self, result: dict, q: str, restating: list[str], unit, year, kind) -> None:
         """The text that repeats the answer's figure ("7.综合管理 274.16 万元") goes right after the first
@@ -53,8 +54,16 @@ class SearchService:
         terms = self.engine.highlight_terms(self.engine.parse(q))
         shown = [present.get(pid) or self.engine.result_dict(gen, pid, results[0]["score"], ["figures"], terms)
                  for pid in chosen]
-        rest = [r for r in results[1:] if r["id"] not in set(chosen)]
-        result["results"] = (results[:1] + shown + rest)[:len(results)]
+        # the passages of the answer's other figures (a second unit's table) stay in the first five: fewer
+        # restatements rather than those pushed down
+        answering = {r["id"] for r in results[1:5] if "figures" in r.get("channels", ())}
+        for n in range(len(shown), min(self.RESTATING_KEPT, len(shown)) - 1, -1):
+            ids = {r["id"] for r in shown[:n]}
+            rest = [r for r in results[1:] if r["id"] not in ids]
+            ordered = (results[:1] + shown[:n] + rest)[:len(results)]
+            if answering <= {r["id"] for r in ordered[:5]} | ids:
+                break
+        result["results"] = ordered
 
     def ask(self, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:
         return self.answerer(self.engine, q, k=k, unit=unit, year=year, kind=kind)
