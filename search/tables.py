@@ -693,7 +693,7 @@ _ITEM_START = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二
 def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
     """Body rows into Rows; text-only rows (wrapped labels) join the nearest row that holds figures."""
     data: list[tuple[float, dict, dict[int, list[_Cell]], list[str], list[int]]] = []
-    orphans: list[tuple[float, dict[int, list[_Cell]], list[int]]] = []
+    orphans: list[tuple[float, dict[int, list[_Cell]], list[int], list[str]]] = []
     nblocks = len(layout.label_paths)
     # a text column right of a block's last figures (绩效目标, 项目简介, 备注) names nothing: not a label
     ends = {layout.block_of[i]: b for i, (_a, b) in enumerate(layout.value_spans)}
@@ -725,19 +725,22 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
         if values:
             data.append((mid, values, labels, codes, lines))
         elif labels:
-            orphans.append((mid, labels, lines))
+            orphans.append((mid, labels, lines, codes))
     mids = sorted(d[0] for d in data)
     gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
     pitch = gaps[len(gaps) // 2] if gaps else 20.0
-    for mid, labels, lines in orphans:
+    for mid, labels, lines, codes in orphans:
         if not data:
             break
         best = min(range(len(data)), key=lambda i: (abs(data[i][0] - mid), -data[i][0] + mid > 0))
         numbered = any(_ITEM_START.match(cells[0].text) for cells in labels.values() if cells)
-        if abs(data[best][0] - mid) > 0.75 * pitch or numbered:
-            # far from every row with figures, or a numbered item of its own ("三、国有资本经营预算拨款收入" with
-            # empty cells, 福州's 收支预算总表): a row whose cells are all empty, not a wrapped label
-            data.append((mid, {}, labels, [], lines))
+        if abs(data[best][0] - mid) > 0.75 * pitch or numbered or _codes_alike(codes, data[best][3]):
+            # far from every row with figures, a numbered item of its own ("三、国有资本经营预算拨款收入" with
+            # empty cells, 福州's 收支预算总表), or a code of its own beside a row that has one ("30240 税金及附加
+            # 费用" under "30239 其他交通费用 35.00" in a 经济分类 table listing every code): a row whose cells are
+            # all empty, not a wrapped label (西安's "一般行政管理" / "2013302 事务" wraps around a line of
+            # figures without a code: that line's name and code)
+            data.append((mid, {}, labels, codes if _codes_alike(codes, data[best][3]) else [], lines))
             continue
         for blk, cells in labels.items():
             data[best][2].setdefault(blk, []).extend(cells)
@@ -783,6 +786,13 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             rows.append(Row(label, by_block.get(blk, {}), min(row_lines), max(row_lines),
                             code=" ".join(codes) if blk == 0 else "", context=context, block=blk))
     return rows
+
+
+def _codes_alike(codes: list[str], others: list[str]) -> bool:
+    """Whether two lines each lead with a classification code of one kind (30240 and 30239; 2010602 and
+    2010601): two rows. A row number (西安's "13") or no code beside a code is not."""
+    return bool(codes and others) and all(re.fullmatch(r"\d{3,}", c[0]) for c in (codes, others)) \
+        and codes[0][0] == others[0][0]
 
 
 def _stacked(cell: _Cell, group: list[_Cell]) -> bool:

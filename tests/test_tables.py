@@ -594,3 +594,16 @@ def test_a_self_evaluation_form_is_no_project_table():
 
     text = (SAMPLE_CORPUS / "003_6746d181cb8d3930.txt").read_text(encoding="utf-8")
     assert form_table(text) is None
+
+
+@_needs("2026年福州市民政局部门预算.pdf", "西安_宣传部_2026年部门预算.pdf")
+def test_a_code_of_its_own_starts_a_row_and_a_code_on_a_wrapped_name_does_not():
+    # 福州's 经济分类 table lists every code, most without figures: "30240 税金及附加费用" is a row of its own
+    table = next(t for t in _recovered("2026年福州市民政局部门预算.pdf") if t.title.startswith("九、"))
+    rows = {r.code: r for r in table.rows}
+    assert rows["30239"].label == "其他交通费用" and rows["30239"].values[min(rows["30239"].values)] == "35.00"
+    assert rows["30240"].label == "税金及附加费用" and not rows["30240"].values
+    assert rows["30302"].label == "退休费" and rows["30301"].label == "离休费"
+    # 西安: "一般行政管理" / "2013302 事务" around a line of figures without a code — one row with that code
+    labels = [r.label for t in _recovered("西安_宣传部_2026年部门预算.pdf") for r in t.rows]
+    assert "一般行政管理事务" in labels and "事务" not in labels
