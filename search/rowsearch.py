@@ -543,6 +543,64 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
     return ranked[:n]
 
 
+# the tables a question names by a word of their titles: a table so named is preferred; one naming a fund
+# or half the question does not ask is not (a 基本支出 table for "哪个功能科目最多" gives a part only)
+_TITLE_WORDS = ("基本支出", "项目支出", "一般公共预算", "财政拨款", "政府性基金")
+
+
+def classified_rows(gen_or_conn, doc_id: str, kind: str, group: str = "", words: str = "",
+                    column: str | None = None, smallest: bool = False) -> tuple[dict | None, list[dict]]:
+    """(the group row, the rows under it ranked) in one classification table of the document: kind is
+    功能分类 or 经济分类; group a row's name ("商品和服务支出") whose coded rows are ranked, else the table's
+    lowest-level rows (项, or 款 where a table stops there); words the question, choosing the table by the
+    words of its title it names. Only coded tables: which rows are under which is read from the codes."""
+    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
+                               "AND is_total = 0 AND code != ''", (doc_id, kind))
+    by_table: dict[str, list[dict]] = {}
+    for r in rows:
+        by_table.setdefault(r["table_id"], []).append(r)
+    asked = _norm(words)
+
+    def fit(table_id: str) -> tuple:
+        title = _norm(by_table[table_id][0]["title"])
+        named = sum(w in asked for w in _TITLE_WORDS if w in title)
+        unasked = sum(w not in asked for w in _TITLE_WORDS if w in title)
+        return (-named, unasked, table_id)
+
+    for table_id in sorted(by_table, key=fit):
+        cells = by_table[table_id]
+        codes = {r["code"] for r in cells}
+        parent = None
+        if group:
+            want = _norm(group).replace("和", "")
+            parent = next((r for r in sorted(cells, key=lambda r: len(r["code"]))
+                           if _norm(r["row_label"]).replace("和", "") == want), None)
+            if parent is None:
+                continue
+            under = [r for r in cells if r["code"] != parent["code"] and r["code"].startswith(parent["code"])]
+        else:
+            under = cells
+        # the lowest rows: no other row's code continues theirs
+        leaves = [r for r in under if not any(c != r["code"] and c.startswith(r["code"]) for c in codes)]
+        picked = [r for r in _preferred_column(leaves, column, words)
+                  if r["value_wan"] is not None and r["value_wan"] > 0]
+        if not picked:
+            continue
+        picked.sort(key=lambda r: (r["value_wan"] if smallest else -r["value_wan"], r["row_index"]))
+        return parent, picked
+    return None, []
+
+
+def group_rows_named(gen_or_conn, doc_id: str, kind: str, words: str) -> list[str]:
+    """Names of the document's top-level coded rows of kind (商品和服务支出, 工资福利支出) the words name,
+    written with or without 和 ("商品服务支出")."""
+    asked = _norm(words).replace("和", "")
+    rows = _query(gen_or_conn, "SELECT DISTINCT row_label, code FROM table_rows WHERE doc_id = ? AND kind = ? "
+                               "AND length(code) = 3", (doc_id, kind))
+    return [r["row_label"] for r in rows if len(_norm(r["row_label"])) >= 4
+            and _norm(r["row_label"]).replace("和", "") in asked]
+
+
 def _without_groups(rows: list[dict]) -> list[dict]:
     """Rows that are not the sum of the rows below them: a project table may list a unit (西安市司法局) or a
     category (通用项目, 大型活动) with the total of the projects under it; those are not projects to rank."""

@@ -607,3 +607,19 @@ def test_a_code_of_its_own_starts_a_row_and_a_code_on_a_wrapped_name_does_not():
     # 西安: "一般行政管理" / "2013302 事务" around a line of figures without a code — one row with that code
     labels = [r.label for t in _recovered("西安_宣传部_2026年部门预算.pdf") for r in t.rows]
     assert "一般行政管理事务" in labels and "事务" not in labels
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q, expected", [
+    # 福州科技局 p.19 基本支出经济分类: 302 商品和服务支出 80.68, its largest row 30299 其他商品和服务支出 43.04
+    ("福州科技局 基本支出 商品和服务支出哪一项最多", ("其他商品和服务支出", "43.04")),
+    ("福州市科技创新局今年商品服务支出里最大的是哪项", ("其他商品和服务支出", "43.04")),
+    # p.13 支出预算总表: the largest 项 is 2069999 其他科学技术支出 45870.00
+    ("福州科技局 哪个科目钱最多", ("其他科学技术支出", "45870")),
+    ("福州市科技创新局今年支出最大的功能科目", ("其他科学技术支出", "45870")),
+])
+def test_the_largest_row_of_a_classification_is_not_a_project(tclient, q, expected):
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] != "none"
+    assert all(e in answer["answer"] for e in expected), answer["answer"]
+    assert "绩效目标表" not in answer["answer"]

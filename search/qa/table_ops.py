@@ -42,12 +42,15 @@ def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
 _WRAPPED_HEADER_ENDS = ("预算拨款", "算拨款", "拨款", "预算", "资金", "收入", "支出")
 
 
-def _row_line(row: dict, rows_mod, who: str = "") -> str:
+def _column_name(row: dict) -> str:
     parts = (row.get("header_path") or "").split(" › ")
     # a header wrapped in its cell ("一般公共 / 预算拨款") is named whole
-    column = parts[-2] + parts[-1] if len(parts) >= 2 and parts[-1] in _WRAPPED_HEADER_ENDS else parts[-1]
+    return parts[-2] + parts[-1] if len(parts) >= 2 and parts[-1] in _WRAPPED_HEADER_ENDS else parts[-1]
+
+
+def _row_line(row: dict, rows_mod, who: str = "") -> str:
     unit = row["money_unit"] or "未注明单位"
-    return (f"{who}“{row['row_label']}”{column}为{rows_mod.quote(row, aside=True)}"
+    return (f"{who}“{row['row_label']}”{_column_name(row)}为{rows_mod.quote(row, aside=True)}"
             f"（《{row['title']}》，单位：{unit}）")
 
 
@@ -500,6 +503,66 @@ class RowRank(Operation):
         return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))
 
 
+_FUNCTION_WORDS = re.compile(r"功能(?:分类|科目)|(?<!经济)(?<!经济分类)科目")
+_ECONOMIC_WORDS = re.compile(r"经济(?:分类|科目)|公用经费")
+
+
+class ClassRank(Operation):
+    """"X局商品和服务支出哪一项最多" / "X局哪个功能科目支出最多": the rows of a classification table ranked —
+    under the group row named (by code: 302 › 30201 …), else the table's lowest rows. Before RowRank: a
+    question naming a classification is not about projects."""
+
+    def applies(self, u):
+        return u.operation in ("item_max", "item_min", "max", "min") and len(u.units) == 1 \
+            and not u.scope_type and u.scope_region is None
+
+    def answer(self, ctx, u):
+        # the unit's documents that print such a table (广州生态环境局 is filed twice, one without tables) must
+        # rank alike
+        found = [f for doc_id in sorted(_year_docs(ctx, u, u.units[0].doc_ids))
+                 if (f := self._ranked(ctx, u, doc_id)) is not None]
+        if not found or len({f.text for f in found}) > 1:
+            return None
+        return found[0]
+
+    @staticmethod
+    def _ranked(ctx, u, doc_id: str) -> Answer | None:
+        rows_mod = _rows()
+        text = u.normalized
+        groups = rows_mod.group_rows_named(ctx.gen, doc_id, "经济分类", text)
+        if groups:
+            kind, group = "经济分类", max(groups, key=len)
+        elif _ECONOMIC_WORDS.search(text):
+            kind, group = "经济分类", ""
+        elif _FUNCTION_WORDS.search(text):
+            kind, group = "功能分类", ""
+        else:
+            return None
+        smallest = u.operation in ("item_min", "min")
+        column = next((c for c in ("人员经费", "公用经费", "基本支出", "项目支出") if c in text), None)
+        parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, column, smallest)
+        if not ranked and column:
+            # the column is not printed: 公用经费 are the 商品和服务支出 of the 基本支出 table
+            if column == "公用经费" and not group:
+                group = next(iter(rows_mod.group_rows_named(ctx.gen, doc_id, kind, "商品和服务支出")), "")
+            parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, None, smallest) \
+                if group or column != "公用经费" else (None, [])
+        if not ranked:
+            return None
+        top, rest = ranked[0], ranked[1:4]
+        if len(ranked) > 1 and ranked[1]["value_wan"] == top["value_wan"]:
+            return None   # two rows of one figure: which is "the" largest cannot be said
+        who = ctx.gen.documents[doc_id].unit
+        word = "最大" if not smallest else "最小"
+        scope = f"“{parent['row_label']}”（{parent['code']}）下" if parent else ("功能科目中" if kind == "功能分类" else "经济科目中")
+        following = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in rest)
+        answer = (f"{who}{scope}金额{word}的是“{top['row_label']}”（{top['code']}），{_column_name(top)}"
+                  f"{rows_mod.quote(top, aside=True)}（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）"
+                  + (f"；其后：{following}" if following else "") + "。")
+        passages = [r["passage_id"] for r in [top] + rest if r.get("passage_id")]
+        return Answer(answer, "comparison", [], list(dict.fromkeys(passages)), _plain([top] + rest))
+
+
 class UnitsWithItem(Operation):
     """"哪些单位有<item>": every unit with a matching row (no unit named)."""
 
@@ -603,4 +666,4 @@ ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
 LAST_YEAR_COLUMN = LastYearColumn()
-TABLE_OPERATIONS = [RowRank(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [ClassRank(), RowRank(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
