@@ -548,3 +548,20 @@ def test_a_whole_name_abbreviated_without_its_region_written():
 ])
 def test_the_on_of_spending_on_an_item_is_not_the_items(gaz, aliases, q, item):
     assert read(q, gaz, aliases).item == item
+
+
+# 无锡's file 无锡_城市管理和综合执法局 is the budget of 无锡市应急管理综合行政执法监督局
+DEPARTMENT_AND_OTHER = [Doc("wx-yj", "无锡市应急管理局"), Doc("wx-jd", "无锡市应急管理综合行政执法监督局"),
+                        Doc("wx-jy", "无锡市教育局"), Doc("wx-jyb", "无锡市教育局（本级）")]
+
+
+@pytest.mark.parametrize("q, expected, held", [
+    ("无锡应急局今年三公经费", {"wx-yj"}, True),     # the department itself, not a unit holding its words
+    ("无锡应急执法监督局 三公", {"wx-jd"}, True),     # that unit by its own name
+    ("无锡城管局今年三公多少", set(), False),         # 综合行政执法 inside another name makes no 城管局
+    ("无锡教育局三公经费", {"wx-jy", "wx-jyb"}, True),  # the department and its own office (本级) both
+])
+def test_a_department_type_names_the_department_not_a_unit_holding_its_words(q, expected, held):
+    gaz = Gazetteer(DEPARTMENT_AND_OTHER)
+    u = read(q, gaz, build_aliases(DEPARTMENT_AND_OTHER))
+    assert docs(u) == expected and (not u.not_held) == held, (u.units, u.not_held)

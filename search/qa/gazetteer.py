@@ -151,6 +151,15 @@ class Gazetteer:
         pool = self.entries if docs is None else {d: self.entries[d] for d in docs if d in self.entries}
         return {d for d, e in pool.items() if e.dept_type == dept_type}
 
+    def departments(self, dept_type: str, docs: set[str] | None = None) -> set[str]:
+        """The documents a department type names in docs ("无锡应急局"): the units whose name after the
+        region is a name of the type itself (应急管理局, with or without 本级) when there are such, not a unit
+        whose name only holds the type's words (无锡市应急管理综合行政执法监督局, named by its own name)."""
+        typed = self.docs_of_type(dept_type, docs)
+        forms = next((set(t.short_forms) for t in lexicon.department_types() if t.name == dept_type), set())
+        itself = {d for d in typed if re.sub(r"[（(]本级[）)]$", "", self.entries[d].rest) in forms}
+        return itself or typed
+
     def units(self, docs) -> list[str]:
         return sorted({self.entries[d].unit for d in docs if d in self.entries and self.entries[d].unit})
 

@@ -31,7 +31,7 @@ def department_types() -> tuple[DepartmentType, ...]:
     for name, pattern, forms in data_rows("departments.tsv"):
         short = tuple(sorted({f.strip() for f in forms.split("、") if f.strip()} | {name}, key=len, reverse=True))
         # the type word must end the unit's name: 上海市医疗保险事业管理中心 is not a 医疗保障局
-        official = re.compile(rf"(?:{pattern})(?:[\u4e00-\u9fff]{{0,6}}?(?:局|委员会|委|厅|办公室|办|支队|大队|总队|部))?$")
+        official = re.compile(rf"(?:{pattern})(?:[\u4e00-\u9fff]{{0,8}}?(?:局|委员会|委|厅|办公室|办|支队|大队|总队|部))?$")
         types.append(DepartmentType(name, official, short))
     return tuple(types)
 

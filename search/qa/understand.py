@@ -387,7 +387,7 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
                            start=start), used
     if dept is not None:
         t0, t1, dept_type = dept[1]
-        docs = gaz.docs_of_type(dept_type, region_docs)
+        docs = gaz.departments(dept_type, region_docs)
         if not docs:
             size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs)
             if child:
@@ -550,7 +550,7 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
         if _ends_the_name(gaz, compact, mentions, t0, t1):
             spans.append((t0, t1))   # "深圳文旅体育局": the type word ends the named unit's own name
             continue
-        docs = gaz.docs_of_type(dept_type, region_docs)
+        docs = gaz.departments(dept_type, region_docs)
         m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
