@@ -480,6 +480,20 @@ def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
     return any(not _of_a_part(r["title"] or "") for r in titles)
 
 
+def total_cells_of(gen_or_conn, doc_id: str, table_word: str, fund: str) -> list[dict]:
+    """The cells of the 合计 / 总计 rows of the document's tables titled (or of the kind) table_word whose
+    header names the fund ("政府采购支出表" 合计 › 资金来源 › 政府性基金), one per figure printed."""
+    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
+                  (doc_id,))
+    want = _norm(fund)
+    cells = [r for r in rows if (table_word in (r["title"] or "") or r["kind"] == table_word)
+             and want in _norm(r["header_path"]) and parse_value(r["value_text"] or "") is not None]
+    by_value: dict[float, dict] = {}
+    for r in sorted(cells, key=lambda r: r["line_start"]):
+        by_value.setdefault(parse_value(r["value_text"]), r)
+    return list(by_value.values())
+
+
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
     """The rows of doc_ids that carry a second name cell (`context`: the unit a project belongs to, in a
     department's tables that list its subordinate units), one cell per row: the column asked, else the

@@ -29,7 +29,8 @@ from search.tables import Column, Row, Table, check_sums, tables_from_text
 PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局部门预算.pdf", "2026年广州市商务局部门预算.pdf",
         "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
-        "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf"]
+        "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
+        "2026年苏州市自然资源和规划局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -623,3 +624,13 @@ def test_the_largest_row_of_a_classification_is_not_a_project(tclient, q, expect
     assert answer["answer_type"] != "none"
     assert all(e in answer["answer"] for e in expected), answer["answer"]
     assert "绩效目标表" not in answer["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["苏州规划局 政采 政府性基金资金 多少万", "苏州市自然资源和规划局政府采购支出中用政府性基金安排的有多少？"])
+def test_a_fund_of_a_whole_is_its_cell_of_the_total_row_never_the_whole(tclient, q):
+    # p.28 政府采购支出表: 合计 4,931.43 (一般公共预算资金) 5,164.00 (政府性基金) 10,095.43 (总计)
+    answer = _ask(tclient, q)
+    assert "5,164.00" in answer["answer"] and "10,095.43" not in answer["answer"], answer["answer"]
+    whole = _ask(tclient, "苏州规划局 政采预算 多少")   # 政采 is 政府采购; the whole asked, the whole answered
+    assert "10,095.43" in whole["answer"]

@@ -662,8 +662,42 @@ class HalfOfTheWhole(Operation):
                       _plain(cells))
 
 
+# funds a whole may be divided into, besides the 一般公共预算 most of it is from
+_OTHER_FUNDS = ("政府性基金", "国有资本经营")
+# metrics printed as a table of their own, whose total row divides them by fund
+_TABLE_OF_METRIC = {"政府采购": "政府采购", "三公经费": "三公经费"}
+
+
+class FundOfTheWhole(Operation):
+    """"X局政府采购中政府性基金安排的多少": the fund's cell of the total row of the metric's own table — never
+    the whole figure, which is not what was asked. No such cell: no answer, saying what the file holds."""
+
+    def applies(self, u):
+        fund = next((f for f in _OTHER_FUNDS if f in u.tables), "")
+        # nothing else asked than the fund ("用政府性基金" leaves one character around it)
+        return bool(fund) and u.metric in _TABLE_OF_METRIC and bool(u.units) and u.operation == "lookup" \
+            and len(u.item.replace(fund, "")) <= 1
+
+    def answer(self, ctx, u):
+        fund = next(f for f in _OTHER_FUNDS if f in u.tables)
+        docs = _year_docs(ctx, u, u.doc_ids or set())
+        if len(docs) != 1:
+            return None
+        doc_id = next(iter(docs))
+        who = ctx.gen.documents[doc_id].unit
+        cells = _rows().total_cells_of(ctx.gen, doc_id, _TABLE_OF_METRIC[u.metric], fund)
+        if len(cells) != 1:
+            return Answer(f"没有找到可靠的答案：{who}的文件中未见{u.metric}按{fund}列出的合计数（或所列不一致），"
+                          f"问的是其中{fund}安排的部分，不以{u.metric}总额作答。", "none", [], [], _plain(cells))
+        cell = cells[0]
+        unit = cell["money_unit"] or "未注明单位"
+        text = (f"{who}《{cell['title']}》合计行中“{_column_name(cell)}”为{_rows().quote(cell, aside=True)}"
+                f"（单位：{unit}）。")
+        return Answer(text, "figure", [], [cell["passage_id"]] if cell.get("passage_id") else [], _plain(cells))
+
+
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
 LAST_YEAR_COLUMN = LastYearColumn()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
