@@ -494,6 +494,21 @@ def total_cells_of(gen_or_conn, doc_id: str, table_word: str, fund: str) -> list
     return list(by_value.values())
 
 
+def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list[dict]:
+    """The total of each of the document's tables whose title holds every one of title_words (政府性基金,
+    支出): its 合计 / 总计 row, in the row's total column; one per figure printed."""
+    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
+                  (doc_id,))
+    rows = [r for r in rows if all(w in _norm(r["title"]) for w in title_words)
+            and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")]
+    by_value: dict[float, dict] = {}
+    for r in sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]):
+        value = parse_value(r["value_text"] or "")
+        if value is not None:
+            by_value.setdefault(value, r)
+    return list(by_value.values())
+
+
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
     """The rows of doc_ids that carry a second name cell (`context`: the unit a project belongs to, in a
     department's tables that list its subordinate units), one cell per row: the column asked, else the

@@ -30,7 +30,7 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
-        "2026年苏州市自然资源和规划局部门预算.pdf"]
+        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -634,3 +634,11 @@ def test_a_fund_of_a_whole_is_its_cell_of_the_total_row_never_the_whole(tclient,
     assert "5,164.00" in answer["answer"] and "10,095.43" not in answer["answer"], answer["answer"]
     whole = _ask(tclient, "苏州规划局 政采预算 多少")   # 政采 is 政府采购; the whole asked, the whole answered
     assert "10,095.43" in whole["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["湖州交通局 政府性基金 多少", "湖州市交通运输局2026年政府性基金预算支出是多少"])
+def test_a_fund_named_alone_is_its_tables_total(tclient, q):
+    # 表08 政府性基金预算支出表: 合计 139963.40 — not the rows whose names hold 政府性基金 (75500.00, 7000.00 …)
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "figure" and "139963.40" in answer["answer"], answer["answer"]

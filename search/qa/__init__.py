@@ -140,6 +140,10 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
 
 
+# what a table of a fund or of a metric is called where its total is written out in the text
+_TABLE_OF_A_WHOLE = re.compile(r"政府性基金|国有资本经营|政府采购|机关运行经费")
+
+
 def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     """Passages of the answer's documents that state the same figure again: the prose repeating a quoted
     table row ("7.综合管理 274.16 万元" in a project list), another table listing that row, the table row
@@ -152,6 +156,8 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     for row in answer.rows[:1 if first_only else 3]:
         # the row's name without its list number ("二、政府性基金预算拨款收入" is restated without "二、")
         name = LIST_NUMBER.sub("", compact_text(row.get("row_label") or ""))
+        if name in ("合计", "总计") and (whole := _TABLE_OF_A_WHOLE.search(row.get("title") or "")):
+            name = whole.group()   # a table's total is restated by the table's name ("政府性基金预算拨款收入 …")
         targets.append((row["doc_id"], name[:6], row.get("value_text") or "", 40))
         if row.get("money_unit") == "元" and row.get("value_wan"):
             # a table in 元, its text in 万元 (西安, 上海): 3031779608.00元 is restated as 303177.96万元

@@ -696,8 +696,29 @@ class FundOfTheWhole(Operation):
         return Answer(text, "figure", [], [cell["passage_id"]] if cell.get("passage_id") else [], _plain(cells))
 
 
+class FundTableTotal(Operation):
+    """"湖州交通局 政府性基金 多少": a fund's own table named alone is its total — the 合计 row of the unit's
+    政府性基金预算支出表 — not every row whose name holds the fund's name."""
+
+    def applies(self, u):
+        return bool(u.units) and u.operation == "lookup" and not u.metric and u.item in _OTHER_FUNDS \
+            and not re.search(r"收入|结转|结余", u.normalized)
+
+    def answer(self, ctx, u):
+        docs = _year_docs(ctx, u, u.doc_ids or set())
+        if len(docs) != 1:
+            return None
+        doc_id = next(iter(docs))
+        cells = _rows().table_totals(ctx.gen, doc_id, (u.item, "支出"))
+        if len(cells) != 1:
+            return None
+        who = ctx.gen.documents[doc_id].unit
+        return Answer(_row_line(cells[0], _rows(), who) + "。", "figure", [],
+                      [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
+
+
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
 LAST_YEAR_COLUMN = LastYearColumn()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
