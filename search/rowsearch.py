@@ -702,14 +702,20 @@ def norm(text: str) -> str:
 _WHOLE_EXPENDITURE = re.compile(r"支出(?:预算)?总表|本年支出总体情况表|部门支出总体情况表|支出预算总体情况表")
 
 
-def whole_expenditure_half(gen_or_conn, doc_id: str, half: str) -> dict | None:
+def whole_expenditure_half(gen_or_conn, doc_id: str, half: str, fund: str = "") -> dict | None:
     """The 合计 row's cell under the column headed half (基本支出 / 项目支出) of the document's whole-expenditure
-    table, or None (no such table, or several that disagree)."""
+    table — or, with fund (一般公共预算, 财政拨款 …), of its expenditure table of that fund — or None (no such
+    table, or several that disagree)."""
     rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
                   (doc_id,))
     from .facts import ONE_FUND_TITLE
 
-    cells = [r for r in rows if _WHOLE_EXPENDITURE.search(r["title"] or "") and not ONE_FUND_TITLE.search(r["title"] or "")
+    def of_it(title: str) -> bool:
+        if fund:
+            return fund in title and "支出" in title and "基本支出" not in title
+        return bool(_WHOLE_EXPENDITURE.search(title)) and not ONE_FUND_TITLE.search(title)
+
+    cells = [r for r in rows if of_it(r["title"] or "")
              and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == half
              and parse_value(r["value_text"] or "") is not None]

@@ -30,7 +30,8 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年烟台市科技创新局部门预算.pdf", "2026年西安市司法局部门预算.pdf", "2026年深圳市审计局部门预算.pdf",
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
-        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf"]
+        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf",
+        "2026年上海市卫生健康委员会_部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -169,7 +170,7 @@ def test_a_column_asked_by_another_header_word():
 @needs_pdfs
 def test_find_rows_answer_and_ambiguity(tclient):
     gen = _gen(tclient)
-    doc = _doc_id(tclient, "湖州")
+    doc = _doc_id(tclient, "湖州市财政局")
     found = find_rows(gen, [doc], "信息化建设与运维")
     assert found[0]["value_text"] == "113.75" and found[0]["money_unit"] == "万元" and not found[0]["ambiguous"]
     answer = answer_from_rows(found, "湖州市财政局", "信息化建设与运维")
@@ -185,10 +186,10 @@ def test_find_rows_answer_and_ambiguity(tclient):
 @needs_pdfs
 def test_largest_project_and_units_with_item(tclient):
     gen = _gen(tclient)
-    top = largest_rows(gen, _doc_id(tclient, "湖州"), "项目支出", n=3)
+    top = largest_rows(gen, _doc_id(tclient, "湖州市财政局"), "项目支出", n=3)
     assert [r["row_label"] for r in top][:2] == ["市级预算项目评审", "财政事务综合业务管理"]
     assert top[0]["value_text"] == "371.00"
-    low = largest_rows(gen, _doc_id(tclient, "湖州"), "项目支出", n=1, smallest=True)
+    low = largest_rows(gen, _doc_id(tclient, "湖州市财政局"), "项目支出", n=1, smallest=True)
     assert low[0]["value_text"] == "10.00"
     assert answer_from_rows(top, ranking="largest")["answer_type"] == "table_rank"
     units = units_with_item(gen, "住房公积金")
@@ -642,3 +643,13 @@ def test_a_fund_named_alone_is_its_tables_total(tclient, q):
     # 表08 政府性基金预算支出表: 合计 139963.40 — not the rows whose names hold 政府性基金 (75500.00, 7000.00 …)
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "figure" and "139963.40" in answer["answer"], answer["answer"]
+
+
+@needs_pdfs
+def test_a_half_asked_of_one_fund_is_read_from_that_funds_table(tclient):
+    # 上海市中医文献馆 p.9 支出预算总表 合计 84,009,800 / 25,260,980 / 58,748,820; p.11 一般公共预算支出功能分类
+    # 预算表 合计 26,935,500 / 22,186,680 / 4,748,820
+    fund = _ask(tclient, "上海中医文献馆 一般公共预算 项目支出 多少")
+    assert "4,748,820" in fund["answer"] and "58,748,820" not in fund["answer"], fund["answer"]
+    whole = _ask(tclient, "上海中医文献馆 项目支出 多少")
+    assert "58,748,820" in whole["answer"], whole["answer"]

@@ -651,7 +651,9 @@ class HalfOfTheWhole(Operation):
             # the two parts of the basic spending: the 合计 row of the 基本支出 tables
             cells = _rows().basic_expenditure_parts(ctx.gen, doc_id, u.metric)
         else:
-            cells = [c for c in [_rows().whole_expenditure_half(ctx.gen, doc_id, u.metric)] if c is not None]
+            # a fund named ("一般公共预算 项目支出", "财政拨款安排的项目支出"): that fund's table, never the whole's
+            fund = next((f for f in ("一般公共预算", "财政拨款", *_OTHER_FUNDS) if f in u.normalized), "")
+            cells = [c for c in [_rows().whole_expenditure_half(ctx.gen, doc_id, u.metric, fund)] if c is not None]
         if not cells:
             return None
         who = ctx.gen.documents[doc_id].unit
