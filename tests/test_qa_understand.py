@@ -565,3 +565,9 @@ def test_a_department_type_names_the_department_not_a_unit_holding_its_words(q, 
     gaz = Gazetteer(DEPARTMENT_AND_OTHER)
     u = read(q, gaz, build_aliases(DEPARTMENT_AND_OTHER))
     assert docs(u) == expected and (not u.not_held) == held, (u.units, u.not_held)
+
+
+@pytest.mark.parametrize("q", ["上海市卫健委下属中医文献馆今年项目支出", "上海卫健委 中医文献馆 三公经费"])
+def test_a_unit_named_with_its_department_is_one_unit(q, gaz, aliases):
+    u = read(q, gaz, aliases)
+    assert [docs(u)] == [{"sh-zy"}] and len(u.units) == 1, u.units

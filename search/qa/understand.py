@@ -365,6 +365,8 @@ def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
         if not m.held and child is not None and child.held and child.start >= end \
                 and _UNDER.fullmatch(compact[end:child.start]):
             continue
+        if out and m.doc_ids and m.doc_ids == out[-1].doc_ids and m.start < out[-1].start + len(out[-1].text):
+            continue   # "上海市卫健委下属中医文献馆" and, inside it, "中医文献馆": one unit named once
         out.append(m)
     return out
 
