@@ -571,3 +571,8 @@ def test_a_department_type_names_the_department_not_a_unit_holding_its_words(q, 
 def test_a_unit_named_with_its_department_is_one_unit(q, gaz, aliases):
     u = read(q, gaz, aliases)
     assert [docs(u)] == [{"sh-zy"}] and len(u.units) == 1, u.units
+
+
+def test_a_table_named_in_brackets_is_where_to_look_not_the_row_asked(gaz, aliases):
+    u = read("深圳市医疗保障局2026年一般公共预算培训费（三公经费、会议费、培训费支出表）是多少？", gaz, aliases)
+    assert u.metric == "培训费" and "会议费" not in u.item, (u.metric, u.item)

@@ -35,6 +35,8 @@ _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
+# "培训费（三公经费、会议费、培训费支出表）": where to look, in brackets; its words are not the row asked
+_TABLE_ASIDE = re.compile(r"[（(][^（）()]{2,40}表[）)]")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 # a metric -> the metrics it is a part of ("基本支出中公用经费")
 _WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
@@ -621,7 +623,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u = Understood(q, normalized)
     compact = normalized.replace(" ", "")
     # "（不含基本支出）": what the question excludes is not what it asks for
-    compact = _EXCLUDED.sub("", compact)
+    compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
