@@ -576,3 +576,14 @@ def test_a_unit_named_with_its_department_is_one_unit(q, gaz, aliases):
 def test_a_table_named_in_brackets_is_where_to_look_not_the_row_asked(gaz, aliases):
     u = read("深圳市医疗保障局2026年一般公共预算培训费（三公经费、会议费、培训费支出表）是多少？", gaz, aliases)
     assert u.metric == "培训费" and "会议费" not in u.item, (u.metric, u.item)
+
+
+CHONGQING = [Doc("cq-sl", "重庆市水利局"), Doc("cq-kj", "重庆市科学技术局（本级）"),
+             Doc("cq-jx", "重庆市经济和信息化委员会")]
+
+
+def test_units_listed_after_one_region_and_counted_are_the_units_compared():
+    gaz = Gazetteer(CHONGQING)
+    u = read("重庆市水利局、科学技术局、经济和信息化委员会三家中，2026年哪个“三公”经费最多？", gaz, build_aliases(CHONGQING))
+    assert [docs(u)] == [{"cq-sl", "cq-kj", "cq-jx"}] and u.metric == "三公经费", u.units
+    assert not u.item and "三家" not in u.unparsed, (u.item, u.unparsed)
