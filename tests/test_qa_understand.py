@@ -587,3 +587,10 @@ def test_units_listed_after_one_region_and_counted_are_the_units_compared():
     u = read("重庆市水利局、科学技术局、经济和信息化委员会三家中，2026年哪个“三公”经费最多？", gaz, build_aliases(CHONGQING))
     assert [docs(u)] == [{"cq-sl", "cq-kj", "cq-jx"}] and u.metric == "三公经费", u.units
     assert not u.item and "三家" not in u.unparsed, (u.item, u.unparsed)
+
+
+@pytest.mark.parametrize("q, part", [("深圳市医疗保障局2026年项目支出占支出预算的比例是多少？", "项目支出"),
+                                     ("深圳医保局 基本支出占总支出比重", "基本支出")])
+def test_a_share_asks_the_part_named_before_zhan(q, part, gaz, aliases):
+    u = read(q, gaz, aliases)
+    assert u.operation == "share" and u.metric == part, (u.operation, u.metric)

@@ -650,6 +650,11 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         u.metric, u.metric_text = "", ""
     definition = _DEFINITION.match(compact)
     _operation(u, compact)
+    if u.operation == "share" and "占" in compact:
+        # "项目支出占支出预算的比例": the part is what is asked, named before 占; the whole after it
+        part = detect_metric(compact[:compact.find("占")])
+        if part[0] and part[0] != u.metric:
+            u.metric, u.metric_text = part
     if definition and u.operation == "lookup":
         u.operation, u.defines = "definition", (definition.group(1) or definition.group(2))
     # what is left once everything above is read
