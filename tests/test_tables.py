@@ -653,3 +653,14 @@ def test_a_half_asked_of_one_fund_is_read_from_that_funds_table(tclient):
     assert "4,748,820" in fund["answer"] and "58,748,820" not in fund["answer"], fund["answer"]
     whole = _ask(tclient, "上海中医文献馆 项目支出 多少")
     assert "58,748,820" in whole["answer"], whole["answer"]
+
+
+@needs_pdfs
+def test_an_item_in_both_halves_tables_is_their_sum_each_quoted(tclient):
+    # 广州商务局 p.17 表6 (基本支出) 委托业务费 202.52, p.18 表7 (项目支出) 5,221.97; p.37: "安排委托业务费5,424.49万元"
+    answer = _ask(tclient, "广州商务局今年委托业务费多少")
+    assert answer["answer_type"] == "figure"
+    assert all(f in answer["answer"] for f in ("5,424.49", "202.52", "5,221.97")), answer["answer"]
+    # one half asked: that half alone
+    basic = _ask(tclient, "广州商务局 基本支出 委托业务费")
+    assert "202.52" in basic["answer"] and "5,424.49" not in basic["answer"], basic["answer"]

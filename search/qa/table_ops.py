@@ -90,6 +90,15 @@ class RowLookup(Operation):
                         parts.append(_row_line(row, rows_mod, unit))
                         used.append(row)
                         found_values.append(row.get("value_wan") if u.operation != "compare" else None)
+            elif best.get("ambiguous") and (halves := _two_halves(candidates, best)):
+                # the item printed once in the 基本支出 table and once in the 项目支出 table (广州's 表6 / 表7):
+                # the unit's spending on it is the two together, each quoted as printed
+                total = sum(r["value_wan"] for r in halves)
+                each = "，".join(f"{half}{rows_mod.quote(r)}（《{r['title']}》）"
+                                 for half, r in zip(("基本支出", "项目支出"), halves))
+                parts.append(f"{who}“{best['row_label']}”共{total:,.2f}万元（两表相加）：{each}")
+                used += halves
+                found_values.append(total)
             elif best.get("ambiguous"):
                 text, same = _rows_matching_alike(candidates, best, rows_mod, u.item)
                 parts.append(f"{who}有{text.replace('相符：', '相符，无法确定是哪一行：', 1)}")
@@ -118,6 +127,18 @@ class RowLookup(Operation):
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+def _two_halves(candidates: list[dict], row: dict) -> list[dict]:
+    """[the 基本支出 row, the 项目支出 row] when the rows of row's document matching as well as it are one
+    economic item printed in a table of each half (and nowhere else); else []."""
+    same = [r for r in candidates if r["doc_id"] == row["doc_id"] and r["quality"] == row["quality"]]
+    if len(same) != 2 or same[0]["row_label"] != same[1]["row_label"] or any(
+            r["kind"] != "经济分类" or r["value_wan"] is None for r in same):
+        return []
+    halves = [next((r for r in same if h in r["title"] and o not in r["title"]), None)
+              for h, o in (("基本支出", "项目支出"), ("项目支出", "基本支出"))]
+    return halves if None not in halves and halves[0] is not halves[1] else []
 
 
 def _rows_matching_alike(candidates: list[dict], row: dict, rows_mod, item: str, with_tables: bool = False):
