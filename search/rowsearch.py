@@ -530,6 +530,35 @@ def cells_labelled(gen_or_conn, doc_id: str, label: str) -> list[dict]:
                   (doc_id, label))
 
 
+def year_half(gen_or_conn, doc_id: str, kind: str, year: int) -> list[dict]:
+    """One year's cells of a row printed for two years side by side (烟台's 三公 table: 2025年预算数 over five
+    columns, then 2026年预算数 over the same five). Which column is which year is read from where the columns
+    start repeating (the second 合计), not from the nesting of the headers, which the two-year header defeats;
+    the half whose headers name the year is that year's. [] unless exactly one row of the kind reads so."""
+    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ?",
+                  (doc_id, kind))
+    by_row: dict[tuple, list[dict]] = {}
+    for r in rows:
+        by_row.setdefault((r["table_id"], r["row_index"]), []).append(r)
+    found = []
+    for cells in by_row.values():
+        cells.sort(key=lambda c: c["column_index"])
+        leaves = [(c["header_path"] or "").rsplit(" › ", 1)[-1] for c in cells]
+        # (the second year's half may print fewer cells: empty ones are not stored)
+        split = next((j for j in range(1, len(cells)) if leaves[j] == leaves[0]), None)
+        if split is None or len(cells) > 2 * split:
+            continue
+        first, second = cells[:split], cells[split:]
+
+        def names(half: list[dict], y: int) -> bool:
+            return any(f"{y}年" in (c["header_path"] or "") for c in half)
+        if names(first, year) and names(second, year + 1) and not names(first, year + 1):
+            found.append(first)
+        elif names(second, year) and names(first, year + 1) and not names(second, year + 1):
+            found.append(second)
+    return found[0] if len(found) == 1 else []
+
+
 def unit_labelled_rows(gen_or_conn, doc_ids, named) -> list[dict]:
     """Every cell of the rows of doc_ids whose label is a unit's name that named(label) accepts (a
     department's tables list its subordinate units as rows: 收入总表, 基本支出总表, "三公"经费表 by unit)."""

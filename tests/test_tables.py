@@ -664,3 +664,16 @@ def test_an_item_in_both_halves_tables_is_their_sum_each_quoted(tclient):
     # one half asked: that half alone
     basic = _ask(tclient, "广州商务局 基本支出 委托业务费")
     assert "202.52" in basic["answer"] and "5,424.49" not in basic["answer"], basic["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q, figure, not_figure", [
+    # 烟台科技局 p.22 公开表7: 2025年预算数 13.68 10.00 0.58 (小计) 0.58 (运行维护) 3.10 | 2026年预算数 20.68 17.00 …
+    ("烟台科技局去年因公出国费", "10.00", "17.00"),
+    ("烟台科技局 2025年 三公经费", "13.68", "20.68"),
+    ("烟台科技局上年公务接待费预算", "3.10", "20.68"),
+])
+def test_last_years_half_of_a_two_year_sangong_table(tclient, q, figure, not_figure):
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "figure" and figure in answer["answer"], answer["answer"]
+    assert not_figure not in answer["answer"] and "2026年文件" in answer["answer"]

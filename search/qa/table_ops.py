@@ -351,7 +351,7 @@ class LastYearColumn(Operation):
     year's document, or no answer."""
 
     def applies(self, u):
-        return bool(u.absent_year) and (bool(u.item) or u.metric == "三公经费") and len(u.units) == 1 \
+        return bool(u.absent_year) and (bool(u.item) or u.metric in _SANGONG_LEAVES) and len(u.units) == 1 \
             and u.operation == "lookup"
 
     def answer(self, ctx, u):
@@ -361,7 +361,9 @@ class LastYearColumn(Operation):
         if len(docs) != 1:
             return None
         if not u.item:
-            return self._year_row(ctx, rows_mod, next(iter(docs)), year)
+            doc_id = next(iter(docs))
+            return (self._year_row(ctx, rows_mod, doc_id, year) if u.metric == "三公经费" else None) \
+                or self._year_half(ctx, rows_mod, doc_id, year, u.metric)
         found = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, tables=tuple(u.tables), question=u.normalized)
                  if r["quality"] >= 0.8 and not r.get("ambiguous")]
         if not found:
@@ -378,6 +380,23 @@ class LastYearColumn(Operation):
         text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的表中列有{year}年的数："
                 f"“{top['row_label']}”{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）。")
+        return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
+
+    @staticmethod
+    def _year_half(ctx, rows_mod, doc_id: str, year: int, metric: str) -> Answer | None:
+        """The 三公 table printing two years side by side: the cell of the part asked in that year's half."""
+        half = rows_mod.year_half(ctx.gen, doc_id, "三公经费", year)
+        leaf = _SANGONG_LEAVES[metric]
+        cells = [c for c in half if re.fullmatch(leaf, (c["header_path"] or "").rsplit(" › ", 1)[-1])
+                 and rows_mod.parse_value(c["value_text"] or "") is not None]
+        if metric == "三公经费":
+            cells = cells[:1]   # the half's first total
+        if len(cells) != 1:
+            return None
+        top = cells[0]
+        who = ctx.gen.documents[doc_id].unit
+        text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的《{top['title']}》列有{year}年的数："
+                f"{metric}为{rows_mod.quote(top, aside=True)}（单位：{top['money_unit'] or '未注明单位'}）。")
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
     @staticmethod
@@ -400,6 +419,10 @@ class LastYearColumn(Operation):
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
 
+# a 三公 part -> the header of its column (the last level) in a 三公 table
+_SANGONG_LEAVES = {"三公经费": r"合\s*计|总\s*计", "因公出国(境)费": r"因公出国.*", "公务接待费": r"公务接待费?",
+                   "公务用车购置及运行维护费": r"小\s*计", "公务用车购置费": r"公务用车购置费?",
+                   "公务用车运行维护费": r"公务用车运行(?:维护)?费?"}
 _FUND_TABLE = re.compile(r"政府性基金|国有资本")
 _LAST_YEAR = re.compile(r"上年|20(?:1\d|2[0-5])年")
 _CHANGE_COLUMN = re.compile(r"增减|变化|比上年|增长")
