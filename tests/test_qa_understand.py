@@ -594,3 +594,16 @@ def test_units_listed_after_one_region_and_counted_are_the_units_compared():
 def test_a_share_asks_the_part_named_before_zhan(q, part, gaz, aliases):
     u = read(q, gaz, aliases)
     assert u.operation == "share" and u.metric == part, (u.operation, u.metric)
+
+
+YANTAI = [Doc("yt-zf", "烟台市人民政府办公室"), Doc("yt-cz", "烟台市财政局"), Doc("yt-sj", "烟台市审计局")]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("烟台市府办 财政局 审计局 接待费 谁最高", [{"yt-zf"}, {"yt-cz"}, {"yt-sj"}]),   # 市府办 over 烟台市's 市
+    ("烟台市府办三公经费", [{"yt-zf"}]),
+])
+def test_a_short_form_beginning_inside_the_region_name_is_still_the_unit(q, expected):
+    gaz = Gazetteer(YANTAI)
+    u = read(q, gaz, build_aliases(YANTAI))
+    assert [m.doc_ids for m in u.units] == expected, u.units

@@ -259,6 +259,13 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
     type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
                  if not any(taken[m.start():m.end()])
                  and _stands_as_department(compact, m.start(), m.group(), region_ends)]
+    # a short form that begins inside the region's name ("烟台市府办": 市府办 over 烟台市) is the same type's
+    # form after it (府办), so the region heads it
+    for k, (t0, t1, name) in enumerate(type_hits):
+        after = next((e for e in region_ends if t0 < e < t1), None)
+        rest = pattern.match(compact, after) if after is not None else None
+        if rest is not None and rest.end() == t1 and forms[rest.group()] == name:
+            type_hits[k] = (after, t1, name)
     # a region inside a type word ("公安" of 公安局 is also 公安县) is part of the type word
     region_hits = [r for r in region_hits if not any(t0 <= r[0] and r[1] <= t1 for t0, t1, _ in type_hits)]
     # a unit named by its bare name plus its region elsewhere ("中医文献馆 上海"): keep the region's documents
