@@ -607,3 +607,9 @@ def test_a_short_form_beginning_inside_the_region_name_is_still_the_unit(q, expe
     gaz = Gazetteer(YANTAI)
     u = read(q, gaz, build_aliases(YANTAI))
     assert [m.doc_ids for m in u.units] == expected, u.units
+
+
+@pytest.mark.parametrize("q", ["深圳医保局 三公 比去年 增减多少", "深圳医保局三公经费增减"])
+def test_zengjian_asks_the_change_and_is_no_item(q, gaz, aliases):
+    u = read(q, gaz, aliases)
+    assert u.operation == "change" and u.metric == "三公经费" and not u.item, (u.operation, u.item)
