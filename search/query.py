@@ -6,27 +6,11 @@ Hints are matched against the metadata of the indexed documents (not a fixed lis
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# how people ask -> how the documents say it (applied to the query only)
-SYNONYMS = [
-    (r"医保局", "医疗保障局"),
-    (r"医保中心", "医疗保险事业管理中心"),
-    (r"(?<!公务)招待费", "公务接待费"),
-    (r"(?<!因公)出国(?:费|经费)?(?!\(境\))", "因公出国(境)费"),
-    (r"公车", "公务用车"),
-    (r"(?:买了什么|采购了什么|买什么|采购什么)", "政府采购"),
-    (r"(?:几辆车|多少辆车|多少辆公务用车|多少辆)", "车辆 辆"),
-    (r"三公(?!经费)", "三公经费"),
-    (r"(?:为零|是零|等于零|为空|为0元|是0)", "为0"),
-    (r"零增长", "0"),
-    (r"编制数?", "编制"),
-    (r"收支规模|收支预算规模|预算规模", "收支总预算"),
-    (r"(?<!行政)运行经费", "机关运行经费"),   # 行政运行经费 is the 功能分类 row 行政运行, not 机关运行经费
-    (r"机关机关运行经费", "机关运行经费"),
-]
 _QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
 _YEAR = re.compile(r"(20[1-3]\d)\s*年?")
 _REGION_PART = re.compile(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)")
@@ -80,14 +64,22 @@ def normalize_years(text: str, this_year: int | None = None) -> str:
     return re.sub(r"(20[1-3]\d)年\s*年", r"\1年", text)
 
 
+@functools.lru_cache(maxsize=1)
+def synonyms() -> list[tuple[re.Pattern, str]]:
+    """How people ask -> how the documents say it, in order (search/data/query_synonyms.tsv)."""
+    from .regions import data_rows
+
+    return [(re.compile(pattern), replacement) for pattern, replacement in data_rows("query_synonyms.tsv")]
+
+
 def normalize_query(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _QUOTES.sub("", text)
     text = re.sub(r"[\x00-\x1f\x7f]", " ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = normalize_years(text)
-    for pattern, replacement in SYNONYMS:
-        text = re.sub(pattern, replacement, text)
+    for pattern, replacement in synonyms():
+        text = pattern.sub(replacement, text)
     return text
 
 

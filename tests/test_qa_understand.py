@@ -613,3 +613,15 @@ def test_a_short_form_beginning_inside_the_region_name_is_still_the_unit(q, expe
 def test_zengjian_asks_the_change_and_is_no_item(q, gaz, aliases):
     u = read(q, gaz, aliases)
     assert u.operation == "change" and u.metric == "三公经费" and not u.item, (u.operation, u.item)
+
+
+@pytest.mark.parametrize("q, written", [
+    ("深圳医保局招待费", "医疗保障局公务接待费"),      # search/data/query_synonyms.tsv, in order
+    ("深圳市信访局内设哪些处室", "机构设置"),
+    ("杭州司法局 行政运行经费", "行政运行经费"),       # not 机关运行经费 after 行政
+    ("深圳 运行经费", "机关运行经费"),
+])
+def test_query_synonyms_are_read_from_their_data_file(q, written):
+    from search.query import normalize_query
+
+    assert written in normalize_query(q)
