@@ -625,3 +625,9 @@ def test_query_synonyms_are_read_from_their_data_file(q, written):
     from search.query import normalize_query
 
     assert written in normalize_query(q)
+
+
+@pytest.mark.parametrize("q, item", [("深圳医保局今年行政运行那一项，基本支出安排了多少", "行政运行"),
+                                     ("深圳医保局 信息化建设这项 多少", "信息化建设")])
+def test_that_item_pointed_at_is_the_item(q, item, gaz, aliases):
+    assert read(q, gaz, aliases).item == item
