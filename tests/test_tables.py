@@ -677,3 +677,12 @@ def test_last_years_half_of_a_two_year_sangong_table(tclient, q, figure, not_fig
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "figure" and figure in answer["answer"], answer["answer"]
     assert not_figure not in answer["answer"] and "2026年文件" in answer["answer"]
+
+
+@needs_pdfs
+def test_a_half_of_one_fund_is_never_the_wholes_stated_half(tclient):
+    # 湖州交通局 p.25 表03 支出预算总表 合计 … 项目支出 171262.41 (the text states it too); p.30 表05 一般公共预算
+    # 支出表 合计 52244.36 … 项目支出 24815.52
+    fund = _ask(tclient, "湖州交通局 一般公共预算 项目支出 多少")
+    assert "24815.52" in fund["answer"] and "171262.41" not in fund["answer"], fund["answer"]
+    assert "171262.41" in _ask(tclient, "湖州交通局 项目支出 多少")["answer"]

@@ -696,8 +696,8 @@ class HalfOfTheWhole(Operation):
             cells = _rows().basic_expenditure_parts(ctx.gen, doc_id, u.metric)
         else:
             # a fund named ("一般公共预算 项目支出", "财政拨款安排的项目支出"): that fund's table, never the whole's
-            fund = next((f for f in ("一般公共预算", "财政拨款", *_OTHER_FUNDS) if f in u.normalized), "")
-            cells = [c for c in [_rows().whole_expenditure_half(ctx.gen, doc_id, u.metric, fund)] if c is not None]
+            cells = [c for c in [_rows().whole_expenditure_half(ctx.gen, doc_id, u.metric, _fund_named(u))]
+                     if c is not None]
         if not cells:
             return None
         who = ctx.gen.documents[doc_id].unit
@@ -710,6 +710,7 @@ class HalfOfTheWhole(Operation):
 
 # funds a whole may be divided into, besides the 一般公共预算 most of it is from
 _OTHER_FUNDS = ("政府性基金", "国有资本经营")
+_FUNDS = ("一般公共预算", "财政拨款", *_OTHER_FUNDS)
 # metrics printed as a table of their own, whose total row divides them by fund
 _TABLE_OF_METRIC = {"政府采购": "政府采购", "三公经费": "三公经费"}
 
@@ -763,8 +764,27 @@ class FundTableTotal(Operation):
                       [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
 
 
+def _fund_named(u: Understood) -> str:
+    return next((f for f in _FUNDS if f in u.normalized), "")
+
+
+class HalfOfOneFund(HalfOfTheWhole):
+    """"X局一般公共预算项目支出": the half of one fund's spending, from that fund's table — before the figures,
+    which state the whole's halves; no such table, no answer (never the whole's figure)."""
+
+    def applies(self, u):
+        return u.metric in ("基本支出", "项目支出") and super().applies(u) and bool(_fund_named(u))
+
+    def answer(self, ctx, u):
+        found = super().answer(ctx, u)
+        if found is not None:
+            return found
+        return Answer(f"没有找到可靠的答案：文件的表中未见{_fund_named(u)}的{u.metric}合计，不以全部{u.metric}作答。",
+                      "none", [], [], [])
+
+
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
 LAST_YEAR_COLUMN = LastYearColumn()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
