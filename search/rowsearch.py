@@ -480,33 +480,43 @@ def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
     return any(not _of_a_part(r["title"] or "") for r in titles)
 
 
+# the label of a table's total row
+TOTAL_LABEL = re.compile(r"合\s*计|总\s*计")
+
+
+def _total_rows(gen_or_conn, doc_id: str) -> list[dict]:
+    return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
+                  (doc_id,))
+
+
+def _one_per_figure(cells: list[dict]) -> list[dict]:
+    """The first cell (in the order given) of each figure printed: tables that agree are quoted once, tables
+    that disagree each."""
+    by_value: dict[float, dict] = {}
+    for r in cells:
+        value = parse_value(r["value_text"] or "")
+        if value is not None:
+            by_value.setdefault(value, r)
+    return list(by_value.values())
+
+
 def total_cells_of(gen_or_conn, doc_id: str, table_word: str, fund: str) -> list[dict]:
     """The cells of the 合计 / 总计 rows of the document's tables titled (or of the kind) table_word whose
     header names the fund ("政府采购支出表" 合计 › 资金来源 › 政府性基金), one per figure printed."""
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
-                  (doc_id,))
+    rows = _total_rows(gen_or_conn, doc_id)
     want = _norm(fund)
     cells = [r for r in rows if (table_word in (r["title"] or "") or r["kind"] == table_word)
              and want in _norm(r["header_path"]) and parse_value(r["value_text"] or "") is not None]
-    by_value: dict[float, dict] = {}
-    for r in sorted(cells, key=lambda r: r["line_start"]):
-        by_value.setdefault(parse_value(r["value_text"]), r)
-    return list(by_value.values())
+    return _one_per_figure(sorted(cells, key=lambda r: r["line_start"]))
 
 
 def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list[dict]:
     """The total of each of the document's tables whose title holds every one of title_words (政府性基金,
     支出): its 合计 / 总计 row, in the row's total column; one per figure printed."""
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
-                  (doc_id,))
+    rows = _total_rows(gen_or_conn, doc_id)
     rows = [r for r in rows if all(w in _norm(r["title"]) for w in title_words)
-            and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")]
-    by_value: dict[float, dict] = {}
-    for r in sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]):
-        value = parse_value(r["value_text"] or "")
-        if value is not None:
-            by_value.setdefault(value, r)
-    return list(by_value.values())
+            and TOTAL_LABEL.fullmatch(r["row_label"] or "")]
+    return _one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
@@ -735,8 +745,7 @@ def whole_expenditure_half(gen_or_conn, doc_id: str, half: str, fund: str = "") 
     """The 合计 row's cell under the column headed half (基本支出 / 项目支出) of the document's whole-expenditure
     table — or, with fund (一般公共预算, 财政拨款 …), of its expenditure table of that fund — or None (no such
     table, or several that disagree)."""
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
-                  (doc_id,))
+    rows = _total_rows(gen_or_conn, doc_id)
     from .facts import ONE_FUND_TITLE
 
     def of_it(title: str) -> bool:
@@ -745,7 +754,7 @@ def whole_expenditure_half(gen_or_conn, doc_id: str, half: str, fund: str = "") 
         return bool(_WHOLE_EXPENDITURE.search(title)) and not ONE_FUND_TITLE.search(title)
 
     cells = [r for r in rows if of_it(r["title"] or "")
-             and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
+             and TOTAL_LABEL.fullmatch(r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == half
              and parse_value(r["value_text"] or "") is not None]
     if not cells or len({r["value_text"] for r in cells}) > 1:
@@ -762,16 +771,12 @@ def basic_expenditure_parts(gen_or_conn, doc_id: str, part: str) -> list[dict]:
     基本支出 tables, or of a table whose 基本支出 columns are divided so (重庆's 一般公共预算支出情况表: 基本支出 ›
     人员经费 / 公用经费): one cell per figure printed, so that tables which disagree are all shown."""
     forms = _BASIC_PARTS.get(part, ())
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND is_total = 1",
-                  (doc_id,))
+    rows = _total_rows(gen_or_conn, doc_id)
     cells = [r for r in rows if ("基本支出" in (r["title"] or "") or "基本支出" in (r["header_path"] or ""))
-             and re.fullmatch(r"合\s*计|总\s*计", r["row_label"] or "")
+             and TOTAL_LABEL.fullmatch(r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") in forms
              and parse_value(r["value_text"] or "") is not None]
-    by_value: dict[float, dict] = {}
-    for r in sorted(cells, key=lambda r: ("基本支出" not in (r["title"] or ""), r["line_start"])):
-        by_value.setdefault(parse_value(r["value_text"]), r)
-    return list(by_value.values())
+    return _one_per_figure(sorted(cells, key=lambda r: ("基本支出" not in (r["title"] or ""), r["line_start"])))
 
 
 def quote(row: dict, aside: bool = False) -> str:

@@ -734,13 +734,14 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             break
         best = min(range(len(data)), key=lambda i: (abs(data[i][0] - mid), -data[i][0] + mid > 0))
         numbered = any(_ITEM_START.match(cells[0].text) for cells in labels.values() if cells)
-        if abs(data[best][0] - mid) > 0.75 * pitch or numbered or _codes_alike(codes, data[best][3]):
+        own_code = _codes_alike(codes, data[best][3])
+        if abs(data[best][0] - mid) > 0.75 * pitch or numbered or own_code:
             # far from every row with figures, a numbered item of its own ("三、国有资本经营预算拨款收入" with
             # empty cells, 福州's 收支预算总表), or a code of its own beside a row that has one ("30240 税金及附加
             # 费用" under "30239 其他交通费用 35.00" in a 经济分类 table listing every code): a row whose cells are
             # all empty, not a wrapped label (西安's "一般行政管理" / "2013302 事务" wraps around a line of
             # figures without a code: that line's name and code)
-            data.append((mid, {}, labels, codes if _codes_alike(codes, data[best][3]) else [], lines))
+            data.append((mid, {}, labels, codes if own_code else [], lines))
             continue
         for blk, cells in labels.items():
             data[best][2].setdefault(blk, []).extend(cells)

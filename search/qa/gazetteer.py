@@ -157,7 +157,7 @@ class Gazetteer:
         whose name only holds the type's words (无锡市应急管理综合行政执法监督局, named by its own name)."""
         typed = self.docs_of_type(dept_type, docs)
         forms = next((set(t.short_forms) for t in lexicon.department_types() if t.name == dept_type), set())
-        itself = {d for d in typed if re.sub(r"[（(]本级[）)]$", "", self.entries[d].rest) in forms}
+        itself = {d for d in typed if lexicon.without_own_office(self.entries[d].rest) in forms}
         return itself or typed
 
     def units(self, docs) -> list[str]:

@@ -36,11 +36,16 @@ def department_types() -> tuple[DepartmentType, ...]:
     return tuple(types)
 
 
+def without_own_office(unit: str) -> str:
+    """A unit's name without the （本级） that marks a department's own office."""
+    return re.sub(r"[（(]本级[）)]$", "", unit)
+
+
 def type_of_unit(unit: str) -> str:
     """The department type of an official unit name ('' when it is not one of the listed types). The type
     word that starts earliest wins: 人民政府办公厅 is a 政府办公厅, not a 民政局."""
     best = None
-    unit = re.sub(r"[（(]本级[）)]$", "", unit)
+    unit = without_own_office(unit)
     for order, t in enumerate(department_types()):
         match = t.official.search(unit)
         if match and (best is None or (match.start(), -len(match.group()), order) < best[0]):

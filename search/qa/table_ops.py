@@ -39,6 +39,12 @@ def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
     return {d for d in docs if ctx.gen.documents[d].year in u.years}
 
 
+def _the_document(ctx, u: Understood) -> str | None:
+    """The one document of the units asked (in the year asked), or None when there are none or several."""
+    docs = _year_docs(ctx, u, u.doc_ids or set())
+    return next(iter(docs)) if len(docs) == 1 else None
+
+
 _WRAPPED_HEADER_ENDS = ("预算拨款", "算拨款", "拨款", "预算", "资金", "收入", "支出")
 
 
@@ -386,8 +392,8 @@ class LastYearColumn(Operation):
     def _year_half(ctx, rows_mod, doc_id: str, year: int, metric: str) -> Answer | None:
         """The 三公 table printing two years side by side: the cell of the part asked in that year's half."""
         half = rows_mod.year_half(ctx.gen, doc_id, "三公经费", year)
-        leaf = _SANGONG_LEAVES[metric]
-        cells = [c for c in half if re.fullmatch(leaf, (c["header_path"] or "").rsplit(" › ", 1)[-1])
+        leaf = re.compile(_SANGONG_LEAVES[metric]) if _SANGONG_LEAVES[metric] else rows_mod.TOTAL_LABEL
+        cells = [c for c in half if leaf.fullmatch((c["header_path"] or "").rsplit(" › ", 1)[-1])
                  and rows_mod.parse_value(c["value_text"] or "") is not None]
         if metric == "三公经费":
             cells = cells[:1]   # the half's first total
@@ -419,8 +425,8 @@ class LastYearColumn(Operation):
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
 
-# a 三公 part -> the header of its column (the last level) in a 三公 table
-_SANGONG_LEAVES = {"三公经费": r"合\s*计|总\s*计", "因公出国(境)费": r"因公出国.*", "公务接待费": r"公务接待费?",
+# a 三公 part -> the header of its column (the last level) in a 三公 table ("": the table's total label)
+_SANGONG_LEAVES = {"三公经费": "", "因公出国(境)费": r"因公出国.*", "公务接待费": r"公务接待费?",
                    "公务用车购置及运行维护费": r"小\s*计", "公务用车购置费": r"公务用车购置费?",
                    "公务用车运行维护费": r"公务用车运行(?:维护)?费?"}
 _FUND_TABLE = re.compile(r"政府性基金|国有资本")
@@ -687,10 +693,9 @@ class HalfOfTheWhole(Operation):
             and u.operation == "lookup" and not u.item
 
     def answer(self, ctx, u):
-        docs = _year_docs(ctx, u, u.doc_ids or set())
-        if len(docs) != 1:
+        doc_id = _the_document(ctx, u)
+        if doc_id is None:
             return None
-        doc_id = next(iter(docs))
         if u.metric in ("人员经费", "公用经费"):
             # the two parts of the basic spending: the 合计 row of the 基本支出 tables
             cells = _rows().basic_expenditure_parts(ctx.gen, doc_id, u.metric)
@@ -727,10 +732,9 @@ class FundOfTheWhole(Operation):
 
     def answer(self, ctx, u):
         fund = next(f for f in _OTHER_FUNDS if f in u.tables)
-        docs = _year_docs(ctx, u, u.doc_ids or set())
-        if len(docs) != 1:
+        doc_id = _the_document(ctx, u)
+        if doc_id is None:
             return None
-        doc_id = next(iter(docs))
         who = ctx.gen.documents[doc_id].unit
         cells = _rows().total_cells_of(ctx.gen, doc_id, _TABLE_OF_METRIC[u.metric], fund)
         if len(cells) != 1:
@@ -752,10 +756,9 @@ class FundTableTotal(Operation):
             and not re.search(r"收入|结转|结余", u.normalized)
 
     def answer(self, ctx, u):
-        docs = _year_docs(ctx, u, u.doc_ids or set())
-        if len(docs) != 1:
+        doc_id = _the_document(ctx, u)
+        if doc_id is None:
             return None
-        doc_id = next(iter(docs))
         cells = _rows().table_totals(ctx.gen, doc_id, (u.item, "支出"))
         if len(cells) != 1:
             return None
