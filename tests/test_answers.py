@@ -108,6 +108,8 @@ def test_unknown_metric_is_a_400(keyword_client):
     ("平安区医疗保障局机关运行经费比上年增长多少", ["11.15%"]),
     ("哪些局三公经费比上年减少了", ["临夏"]),
     ("三公经费超过1万元的有哪些局", ["平安区"]),
+    # the sentence states the fund's half ("2024年一般公共预算基本支出7467870元"): answered though no table is
+    ("临夏州医疗保障局2024年一般公共预算基本支出是多少", ["7467870"]),
 ])
 def test_sample_questions_are_answered_with_cited_figures(keyword_client, q, expected):
     body = ask(keyword_client, q)

@@ -773,7 +773,8 @@ def _fund_named(u: Understood) -> str:
 
 class HalfOfOneFund(HalfOfTheWhole):
     """"X局一般公共预算项目支出": the half of one fund's spending, from that fund's table — before the figures,
-    which state the whole's halves; no such table, no answer (never the whole's figure)."""
+    which mostly state the whole's halves. No such table: the figures answer only when a sentence states the
+    fund's half ("2024年一般公共预算基本支出7467870元"); else no answer (never the whole's figure)."""
 
     def applies(self, u):
         return u.metric in ("基本支出", "项目支出") and super().applies(u) and bool(_fund_named(u))
@@ -782,6 +783,11 @@ class HalfOfOneFund(HalfOfTheWhole):
         found = super().answer(ctx, u)
         if found is not None:
             return found
+        stated = _fund_named(u) + u.metric
+        docs = _year_docs(ctx, u, u.doc_ids or set())
+        if any(f.doc_id in docs and stated in re.sub(r"\s", "", f.sentence or "")
+               for f in ctx.gen.facts_by_metric.get(u.metric, ())):
+            return None
         return Answer(f"没有找到可靠的答案：文件的表中未见{_fund_named(u)}的{u.metric}合计，不以全部{u.metric}作答。",
                       "none", [], [], [])
 
