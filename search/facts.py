@@ -46,7 +46,11 @@ METRICS: list[tuple[str, list[str]]] = [
     ("公用经费", [r"公用经费"]),
 ]
 COUNT_METRICS = [
-    ("车辆", re.compile(r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
+    # vehicles held, not bought or retired ("新购置车辆1辆", "计划购置车辆0辆" are no count of the fleet)
+    ("车辆", re.compile(r"(?<!购置)(?<!购买)(?<!新购)(?<!更新)(?<!报废)(?<!处置)(?<!租用)(?<!购)"
+                      r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
+    # vehicles to be bought this year ("2026年计划购置车辆0辆", "安排购置车辆3辆")
+    ("购置车辆", re.compile(r"(?:购置|购买|新购置?)(?:公务)?(?:用)?车辆\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
     ("编制", re.compile(r"(?:行政|事业|机关行政|机关事业)?编制(?:数)?(?:为|共)?\s*(?P<num>\d+)\s*(?P<unit>名|人)")),
 ]
 METRIC_NAMES = [m for m, _ in METRICS] + [m for m, _ in COUNT_METRICS]

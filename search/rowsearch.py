@@ -753,13 +753,28 @@ def whole_expenditure_half(gen_or_conn, doc_id: str, half: str, fund: str = "") 
             return fund in title and "支出" in title and "基本支出" not in title
         return bool(_WHOLE_EXPENDITURE.search(title)) and not ONE_FUND_TITLE.search(title)
 
-    cells = [r for r in rows if of_it(r["title"] or "")
-             and TOTAL_LABEL.fullmatch(r["row_label"] or "")
-             and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == half
-             and parse_value(r["value_text"] or "") is not None]
+    def totals_under(column: str) -> list[dict]:
+        return [r for r in rows if of_it(r["title"] or "")
+                and TOTAL_LABEL.fullmatch(r["row_label"] or "")
+                and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") == column
+                and parse_value(r["value_text"] or "") is not None]
+
+    cells = totals_under(half)
+    if not cells and fund == "财政拨款":
+        # no 财政拨款 expenditure table (上海's units print none): the 一般公共预算 one is the answer when the
+        # whole 财政拨款 is 一般公共预算 — the document's 财政拨款 total equals that table's 合计
+        fund = "一般公共预算"
+        whole = {parse_value(r["value_text"] or "") for r in totals_under("合计")}
+        granted = {parse_value(r["value_text"] or "") for r in rows
+                   if (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") in ("财政拨款收入", "财政拨款")}
+        if len(whole) == 1 and whole == granted - {None}:
+            cells = [dict(r, aside=GRANTS_ARE_GENERAL) for r in totals_under(half)]
     if not cells or len({r["value_text"] for r in cells}) > 1:
         return None
     return cells[0]
+
+
+GRANTS_ARE_GENERAL = "文件未列财政拨款支出表；其财政拨款收入与一般公共预算支出合计相等，财政拨款全部为一般公共预算"
 
 
 _BASIC_PARTS = {"人员经费": ("人员经费", "人员经费支出", "人员支出"),

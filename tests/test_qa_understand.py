@@ -143,6 +143,8 @@ def test_compared_year_is_not_the_asked_year(gaz, aliases):
     ("收支总预算", "收支总计"), ("收支预算总额", "收支总计"), ("部门预算收入", "收入总计"), ("收入预算", "收入总计"),
     ("招待费", "公务接待费"), ("出国经费", "因公出国(境)费"), ("项目支出预算是多少", "项目支出"),
     ("三公经费中公务接待费", "公务接待费"), ("有几辆车", "车辆"), ("公务用车运行维护费", "公务用车运行维护费"),
+    ("哪个公务用车多", "车辆"), ("公车最少的是哪个", "车辆"), ("计划购置几辆车", "购置车辆"), ("今年买多少辆公务车", "购置车辆"),
+    ("公务用车购置费多少", "公务用车购置费"),
     ("2024年决算支出多少", "支出总计"), ("决算收入", "收入总计"), ("2019年支出决算", "支出总计"),
 ])
 def test_metric_synonyms(q, metric):
@@ -631,3 +633,15 @@ def test_query_synonyms_are_read_from_their_data_file(q, written):
                                      ("深圳医保局 信息化建设这项 多少", "信息化建设")])
 def test_that_item_pointed_at_is_the_item(q, item, gaz, aliases):
     assert read(q, gaz, aliases).item == item
+
+
+def test_a_units_name_written_out_without_its_city_names_it():
+    # no city written: the unit's own words (文印中心, 职业教育基地综合协调办) name it, after its department or
+    # alone; words that other units' names hold too (服务 of 服务中心) name none
+    held = [Doc("wy", "上海市人民政府办公厅文印中心"), Doc("zj", "长沙职业教育基地综合协调办公室"),
+            Doc("tj", "上海市退役军人服务中心"), Doc("zw", "北京市政务服务中心"), Doc("gz-ws", "广州市卫生健康委员会")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    for q, expected in [("市政府办公厅文印中心26年项目支出有多少万元", {"wy"}), ("文印中心今年事业运行", {"wy"}),
+                        ("长沙教育局下面职业教育基地综合协调办今年项目支出多少钱", {"zj"}),
+                        ("服务中心的三公经费", set())]:
+        assert docs(read(q, gaz, aliases)) == expected, q

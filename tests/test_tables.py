@@ -653,6 +653,10 @@ def test_a_half_asked_of_one_fund_is_read_from_that_funds_table(tclient):
     assert "4,748,820" in fund["answer"] and "58,748,820" not in fund["answer"], fund["answer"]
     whole = _ask(tclient, "上海中医文献馆 项目支出 多少")
     assert "58,748,820" in whole["answer"], whole["answer"]
+    # 财政拨款 asked: 上海 prints no 财政拨款 expenditure table; its 财政拨款收入 (26,935,500) is the whole
+    # 一般公共预算 table's 合计, so that table's half answers — saying why
+    granted = _ask(tclient, "上海市卫健委下属中医文献馆今年财政拨款安排的项目支出是多少万元")
+    assert "4,748,820" in granted["answer"] and "财政拨款全部为一般公共预算" in granted["answer"], granted["answer"]
 
 
 @needs_pdfs

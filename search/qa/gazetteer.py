@@ -16,6 +16,7 @@ from . import lexicon
 
 _ORG_TAIL = re.compile(r"(?:局|委员会|委|厅|办公室|办|中心|馆|院|所|队|站|部|处|会|社|署)")
 # what may follow the last character of an abbreviation in the official name: 办 (办公室), 委 (委员会)
+_NAME_ENDING = re.compile(r"(?:中心|办公室|办公厅|委员会|[局委厅办馆院所队站部处会社署室校])$")
 _ABBREVIATED_TAILS = ("", "公室", "公厅", "员会")
 _FORM_ENDINGS = set("局委办厅队部会室处署站所院馆校心")
 
@@ -245,6 +246,32 @@ class Gazetteer:
                 if found:
                     # several units answer equally: none
                     return (start, size, names[chosen]) if chosen else None
+        return None
+
+    def written_out_anywhere(self, compact: str, starts) -> tuple[int, int, set[str]] | None:
+        """(start, length, documents) for the one held unit of no department type whose name, without its
+        city, holds a run of four or more of the question's characters written out and ending on an
+        organisation word ("市政府办公厅文印中心" for 上海市人民政府办公厅文印中心, "职业教育基地综合协调办" for
+        长沙职业教育基地综合协调办公室): the longest run at the first of starts that names one; several
+        units holding the run name none ("服务中心")."""
+        names: dict[str, set[str]] = {}
+        for d, e in self.entries.items():
+            if e.rest and not e.dept_type and e.kind in ("预算", "决算"):
+                names.setdefault(bare_name(e.rest), set()).add(d)
+        for start in starts:
+            for size in range(min(len(compact) - start, 14), 3, -1):
+                form = compact[start:start + size]
+                if form[-1] not in _FORM_ENDINGS:
+                    continue
+                holders = [n for n in names if abbreviation_span(form, n) == len(form)]
+                if holders:
+                    docs = set().union(*(names[n] for n in holders))
+                    head = _NAME_ENDING.sub("", form)
+                    # the words before the organisation word name no other unit (文印; not 服务 of 服务中心)
+                    others = {bare_name(e.unit) for e in self.entries.values() if head in (e.unit or "")}
+                    if len({bare_name(self.entries[d].unit) for d in docs}) == 1 and len(others) == 1:
+                        return start, size, docs
+                    break
         return None
 
     # -- reading a question ----------------------------------------------------------------------------

@@ -706,7 +706,8 @@ class HalfOfTheWhole(Operation):
         if not cells:
             return None
         who = ctx.gen.documents[doc_id].unit
-        text = "；".join(_row_line(c, _rows(), who if i == 0 else "") for i, c in enumerate(cells))
+        text = "；".join(_row_line(c, _rows(), who if i == 0 else "") + (f"（{c['aside']}）" if c.get("aside") else "")
+                        for i, c in enumerate(cells))
         if len(cells) > 1:
             text += f"（文件的{len(cells)}张表所列不一致，均照录）"
         return Answer(text + "。", "figure", [], [c["passage_id"] for c in cells if c.get("passage_id")],

@@ -65,7 +65,7 @@ _FILLER = re.compile(
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
     r"[两二三四五六七八九十几]+(?:家|个单位|个部门)|当中|"   # "…三家中哪个最多": the units listed, counted
     r"这些|这几个|这|那些|所有|全部|[那这]部分|部分|[那这][块笔]|[那这]一?项(?!目)|方面|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
-    r"财政拨款|财政|一般公共预算|部门预算|中共|[市区县]委(?=\s|$)|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|"
+    r"财政拨款|财政|一般公共预算|部门预算|中共|[市区县]委(?=\s|$)|预算内|委办厅局|委办局|局委办|厅局|级|市级|市直|本部|下属|所属|下面|底下|"
     r"\d+(?:\.\d+)?%?|[?？,，。.、:：;；!！\s()（）—－]|项下")
 
 
@@ -156,9 +156,15 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
     """Every metric the question names, in order, as (canonical metric, words used); the last is the one
     asked ("基本支出中公用经费": 公用经费, inside 基本支出); [("", "")] when it names none."""
     compact = _compact(text).replace(" ", "")
-    if re.search(r"车辆|辆|几台车", compact) and not re.search(r"购置|运行|维护|运维", compact):
-        return [("车辆", re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact).group()
-                 if re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车", compact) else "车辆")]
+    # a count of vehicles: 车辆, 几辆, or the cars themselves compared ("哪个公务用车多", "公车最少")
+    if re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:公务用?)?车辆(?:数|[几多少]*辆))", compact) \
+            and not re.search(r"费|经费|[万亿]?元|钱", compact):
+        # a count of vehicles to buy ("计划购置几辆车", "买多少辆公务车"), not the money for them
+        return [("购置车辆", re.search(r"(?:购置|购买|买|新购|更新)[了的]?\S{0,6}?辆", compact).group())]
+    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=[最更]?[多少]|有?几|数)", compact) \
+            and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
+        asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
+        return [("车辆", asked.group() if asked else "车辆")]
     # leftmost-longest reading ("项目支出预算" is 项目支出, not 支出预算); of several metrics the last named is
     # the one asked ("三公经费中的公务接待费")
     found: list[tuple[str, str]] = []
@@ -349,20 +355,40 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
             # beside a named unit, a county's name inside other words (广州水务局中心城区污水…: 城区) is no unit
             mentions += [m for m in region_only if (m.held and len(m.doc_ids) == 1)
                          or (not m.held and (_joined_by_and(compact, m) or not _county_only(m)))]
-    if not mentions and not region_only and not leftover_types:
-        # "上科大附校交电费": no region written, a held unit's whole name abbreviated (its region's first
-        # character included)
+    if not mentions and not region_only:
+        leftover_types = _unit_without_region(gaz, compact, leftover_types, mentions, spans)
+        scope_type = leftover_types[0][2] if leftover_types else ""
+    mentions.sort(key=lambda m: m.start)
+    return _parents_dropped(compact, mentions), scope_type, scope_region, spans
+
+
+def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: list[Mention],
+                         spans: list[tuple[int, int]]) -> list:
+    """No city written and no unit found: a held unit named by its own words. Adds the mention (and its
+    span) and returns the department-type words left over."""
+    if not types:
+        # "上科大附校交电费": a held unit's whole name abbreviated (its region's first character included)
         found = gaz.abbreviated_anywhere(compact)
         if found is not None:
             start, size, docs = found
             mentions.append(Mention(compact[start:start + size], "", set(), "", docs, True, by_name=True,
                                     start=start))
             spans.append((start, start + size))
-    mentions.sort(key=lambda m: m.start)
-    return _parents_dropped(compact, mentions), scope_type, scope_region, spans
+            return types
+    # a held unit's name written out after its department ("市政府办公厅文印中心", "教育局下面职业教育基地综合
+    # 协调办") or on its own ("文印中心")
+    starts = [_UNDER.match(compact, t1).end() for _, t1, _ in types] or range(len(compact) - 3)
+    found = gaz.written_out_anywhere(compact, starts)
+    if found is None:
+        return types
+    start, size, docs = found
+    head = next((t0 for t0, t1, _ in types if _UNDER.match(compact, t1).end() == start), start)
+    mentions.append(Mention(compact[head:start + size], "", set(), "", docs, True, by_name=True, start=head))
+    spans.append((head, start + size))
+    return [t for t in types if t[0] != head]
 
 
-_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?)?")
+_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?)?")
 
 
 def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
@@ -697,6 +723,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     if u.metric == "车辆":
         # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
         rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|占用|使用|怎样|公务", " ", rest)
+    elif u.metric == "购置车辆":
+        rest = re.sub(r"计划|拟|准备|打算|新?购置|购买|买|更新|公务用?车|公车|车", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
         bare = bare.replace(asked, " ")
