@@ -645,3 +645,13 @@ def test_a_units_name_written_out_without_its_city_names_it():
                         ("长沙教育局下面职业教育基地综合协调办今年项目支出多少钱", {"zj"}),
                         ("服务中心的三公经费", set())]:
         assert docs(read(q, gaz, aliases)) == expected, q
+
+
+def test_a_unit_listed_after_another_of_the_same_city_is_named_by_its_own_name():
+    held = [Doc("sl", "无锡市水利局"), Doc("zf", "无锡市应急管理综合行政执法监督局"), Doc("yj", "无锡市应急管理局"),
+            Doc("zj", "无锡市住房和城乡建设局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    listed = read("无锡市水利局、应急管理综合行政执法监督局哪个三公多", gaz, aliases)
+    assert [m.doc_ids for m in listed.units] == [{"sl"}, {"zf"}] and listed.operation == "compare"
+    spaced = read("无锡 水利局 住建局 应急执法监督局 三公 为零", gaz, aliases)
+    assert [m.doc_ids for m in spaced.units] == [{"sl"}, {"zj"}, {"zf"}] and not spaced.item

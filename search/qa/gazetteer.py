@@ -202,7 +202,7 @@ class Gazetteer:
                 names.setdefault(bare_name(e.rest), set()).add(d)
                 for other in self._second_names(e):
                     names.setdefault(other, set()).add(d)
-        for size in range(min(len(text), 12), 1, -1):
+        for size in range(min(len(text), 16), 1, -1):
             form = text[:size]
             if not re.search(r"[\u4e00-\u9fff]{2}", form):
                 continue

@@ -311,6 +311,7 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
         (mentions if m.dept_type or m.by_name else region_only).append(m)
     leftover_types = [t for j, t in enumerate(type_hits) if j not in used_types]
     leftover_types = _same_region_types(gaz, compact, merged, mentions, leftover_types, spans)
+    _same_region_named(gaz, compact, merged, mentions, spans)
     for t0, t1, _ in leftover_types:
         spans.append((t0, t1))
     scope_type = leftover_types[0][2] if leftover_types else ""
@@ -595,6 +596,30 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
         mentions.append(m)
         spans.append((t0, t1))
     return [t for t in leftover_types if t[0] < end]
+
+
+_LISTED = re.compile(r"[、，,和与及]")
+
+
+def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
+    """"无锡市水利局、应急管理综合行政执法监督局": a unit of the question's one region listed after another
+    by its own name (or an abbreviation of it), without the region written again. Adds those mentions."""
+    home = _single_region(gaz, merged, mentions)
+    if home is None or not mentions:
+        return
+    end, region = home
+    region_docs = gaz.docs_in_region({region.code})
+    # after a list separator, or right after another unit ("无锡 水利局 住建局 应急执法监督局": spaces are gone)
+    starts = sorted({sep.end() for sep in _LISTED.finditer(compact, end)}
+                    | {m.start + len(m.text) for m in mentions if m.start >= end - len(m.text)})
+    for start in starts:
+        if any(a <= start < b for a, b in spans):
+            continue
+        size, docs = gaz.abbreviated(compact[start:], region_docs)
+        if size >= 3 and docs and not any(m.doc_ids == docs for m in mentions):
+            mentions.append(Mention(compact[start:start + size], region.name, {region.code}, "", docs, True,
+                                    by_name=True, start=start))
+            spans.append((start, start + size))
 
 
 def _ends_the_name(gaz: Gazetteer, compact: str, mentions, t0: int, t1: int) -> bool:
