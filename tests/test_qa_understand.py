@@ -144,7 +144,7 @@ def test_compared_year_is_not_the_asked_year(gaz, aliases):
     ("招待费", "公务接待费"), ("出国经费", "因公出国(境)费"), ("项目支出预算是多少", "项目支出"),
     ("三公经费中公务接待费", "公务接待费"), ("有几辆车", "车辆"), ("公务用车运行维护费", "公务用车运行维护费"),
     ("哪个公务用车多", "车辆"), ("公车最少的是哪个", "车辆"), ("计划购置几辆车", "购置车辆"), ("今年买多少辆公务车", "购置车辆"),
-    ("公务用车购置费多少", "公务用车购置费"),
+    ("公务用车购置费多少", "公务用车购置费"), ("北京各部门中公务用车保有量最少的是哪个", "车辆"), ("北京哪个局车最少", "车辆"),
     ("2024年决算支出多少", "支出总计"), ("决算收入", "收入总计"), ("2019年支出决算", "支出总计"),
 ])
 def test_metric_synonyms(q, metric):
@@ -655,3 +655,26 @@ def test_a_unit_listed_after_another_of_the_same_city_is_named_by_its_own_name()
     assert [m.doc_ids for m in listed.units] == [{"sl"}, {"zf"}] and listed.operation == "compare"
     spaced = read("无锡 水利局 住建局 应急执法监督局 三公 为零", gaz, aliases)
     assert [m.doc_ids for m in spaced.units] == [{"sl"}, {"zj"}, {"zf"}] and not spaced.item
+
+
+def test_a_file_named_after_a_department_is_named_by_it_when_the_question_says_file():
+    # 上海's file 2026年上海市生态环境局_部门预算.pdf holds 上海市减污降碳管理运行技术中心's budget: "上海生态环境局"
+    # alone is a department the corpus lacks; "…这个文件里（减污降碳中心）" or "…局 文件" names that file's unit
+    held = [Doc("jt", "上海市减污降碳管理运行技术中心", file="2026年上海市生态环境局_部门预算.pdf"),
+            Doc("bj-jw", "北京市交通委员会")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    assert docs(read("上海生态环境局这个文件里（减污降碳中心）今年政府采购预算多少", gaz, aliases)) == {"jt"}
+    assert docs(read("上海生态环境局 文件 机关运行经费 2026", gaz, aliases)) == {"jt"}
+    alone = read("上海生态环境局三公经费", gaz, aliases)
+    assert not docs(alone) and alone.not_held
+    assert docs(read("北京交委 三公 增长 多少", gaz, aliases)) == {"bj-jw"}     # 交委 is 交通委员会
+
+
+@pytest.mark.parametrize("q", ["北京审计局业务经费是用来干什么的", "北京审计局业务经费 用途", "北京审计局业务经费主要用于什么"])
+def test_what_an_item_is_for_asks_a_sentence(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert u.operation == "purpose" and u.item.startswith("业务"), (u.operation, u.item)
+
+
+def test_not_buying_is_a_zero(gaz, aliases):
+    assert read("北京哪些局今年不买公车", gaz, aliases).operation == "zero"

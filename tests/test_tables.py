@@ -690,3 +690,11 @@ def test_a_half_of_one_fund_is_never_the_wholes_stated_half(tclient):
     fund = _ask(tclient, "湖州交通局 一般公共预算 项目支出 多少")
     assert "24815.52" in fund["answer"] and "171262.41" not in fund["answer"], fund["answer"]
     assert "171262.41" in _ask(tclient, "湖州交通局 项目支出 多少")["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["深圳市审计局2026年规划类经费是用来干什么的？", "深圳审计局规划类经费 用途"])
+def test_what_a_project_is_for_is_its_sentence_not_its_figure(tclient, q):
+    # p.6: "1.规划类经费 6.50 万元，主要用于编制《深圳市“十五五”审计事业发展规划》产生的费用。"
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "passage" and "十五五" in answer["answer"], answer["answer"]

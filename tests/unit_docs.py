@@ -13,6 +13,7 @@ class Doc:
     year: int = 2026
     kind: str = "预算"
     region: str = ""
+    file: str = ""
 
     def __post_init__(self):
         self.region = region_of(self.unit)   # as the indexer's metadata step sets it

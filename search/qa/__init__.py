@@ -292,6 +292,10 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         return passage_answer(engine, u, k, allowed=None)
     if u.operation == "reason":
         return _reason_with_change(engine, u, k, scope, started)
+    if u.operation == "purpose":
+        # what the item is for: a sentence naming it with its use, never only its figure
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
+                              verify=_STATES_PURPOSE.search, query=f"{u.item_phrase or u.item} 用于")
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -306,6 +310,8 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
                           verify=verify)
 
+
+_STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施")
 
 _GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"
                             r"(?P<term>[^：:。；;\n]{2,16}?)\s*(?:[:：]\s*(?:是指|指)?|是指|指的是)(?P<body>[^。\n]{4,200}。?)")

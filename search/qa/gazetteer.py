@@ -80,6 +80,7 @@ class UnitEntry:
     year: int | None
     kind: str
     rest: str                 # the unit name after its region prefix: 中医文献馆, 医疗保障局
+    filed_type: str = ""      # the department type the file's name names (2026年上海市医疗保障局_部门预算.pdf)
 
 
 @dataclass
@@ -94,6 +95,13 @@ class Mention:
     reason: str = ""                     # why not held, in Chinese, for the answer
     by_name: bool = False                # resolved from the unit's own name, not region + type
     start: int = 0
+
+
+def _department_in_file_name(file: str) -> str:
+    """"2026年上海市医疗保障局_部门预算.pdf" -> 上海市医疗保障局; "广州_民政局_2026年部门预算.pdf" -> 广州民政局."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file.rsplit("/", 1)[-1])
+    stem = re.sub(r"20\d\d年?(?:度)?|部门(?:预算|决算)|单位(?:预算|决算)|[_\-\s]", "", stem)
+    return stem
 
 
 def _locate_regions(unit: str) -> list[lexicon.Region]:
@@ -139,7 +147,8 @@ class Gazetteer:
                         break
             self.entries[doc.doc_id] = UnitEntry(
                 doc.doc_id, doc.unit, [r.code for r in chain], [r.name for r in chain],
-                lexicon.type_of_unit(doc.unit), doc.year, doc.kind, doc.unit[prefix_len:])
+                lexicon.type_of_unit(doc.unit), doc.year, doc.kind, doc.unit[prefix_len:],
+                lexicon.type_of_unit(_department_in_file_name(getattr(doc, "file", "") or "")))
         self.held_regions: set[str] = {c for e in self.entries.values() for c in e.regions}
         self._name_aliases: list[tuple[str, str]] | None = None
         self._whole_names: dict[str, set[str]] | None = None   # whole unit names -> documents
@@ -160,6 +169,12 @@ class Gazetteer:
         forms = next((set(t.short_forms) for t in lexicon.department_types() if t.name == dept_type), set())
         itself = {d for d in typed if lexicon.without_own_office(self.entries[d].rest) in forms}
         return itself or typed
+
+    def filed_under(self, dept_type: str, docs: set[str]) -> set[str]:
+        """The documents among docs whose file is named after a department of the type while holding
+        another unit's budget (上海's files named 上海市医疗保障局 hold 上海市医疗保险事业管理中心's)."""
+        return {d for d in docs if d in self.entries and self.entries[d].filed_type == dept_type
+                and self.entries[d].dept_type != dept_type}
 
     def units(self, docs) -> list[str]:
         return sorted({self.entries[d].unit for d in docs if d in self.entries and self.entries[d].unit})

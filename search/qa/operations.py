@@ -418,8 +418,14 @@ class Zero(Operation):
         if not hits:
             return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），没有为零的。", "list", rows[:5])
         items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in hits]
-        return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{u.metric}为零的共{len(hits)}个："
-                      f"{join_items(items)}。", "list", hits)
+        if sum(len(x) + 1 for x in items) > MAX_LIST_CHARS:
+            # every figure is zero: a long list names the units alone, all of them (the figures are in `facts`)
+            items = [f.unit for f in hits]
+            listed = join_items(items, budget=3 * MAX_LIST_CHARS)
+        else:
+            listed = join_items(items)
+        return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{u.metric}为零的共{len(hits)}个：{listed}。",
+                      "list", hits)
 
 
     @staticmethod

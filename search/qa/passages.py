@@ -195,12 +195,12 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     question = u.question
     # ranked within the scope: a unit's passages are not crowded out by other units' passages that share
     # the question's words; and within it the unit's own name says nothing about which passage answers
-    query = query or question
-    if allowed is not None and u.units:
+    if query is None and allowed is not None and u.units:
         query = u.normalized
         for mention in u.units:
             query = query.replace(mention.text, " ")
         query = query if query.strip() else question
+    query = query or question
     result = engine.search(query, k=max(k, 20), documents=allowed)
     parsed = engine.parse(query)
     terms = [w for _, w in shared_tokenizer().positioned(parsed.keyword_text) if w not in QUERY_STOPWORDS]

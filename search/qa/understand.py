@@ -57,6 +57,7 @@ _FILLER = re.compile(
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
+    r"(?:这个|这份|该)?文件[里中]?的?|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学国华教专级等职])|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
@@ -161,7 +162,7 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
             and not re.search(r"费|经费|[万亿]?元|钱", compact):
         # a count of vehicles to buy ("计划购置几辆车", "买多少辆公务车"), not the money for them
         return [("购置车辆", re.search(r"(?:购置|购买|买|新购|更新)[了的]?\S{0,6}?辆", compact).group())]
-    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=[最更]?[多少]|有?几|数)", compact) \
+    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数)|(?<=[局委办])车(?=[最更][多少])", compact) \
             and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
         asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
         return [("车辆", asked.group() if asked else "车辆")]
@@ -389,7 +390,7 @@ def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: li
     return [t for t in types if t[0] != head]
 
 
-_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?)?")
+_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?|(?:这个|这份|该)?文件[里中]?的?)?[（(]?")
 
 
 def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
@@ -432,6 +433,9 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
             if child:
                 return Mention(compact[start:t1 + size], region.name, codes, "", child, True, by_name=True,
                                start=start), dept[0]
+        if not docs and "文件" in compact:
+            # "上海医保局 文件 机关运行经费": the file named after the department, whose unit is another
+            docs = gaz.filed_under(dept_type, region_docs)
         m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
@@ -791,8 +795,14 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
             # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
             u.tables.append("项目支出")
+        if u.operation == "lookup" and _PURPOSE.search(compact) and not re.search(r"多少|几|金额", compact):
+            u.operation = "purpose"   # "规划类经费是用来干什么的": the sentence saying what it is for
     _check_held(u, gaz)
     return u
+
+
+# what a named item is for ("用来干什么", "用途", "主要用于什么"): a sentence, not its figure
+_PURPOSE = re.compile(r"用途|用来(?:干|做)|干什么|做什么|干嘛|用于(?:什么|哪)|用在(?:什么|哪)|作什么用|有什么用")
 
 
 ROW_WORDS = re.compile(r"预算|拨款|收入|支出|经费|资金|费用|项目")
@@ -898,7 +908,7 @@ def _operation(u: Understood, text: str) -> None:
     if _SHARE.search(text):
         u.operation = "share"
         return
-    if _ZERO.search(text) or (_LIST.search(text) and re.search(r"没有|无(?=车|公务用车|预算|安排)", text)):
+    if _ZERO.search(text) or (_LIST.search(text) and re.search(r"没有|无(?=车|公务用车|预算|安排)|不(?:买|购置|购买|安排)|没(?:买|购置)", text)):
         u.operation = "zero"
         return
     if _COMPARE.search(text) and (_MORE.search(text) or re.search(r"少|低|小", text)) and len(u.units) >= 2:
