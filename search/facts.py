@@ -98,7 +98,7 @@ def money_aside(value_wan: float | None, unit: str, in_yi: bool = False) -> str:
     notes = []
     if unit in ("元", "千元") and abs(value_wan) >= 0.01:
         notes.append(f"{value_wan:,.2f}万元")
-    if in_yi and unit != "亿元" and abs(value_wan) >= 100:
+    if unit != "亿元" and (in_yi and abs(value_wan) >= 100 or abs(value_wan) >= 10000):   # 亿元 asked, or 1亿 and more
         notes.append(f"{value_wan / 10000:,.2f}亿元")
     return "（约" + "，约".join(notes) + "）" if notes else ""
 

@@ -280,7 +280,12 @@ def _header_names(path: str) -> tuple[str, ...]:
     if len(parts) >= 2:
         names.append(parts[-2] + parts[-1])
     names += [n[:-2] for n in names if n.endswith("拨款")]
+    # a fund's column is asked by the fund's name (政府性基金 for 政府性基金预算)
+    names += [n[:-2] for n in names if n.endswith("预算") and n[:-2] in _FUND_NAMES]
     return tuple(dict.fromkeys(names))
+
+
+_FUND_NAMES = ("政府性基金", "国有资本经营")
 
 
 def _asked_header(cells: list[dict], words: str) -> dict | None:
@@ -489,7 +494,7 @@ def _total_rows(gen_or_conn, doc_id: str) -> list[dict]:
                   (doc_id,))
 
 
-def _one_per_figure(cells: list[dict]) -> list[dict]:
+def one_per_figure(cells: list[dict]) -> list[dict]:
     """The first cell (in the order given) of each figure printed: tables that agree are quoted once, tables
     that disagree each."""
     by_value: dict[float, dict] = {}
@@ -507,7 +512,7 @@ def total_cells_of(gen_or_conn, doc_id: str, table_word: str, fund: str) -> list
     want = _norm(fund)
     cells = [r for r in rows if (table_word in (r["title"] or "") or r["kind"] == table_word)
              and want in _norm(r["header_path"]) and parse_value(r["value_text"] or "") is not None]
-    return _one_per_figure(sorted(cells, key=lambda r: r["line_start"]))
+    return one_per_figure(sorted(cells, key=lambda r: r["line_start"]))
 
 
 def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list[dict]:
@@ -516,7 +521,7 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     rows = _total_rows(gen_or_conn, doc_id)
     rows = [r for r in rows if all(w in _norm(r["title"]) for w in title_words)
             and TOTAL_LABEL.fullmatch(r["row_label"] or "")]
-    return _one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
@@ -791,7 +796,7 @@ def basic_expenditure_parts(gen_or_conn, doc_id: str, part: str) -> list[dict]:
              and TOTAL_LABEL.fullmatch(r["row_label"] or "")
              and (r["header_path"] or "").rsplit(" › ", 1)[-1].replace(" ", "") in forms
              and parse_value(r["value_text"] or "") is not None]
-    return _one_per_figure(sorted(cells, key=lambda r: ("基本支出" not in (r["title"] or ""), r["line_start"])))
+    return one_per_figure(sorted(cells, key=lambda r: ("基本支出" not in (r["title"] or ""), r["line_start"])))
 
 
 def quote(row: dict, aside: bool = False) -> str:

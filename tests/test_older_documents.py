@@ -88,9 +88,12 @@ def test_a_figure_printed_in_yuan_is_also_given_in_wan():
     from search.facts import money_aside
     from search.rowsearch import quote
 
-    assert money_aside(25859.6000179, "元") == "（约25,859.60万元）"
-    assert money_aside(25859.6, "万元") == ""                       # printed in 万元: nothing added
-    assert money_aside(25859.6, "万元", in_yi=True) == "（约2.59亿元）"
+    assert money_aside(2585.96000179, "元") == "（约2,585.96万元）"
+    assert money_aside(2585.96, "万元") == ""                       # printed in 万元: nothing added
+    assert money_aside(2585.96, "万元", in_yi=True) == "（约0.26亿元）"
+    # 1亿 and more: in 亿元 too, asked or not (深圳工信局 "131,400.00万元" is 13.14亿元)
+    assert money_aside(131400.0, "万元") == "（约13.14亿元）"
+    assert money_aside(258596000.0 / 10000, "元") == "（约25,859.60万元，约2.59亿元）"
     assert money_aside(None, "辆") == ""
     row = {"value_text": "1,606,900.00", "money_unit": "元", "value_wan": 160.69}
     assert quote(row) == "1,606,900.00元" and quote(row, aside=True) == "1,606,900.00元（约160.69万元）"

@@ -562,6 +562,9 @@ DEPARTMENT_AND_OTHER = [Doc("wx-yj", "无锡市应急管理局"), Doc("wx-jd", "
     ("无锡应急执法监督局 三公", {"wx-jd"}, True),     # that unit by its own name
     ("无锡城管局今年三公多少", set(), False),         # 综合行政执法 inside another name makes no 城管局
     ("无锡教育局三公经费", {"wx-jy", "wx-jyb"}, True),  # the department and its own office (本级) both
+    ("无锡市教育局三公经费", {"wx-jy", "wx-jyb"}, True),
+    ("无锡教育局本级三公经费", {"wx-jyb"}, True),       # its own office, asked so
+    ("无锡市教育局（本级）三公经费", {"wx-jyb"}, True),
 ])
 def test_a_department_type_names_the_department_not_a_unit_holding_its_words(q, expected, held):
     gaz = Gazetteer(DEPARTMENT_AND_OTHER)
@@ -678,3 +681,20 @@ def test_what_an_item_is_for_asks_a_sentence(gaz, aliases, q):
 
 def test_not_buying_is_a_zero(gaz, aliases):
     assert read("北京哪些局今年不买公车", gaz, aliases).operation == "zero"
+
+
+def test_a_unit_of_a_department_type_named_after_the_type_without_a_city():
+    # "应急局执法总队": no city; of the 应急管理局 type's units, the one named 执法总队 (not 文旅局's)
+    held = [Doc("yj-zd", "上海市应急管理局执法总队"), Doc("wl-zd", "上海市文化和旅游局执法总队"),
+            Doc("bj-yj", "北京市应急管理局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("应急局执法总队 今年 应急管理事务 项目支出 万元", gaz, aliases)
+    assert docs(u) == {"yj-zd"} and u.item == "应急管理事务", (u.units, u.item)
+    assert not docs(read("执法总队 三公经费", gaz, aliases))       # two units hold it: neither
+
+
+def test_words_announcing_a_list_of_units_are_not_read_as_one():
+    held = [Doc("bj-zj", "北京市住房和城乡建设委员会"), Doc("bj-mz", "北京市民政局"), Doc("bj-sj", "北京市审计局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("北京市这几个委办局里（住建委、民政局、审计局），哪个2026年三公经费最多？", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"bj-zj"}, {"bj-mz"}, {"bj-sj"}] and u.operation == "max"

@@ -31,7 +31,7 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
         "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf",
-        "2026年上海市卫生健康委员会_部门预算.pdf"]
+        "2026年上海市卫生健康委员会_部门预算.pdf", "广州_国有资产监督管理委员会_2026年部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -698,3 +698,13 @@ def test_what_a_project_is_for_is_its_sentence_not_its_figure(tclient, q):
     # p.6: "1.规划类经费 6.50 万元，主要用于编制《深圳市“十五五”审计事业发展规划》产生的费用。"
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "passage" and "十五五" in answer["answer"], answer["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["广州国资委 公车运行维护费 国有资本经营预算",
+                               "广州市国资委2026年公务用车运行维护费中国有资本经营预算安排多少？"])
+def test_a_fund_of_a_three_public_part_is_its_rows_cell_in_that_funds_column(tclient, q):
+    # 表8 财政拨款安排的行政经费及“三公”经费预算表: 2.公务用车运行维护费 34.29 (合计) 2.25 0.00 32.04 (国有资本经营预算)
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "figure" and "32.04" in answer["answer"] and "34.29" not in answer["answer"], \
+        answer["answer"]

@@ -161,13 +161,18 @@ class Gazetteer:
         pool = self.entries if docs is None else {d: self.entries[d] for d in docs if d in self.entries}
         return {d for d, e in pool.items() if e.dept_type == dept_type}
 
-    def departments(self, dept_type: str, docs: set[str] | None = None) -> set[str]:
+    def departments(self, dept_type: str, docs: set[str] | None = None, own_office: bool = False) -> set[str]:
         """The documents a department type names in docs ("无锡应急局"): the units whose name after the
         region is a name of the type itself (应急管理局, with or without 本级) when there are such, not a unit
         whose name only holds the type's words (无锡市应急管理综合行政执法监督局, named by its own name)."""
         typed = self.docs_of_type(dept_type, docs)
         forms = next((set(t.short_forms) for t in lexicon.department_types() if t.name == dept_type), set())
         itself = {d for d in typed if lexicon.without_own_office(self.entries[d].rest) in forms}
+        if own_office and itself:
+            # a department printing its own office's budget (无锡市教育局（本级）) beside the whole department's
+            # (无锡市教育局): "…本级" asks the office's; the department named alone names both
+            office = {d for d in itself if self.entries[d].unit != lexicon.without_own_office(self.entries[d].unit)}
+            itself = office or itself
         return itself or typed
 
     def filed_under(self, dept_type: str, docs: set[str]) -> set[str]:

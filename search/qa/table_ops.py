@@ -569,11 +569,20 @@ class ClassRank(Operation):
     def answer(self, ctx, u):
         # the unit's documents that print such a table (广州生态环境局 is filed twice, one without tables) must
         # rank alike
-        found = [f for doc_id in sorted(_year_docs(ctx, u, u.units[0].doc_ids))
+        docs = sorted(_year_docs(ctx, u, u.units[0].doc_ids))
+        found = [(ctx.gen.documents[doc_id].unit, f) for doc_id in docs
                  if (f := self._ranked(ctx, u, doc_id)) is not None]
-        if not found or len({f.text for f in found}) > 1:
+        if not found:
             return None
-        return found[0]
+        if len({f.text for _, f in found}) == 1:
+            return found[0][1]
+        if len({who for who, _ in found}) < len(found):
+            return None
+        # a department and its own office (无锡市教育局, 无锡市教育局（本级）): each ranked in its own document
+        # (each without its runners-up, to stay short)
+        return Answer("；".join(re.sub(r"；其后：.*$", "", f.text.rstrip("。")) for _, f in found) + "。",
+                      found[0][1].answer_type, [],
+                      [p for _, f in found for p in f.passages], [r for _, f in found for r in f.rows])
 
     @staticmethod
     def _ranked(ctx, u, doc_id: str) -> Answer | None:
@@ -719,6 +728,9 @@ _OTHER_FUNDS = ("政府性基金", "国有资本经营")
 _FUNDS = ("一般公共预算", "财政拨款", *_OTHER_FUNDS)
 # metrics printed as a table of their own, whose total row divides them by fund
 _TABLE_OF_METRIC = {"政府采购": "政府采购", "三公经费": "三公经费"}
+# metrics printed as a row of such a table (广州's 表8 行政经费及“三公”经费: one column per fund)
+_ROW_OF_A_FUND_TABLE = ("公务用车运行维护费", "公务用车购置费", "公务用车购置及运行费", "公务接待费", "因公出国(境)费",
+                        "机关运行经费", "行政经费")
 
 
 class FundOfTheWhole(Operation):
@@ -728,8 +740,8 @@ class FundOfTheWhole(Operation):
     def applies(self, u):
         fund = next((f for f in _OTHER_FUNDS if f in u.tables), "")
         # nothing else asked than the fund ("用政府性基金" leaves one character around it)
-        return bool(fund) and u.metric in _TABLE_OF_METRIC and bool(u.units) and u.operation == "lookup" \
-            and len(u.item.replace(fund, "")) <= 1
+        return bool(fund) and (u.metric in _TABLE_OF_METRIC or u.metric in _ROW_OF_A_FUND_TABLE) \
+            and bool(u.units) and u.operation == "lookup" and len(u.item.replace(fund, "")) <= 1
 
     def answer(self, ctx, u):
         fund = next(f for f in _OTHER_FUNDS if f in u.tables)
@@ -737,6 +749,8 @@ class FundOfTheWhole(Operation):
         if doc_id is None:
             return None
         who = ctx.gen.documents[doc_id].unit
+        if u.metric in _ROW_OF_A_FUND_TABLE:
+            return self._row_of(ctx, u, doc_id, who, fund)
         cells = _rows().total_cells_of(ctx.gen, doc_id, _TABLE_OF_METRIC[u.metric], fund)
         if len(cells) != 1:
             return Answer(f"没有找到可靠的答案：{who}的文件中未见{u.metric}按{fund}列出的合计数（或所列不一致），"
@@ -746,6 +760,20 @@ class FundOfTheWhole(Operation):
         text = (f"{who}《{cell['title']}》合计行中“{_column_name(cell)}”为{_rows().quote(cell, aside=True)}"
                 f"（单位：{unit}）。")
         return Answer(text, "figure", [], [cell["passage_id"]] if cell.get("passage_id") else [], _plain(cells))
+
+
+    @staticmethod
+    def _row_of(ctx, u, doc_id: str, who: str, fund: str) -> Answer:
+        """"广州国资委 公车运行维护费 国有资本经营预算": the metric's row, its cell in the fund's column."""
+        rows_mod = _rows()
+        found = rows_mod.find_rows(ctx.gen, {doc_id}, u.metric_text or u.metric, question=u.normalized)
+        cells = rows_mod.one_per_figure([r for r in found if r["quality"] >= MIN_QUALITY and r.get("asked_column")
+                                          and fund in _norm(r["header_path"])])
+        if len(cells) != 1:
+            return Answer(f"没有找到可靠的答案：{who}的文件中未见{u.metric}按{fund}列出的数（或所列不一致），"
+                          f"问的是其中{fund}安排的部分，不以{u.metric}总额作答。", "none", [], [], _plain(cells))
+        return Answer(_row_line(cells[0], rows_mod, who) + "。", "figure", [],
+                      [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
 
 
 class FundTableTotal(Operation):

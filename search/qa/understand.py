@@ -37,6 +37,8 @@ _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（�
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
 # "培训费（三公经费、会议费、培训费支出表）": where to look, in brackets; its words are not the row asked
 _TABLE_ASIDE = re.compile(r"[（(][^（）()]{2,40}表[）)]")
+# "北京市这几个委办局里（住建委、民政局…）": words announcing a list of units, between the city and the list
+_LIST_INTRO = re.compile(r"(?:这|以下|下列|如下)(?:几|些)?(?:个|家)?(?:委办局|委办厅局|单位|部门|机构|局|委)(?:里|中|当中|之中)?[:：]?")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 # a metric -> the metrics it is a part of ("基本支出中公用经费")
 _WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
@@ -60,7 +62,7 @@ _FILLER = re.compile(
     r"(?:这个|这份|该)?文件[里中]?的?|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
-    r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学国华教专级等职])|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
+    r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
@@ -235,9 +237,22 @@ def _named_units(gaz: Gazetteer, compact: str, aliases) -> tuple[list[Mention], 
                 by_text[(start, end)].add(doc_id)
             start = compact.find(alias_text, start + 1)
     for (start, end), docs in sorted(by_text.items()):
+        docs = _own_office_or_whole(gaz, docs, compact.startswith("本级", end))
         mentions.append(Mention(compact[start:end], doc_ids=docs, by_name=True, start=start))
         spans.append((start, end))
     return mentions, spans, taken
+
+
+def _own_office_or_whole(gaz: Gazetteer, docs: set[str], own_office: bool) -> set[str]:
+    """"无锡市教育局本级" names the own office's budget (无锡市教育局（本级）) where the corpus also holds the
+    whole department's (无锡市教育局); the department named alone names both. Other documents stay."""
+    names = {d: gaz.entries[d].unit for d in docs if d in gaz.entries}
+    office = {d for d, n in names.items() if n != lexicon.without_own_office(n)
+              and lexicon.without_own_office(n) in names.values()}
+    whole = {d for d, n in names.items() if any(lexicon.without_own_office(names[o]) == n for o in office)}
+    if not office or not whole or not own_office:
+        return docs   # the department named: its whole budget and its own office's both (the files' titles agree)
+    return docs - whole
 
 
 def _other_region_before(gaz: Gazetteer, compact: str, start: int, doc_id: str) -> bool:
@@ -377,6 +392,14 @@ def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: li
                                     start=start))
             spans.append((start, start + size))
             return types
+    # a unit of the department's type named after it ("应急局执法总队": 上海市应急管理局执法总队)
+    for t0, t1, dept_type in types:
+        size, docs = _unit_under_missing_department(gaz, compact, t0, t1, len(compact),
+                                                    gaz.docs_of_type(dept_type) - gaz.departments(dept_type))
+        if docs:
+            mentions.append(Mention(compact[t0:t1 + size], "", set(), "", docs, True, by_name=True, start=t0))
+            spans.append((t0, t1 + size))
+            return [t for t in types if t[0] != t0]
     # a held unit's name written out after its department ("市政府办公厅文印中心", "教育局下面职业教育基地综合
     # 协调办") or on its own ("文印中心")
     starts = [_UNDER.match(compact, t1).end() for _, t1, _ in types] or range(len(compact) - 3)
@@ -427,7 +450,7 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
                            start=start), used
     if dept is not None:
         t0, t1, dept_type = dept[1]
-        docs = gaz.departments(dept_type, region_docs)
+        docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
         if not docs:
             size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs)
             if child:
@@ -593,7 +616,7 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
         if _ends_the_name(gaz, compact, mentions, t0, t1):
             spans.append((t0, t1))   # "深圳文旅体育局": the type word ends the named unit's own name
             continue
-        docs = gaz.departments(dept_type, region_docs)
+        docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
         m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
         if not docs:
             m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
@@ -686,7 +709,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u = Understood(q, normalized)
     compact = normalized.replace(" ", "")
     # "（不含基本支出）": what the question excludes is not what it asks for
-    compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
+    compact = _LIST_INTRO.sub("", _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact)))
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
