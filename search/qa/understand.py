@@ -818,10 +818,16 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
             # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
             u.tables.append("项目支出")
-        if u.operation == "lookup" and _PURPOSE.search(compact) and not re.search(r"多少|几|金额", compact):
-            u.operation = "purpose"   # "规划类经费是用来干什么的": the sentence saying what it is for
+    _purpose(u, compact)
     _check_held(u, gaz)
     return u
+
+
+def _purpose(u: Understood, compact: str) -> None:
+    """"规划类经费是用来干什么的": what a named item is for — the sentence saying so; a question asking its
+    amount too stays a lookup."""
+    if u.item and u.operation == "lookup" and _PURPOSE.search(compact) and not re.search(r"多少|几|金额", compact):
+        u.operation = "purpose"
 
 
 # what a named item is for ("用来干什么", "用途", "主要用于什么"): a sentence, not its figure
