@@ -31,7 +31,8 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年深圳市工业和信息化局部门预算.pdf", "2026年无锡市住房和建设局部门预算.pdf",
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
         "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf",
-        "2026年上海市卫生健康委员会_部门预算.pdf", "广州_国有资产监督管理委员会_2026年部门预算.pdf"]
+        "2026年上海市卫生健康委员会_部门预算.pdf", "广州_国有资产监督管理委员会_2026年部门预算.pdf",
+        "2026年西安市公安局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -708,3 +709,13 @@ def test_a_fund_of_a_three_public_part_is_its_rows_cell_in_that_funds_column(tcl
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "figure" and "32.04" in answer["answer"] and "34.29" not in answer["answer"], \
         answer["answer"]
+
+
+@needs_pdfs
+def test_a_department_type_without_a_document_is_a_row_of_its_parents_tables(tclient):
+    # no document is 西安's 交警支队's; 西安市公安局's 表13 lists it by unit ("153002西安市公安局交通管理支队"):
+    # 当年 公务用车运行维护费 12,456,000.00 (上年 13,175,000.00, 增减 -719,000.00)
+    answer = _ask(tclient, "西安交警支队 公车运行维护费")
+    assert answer["answer_type"] == "figure" and "12,456,000.00" in answer["answer"], answer["answer"]
+    # a figure printed three times (上年 / 当年 / 增减 columns named alike) is no answer
+    assert _ask(tclient, "西安交警支队 培训费")["answer_type"] == "none"

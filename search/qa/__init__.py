@@ -77,7 +77,7 @@ def _run_operations(engine, u: Understood) -> Answer | None:
         # no document is of the unit named, or of the year asked: a row of its department's tables may be
         # (西安强戒所), or a column of its next year's tables (2025年预算数)
         for op in (SUBUNIT_AS_ROW, LAST_YEAR_COLUMN):
-            if (u.subunit or u.absent_year) and op.applies(u):
+            if op.applies(u):
                 answer = op.answer(ctx, u)
                 if answer is not None:
                     return answer

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ..forms import TITLE as FORMS_TITLE
 from ..vocab import ORG_ENDINGS, ORG_NAME_END
+from . import lexicon
 from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
 from .operations import Answer, Operation
@@ -306,7 +307,8 @@ class SubunitAsRow(Operation):
     the fund tables (政府性基金, 国有资本经营) only when named: one figure, or no answer."""
 
     def applies(self, u):
-        return u.operation == "lookup" and bool(_subunit_form(u)) and bool(_column_words(u))
+        return u.operation == "lookup" and bool(_subunit_form(u) or _unheld_department(u)) \
+            and bool(_column_words(u))
 
     def answer(self, ctx, u):
         rows_mod = _rows()
@@ -314,8 +316,13 @@ class SubunitAsRow(Operation):
         compact = _norm(u.normalized)
         written = compact[:compact.find(form) + len(form)] if form in compact else form
         scores: dict[str, tuple[int, int]] = {}
+        department = _unheld_department(u) if not form else None
 
         def named(label: str) -> bool:
+            if department is not None:
+                # "西安交警支队": a row labelled with a unit of that type (153002西安市公安局交通管理支队)
+                scores[label] = (1, 0)
+                return lexicon.type_of_unit(re.sub(r"^\d+", "", bare_name(label))) == department.dept_type
             if form[-1] not in label:
                 return False
             name = _norm(_without_region(ctx.gaz, bare_name(label)))
@@ -325,13 +332,20 @@ class SubunitAsRow(Operation):
             scores[label] = (_subunit_score(form, name), _common_tail(written, name))
             return scores[label][0] > 0
 
-        docs = ctx.scope_docs(u)
+        docs = ctx.gaz.docs_in_region(department.region_codes) if department is not None else ctx.scope_docs(u)
         rows = rows_mod.unit_labelled_rows(ctx.gen, docs, named)
+        if department is not None:
+            # only in its parent's tables, whose name begins the row's (西安市公安局 › 西安市公安局交通管理支队) —
+            # not a department heading its unit's rows in that unit's document (长沙市教育局 over 职教基地)
+            rows = [r for r in rows if lexicon.without_own_office(ctx.gen.documents[r["doc_id"]].unit)
+                    in re.sub(r"^\d+", "", r["row_label"])]
         if not rows:
             return None
         best = max(scores[r["row_label"]] for r in rows)
         rows = [r for r in rows if scores[r["row_label"]] == best]
-        if len({(r["doc_id"], r["row_label"]) for r in rows}) != 1:
+        # (a department type names its unit however each table writes it — 西安市公安局交通管理支队,
+        # 153002西安市公安局交通警察支队 — within one document; the figure must still be one)
+        if len({(r["doc_id"], "" if department is not None else r["row_label"]) for r in rows}) != 1:
             return None     # several units (or one in several documents) answer to the name: no answer
         words = _column_words(u)
         cells = [r for r in rows if any(w in _norm(r["header_path"]) for w in words)
@@ -441,6 +455,14 @@ def _subunit_form(u: Understood) -> str:
         return u.subunit
     named = [c for c in u.unparsed.split() if len(c) >= 3 and ORG_NAME_END.search(c)]
     return max(named, key=len) if named else ""
+
+
+def _unheld_department(u: Understood):
+    """The one unit asked when it is a department type the corpus holds no document of in its region
+    ("西安交警支队"): it may be a row of its parent department's tables."""
+    if len(u.units) == 1 and not u.units[0].held and u.units[0].dept_type and u.units[0].region_codes:
+        return u.units[0]
+    return None
 
 
 def _column_words(u: Understood) -> set[str]:

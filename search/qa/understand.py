@@ -36,6 +36,8 @@ _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:�
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
 # "培训费（三公经费、会议费、培训费支出表）": where to look, in brackets; its words are not the row asked
+# between a metric and the total's word that is its suffix: "三公经费财政拨款支出决算", "政府采购支出预算总额"
+_FUND_BETWEEN = re.compile(r"(?:的)?(?:(?:一般公共预算)?(?:财政)?拨款(?:安排的?)?)?(?:支出)?")
 _TABLE_ASIDE = re.compile(r"[（(][^（）()]{2,40}表[）)]")
 # "北京市这几个委办局里（住建委、民政局…）": words announcing a list of units, between the city and the list
 _LIST_INTRO = re.compile(r"(?:这|以下|下列|如下)(?:几|些)?(?:个|家)?(?:委办局|委办厅局|单位|部门|机构|局|委)(?:里|中|当中|之中)?[:：]?")
@@ -48,6 +50,7 @@ _ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
+_SUFFIX_TOTALS = _WHOLE_TOTALS + ("收支总计",)   # "政府采购支出预算总额": 政府采购's total, not the budget's
 # the funds a budget is drawn from: one fund's total is a row of the unit's tables, not the unit's total
 FUNDS = ("政府性基金", "国有资本经营", "一般公共预算", "财政专户")
 _FUND_BEFORE = re.compile(f"(?:{'|'.join(FUNDS)}|财政拨款)(?:预算)?(?:拨款)?$")
@@ -59,7 +62,7 @@ _FILLER = re.compile(
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
-    r"(?:这个|这份|该)?文件[里中]?的?|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
+    r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
@@ -185,7 +188,9 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
                 break
         if hit:
             # "三公经费支出预算": a total's word right after another metric is that metric's suffix
-            if not (found and hit[1] in _WHOLE_TOTALS and ends == pos and found[-1][0] not in _WHOLE_TOTALS):
+            # ("三公经费财政拨款支出决算": the fund between them too)
+            if not (found and hit[1] in _SUFFIX_TOTALS and (ends == pos or _FUND_BETWEEN.fullmatch(compact[ends:pos]))
+                    and found[-1][0] not in _SUFFIX_TOTALS):
                 found.append((hit[1], hit[0]))
             pos += len(hit[0])
             ends = pos
@@ -770,7 +775,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     for asked, table in lexicon.table_words():
         if asked in compact and table not in u.tables:
             u.tables.append(table)
-    rest = re.sub(r"20[1-3]\d年?", " ", rest)
+    rest = re.sub(r"20[1-3]\d(?:年度?)?", " ", rest)
     rest = re.sub(r"公务车辆|车辆|辆|公务用车|编制|人员|名|项目|哪项|什么|怎么样|如何", " ", rest)
     if u.metric == "车辆":
         # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
