@@ -698,3 +698,9 @@ def test_words_announcing_a_list_of_units_are_not_read_as_one():
     gaz, aliases = Gazetteer(held), build_aliases(held)
     u = read("北京市这几个委办局里（住建委、民政局、审计局），哪个2026年三公经费最多？", gaz, aliases)
     assert [m.doc_ids for m in u.units] == [{"bj-zj"}, {"bj-mz"}, {"bj-sj"}] and u.operation == "max"
+
+
+@pytest.mark.parametrize("q", ["北京审计局内设哪些处室", "北京审计局有几个处室", "北京审计局 机构设置"])
+def test_the_units_offices_are_asked_as_its_structure(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert u.operation == "structure" and not u.item, (u.operation, u.item)

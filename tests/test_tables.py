@@ -719,3 +719,19 @@ def test_a_department_type_without_a_document_is_a_row_of_its_parents_tables(tcl
     assert answer["answer_type"] == "figure" and "12,456,000.00" in answer["answer"], answer["answer"]
     # a figure printed three times (上年 / 当年 / 增减 columns named alike) is no answer
     assert _ask(tclient, "西安交警支队 培训费")["answer_type"] == "none"
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["深圳市信访局内设哪些处室？", "深圳信访局有几个处室", "深圳 信访局 机构设置"])
+def test_a_units_offices_are_the_sentence_listing_them(tclient, q):
+    # p.3: "本部门下设办公室（机关党委）、来访接待管理处、网信办理处、督查督导处、综合调研处共 5 个处（室）"
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "passage" and "来访接待管理处" in answer["answer"], answer["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["烟台市科学技术局为什么没有机关运行经费？", "烟台科技局机关运行经费为啥是零"])
+def test_why_a_figure_is_none_is_the_sentence_saying_so(tclient, q):
+    # "烟台市科学技术局及所属单位均为事业单位，无机关运行经费。"
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "passage" and "事业单位" in answer["answer"], answer["answer"]

@@ -292,6 +292,10 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         return passage_answer(engine, u, k, allowed=None)
     if u.operation == "reason":
         return _reason_with_change(engine, u, k, scope, started)
+    if u.operation == "structure":
+        # the unit's offices: the sentence listing them (下设办公室、…共5个处（室）)
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, verify=_STATES_STRUCTURE.search,
+                              query="机构设置 内设 下设 处室 科室")
     if u.operation == "purpose":
         # what the item is for: a sentence naming it with its use, never only its figure
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
@@ -311,6 +315,19 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
                           verify=verify)
 
 
+_ASKS_WHY_NONE = re.compile(r"没有|为零|是零|为0|是0|为空|(?<![\d.])0(?![\d.])|无(?!锡)")
+_NONE_STATED = re.compile(r"(?<!增)无(?!锡|增减)|未安排|没有|不涉及|未发生|为0(?![\d.])|为零|0万元|0元")
+_WHY_NONE = re.compile(r"均为|属于|系|不属于|未设|无需|不涉及|不再|没有|未|因|由于|原因")
+
+
+def _states_why_none(sentence: str) -> bool:
+    """A sentence saying the figure is none and what makes it so (not only "为0万元")."""
+    none = _NONE_STATED.search(sentence)
+    return none is not None and (states_a_reason(sentence) or
+                                 bool(_WHY_NONE.search(sentence[:none.start()] + sentence[none.end():])))
+
+
+_STATES_STRUCTURE = re.compile(r"(?:下设|内设|设有|设置)[^。；]{0,12}?(?:处|科|室|部|中心|机构)")
 _STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施")
 
 _GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"
@@ -390,6 +407,10 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     change is said in the abstention for the reader."""
     if len(u.units) != 1 or (u.item and not u.metric):
         return _reason_reply(engine, u, k, scope)
+    if u.metric and _ASKS_WHY_NONE.search(u.normalized):
+        # "为什么没有机关运行经费 / 为啥是零": the sentence saying there is none and why ("均为事业单位，无机关运行经费")
+        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
+                              verify=_states_why_none)
     funds = [t for t in u.tables if t in FUNDS]
     if not u.metric and funds:
         # "政府性基金预算拨款收入为什么减少": one fund's change and reason, not the whole budget's

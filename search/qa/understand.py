@@ -824,8 +824,18 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
             # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
             u.tables.append("项目支出")
     _purpose(u, compact)
+    _structure(u, compact)
     _check_held(u, gaz)
     return u
+
+
+def _structure(u: Understood, compact: str) -> None:
+    """"深圳市信访局内设哪些处室", "有几个处室", "机构设置": the sentence listing the unit's offices."""
+    if not u.metric and u.operation == "lookup" and _STRUCTURE.search(compact):
+        u.operation, u.item, u.item_bare, u.item_phrase = "structure", "", "", ""
+
+
+_STRUCTURE = re.compile(r"处室|科室|内设|下设|机构设置|几个处|哪些处")
 
 
 def _purpose(u: Understood, compact: str) -> None:
