@@ -28,10 +28,21 @@ class SearchService:
         pinned, restating, named = answer_passages(self.engine, q)
         result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
                                     kind=kind, named=named)
+        if page == 1 and pinned:
+            self._answer_first(result, pinned[0])
         if page == 1 and restating:
             self._beside_the_first(result, q, restating, unit, year, kind)
         result["page"] = page
         return result
+
+    @staticmethod
+    def _answer_first(result: dict, pid: str) -> None:
+        """The passage the answer's first figure is read from (a ranking's winner, a comparison's first unit)
+        leads, whatever the fusion made of it: search shows first what /api/ask answers from."""
+        results = result["results"]
+        at = next((i for i, r in enumerate(results) if r["id"] == pid), None)
+        if at:
+            results.insert(0, results.pop(at))
 
     RESTATING_SHOWN = 4   # passages repeating a quoted table row (prose, other tables), right after the first result
     RESTATING_KEPT = 2    # shown even when they push the passage of another figure of the answer out of the five

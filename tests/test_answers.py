@@ -301,6 +301,14 @@ def test_the_sentence_repeating_an_answered_row_stays_in_the_first_five(keyword_
     assert any("支出决算为34.33万元" in norm(r["text"]) for r in results[:2]), [r["text"][:40] for r in results[:5]]
 
 
+@pytest.mark.parametrize("q", ["哪个局三公经费最高", "三公经费最少的局", "海东医保局和平安区医保局哪个三公经费多"])
+def test_search_shows_first_the_passage_the_answer_is_read_from(keyword_client, q):
+    # a ranking's winner (a comparison's first unit) leads the results, whatever the keyword ranking made of it
+    cited = keyword_client.get("/api/ask", query_string={"q": q}).get_json()["citations"]
+    results = keyword_client.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert cited and results[0]["id"] == cited[0]["id"], (cited[0]["id"], [r["id"] for r in results[:5]])
+
+
 def test_a_projects_budget_line_below_its_name_answers_for_the_project():
     from search.qa.passages import best_sentence
 

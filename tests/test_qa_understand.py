@@ -704,3 +704,10 @@ def test_words_announcing_a_list_of_units_are_not_read_as_one():
 def test_the_units_offices_are_asked_as_its_structure(gaz, aliases, q):
     u = read(q, gaz, aliases)
     assert u.operation == "structure" and not u.item, (u.operation, u.item)
+
+
+def test_a_unit_abbreviated_between_the_city_and_a_type_word_is_the_first_of_a_list():
+    held = [Doc("ka", "深圳市人民政府口岸办公室"), Doc("wj", "深圳市卫生健康委员会"), Doc("gx", "深圳市工业和信息化局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    for q in ("深圳 口岸办 卫健委 工信局 哪个出国经费最多", "深圳市口岸办、卫健委、工信局中，哪个因公出国费最多"):
+        assert [m.doc_ids for m in read(q, gaz, aliases).units] == [{"ka"}, {"wj"}, {"gx"}], q

@@ -443,6 +443,14 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
     mention and the index of the type word it used (or None)."""
     codes = {region.code}
     region_docs = gaz.docs_in_region(codes)
+    if dept is not None and dept[1][0] > end:
+        # "深圳口岸办、卫健委": a held unit abbreviated between the city and the type word is the first unit;
+        # the type word is the next one's
+        gap = compact[end:dept[1][0]]
+        size, docs = gaz.abbreviated(gap, region_docs)
+        if docs and size == len(gap.rstrip("、，,和与及跟")):
+            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
+                           start=start), None
     if dept is None or not gaz.docs_of_type(dept[1][2], region_docs):
         size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs)
         if docs and dept is not None and (dept[1][0], dept[1][1]) == (end, end + size) \
