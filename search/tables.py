@@ -1111,8 +1111,44 @@ def finish(table: Table) -> Table:
                 r.values = {col: v for col, v in r.values.items() if not re.fullmatch(r"5\d{4}", v)}
     if table.kind == "项目支出":
         _units_as_context(table)
+    if table.kind == "三公经费":
+        _fund_cycle_headers(table)
     table.checks = check_sums(table)
     return table
+
+
+_FUND_LEAVES = (("一般公共预算", re.compile(r"一般公共")), ("政府性基金预算", re.compile(r"政府性基金")),
+                ("国有资本经营预算", re.compile(r"国有资本|经营预算")))
+
+
+def _fund_of(path: list[str]) -> str | None:
+    last = path[-1].replace(" ", "") if path else ""
+    return next((name for name, pattern in _FUND_LEAVES if pattern.search(last)), None)
+
+
+def _fund_cycle_headers(table: Table) -> None:
+    """深圳's "三公"经费表: six groups (总计, 因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 小计 / 购置费 /
+    运行维护费) of one column per fund, under spanning headers the page centres over the wrong columns — the
+    leaves cycle through the funds, so each run of them is one group, in the national template's order.
+    Only where every value column is a fund leaf, in a cycle, six groups of it, and the header names every part."""
+    values = [c for c in table.columns if c.kind == "value"]
+    funds = [_fund_of(c.path) for c in values]
+    if not values or None in funds:
+        return
+    size = next((k for k in (3, 2) if len(values) == 6 * k and len(set(funds[:k])) == k
+                 and all(f == funds[j % k] for j, f in enumerate(funds))), None)
+    words = [w.replace(" ", "") for c in values for w in c.path[:-1]]
+    abroad = next((w for w in words if "因公出国" in w), "")
+    hosting = next((w for w in words if "公务接待" in w), "")
+    car = next((w for w in words if "公务用车购置及运行" in w or "公务用车购置和运行" in w), "")
+    buying = next((w for w in words if re.fullmatch(r"公务用车购置费?", w)), "")
+    running = next((w for w in words if "运行维护费" in w and "购置" not in w), "")
+    if size is None or not all((abroad, hosting, car, buying, running)):
+        return
+    total = "总计" if "总计" in words else "合计"
+    groups = [[total], [abroad], [hosting], [car, "小计"], [car, buying], [car, running]]
+    for j, column in enumerate(values):
+        column.path = groups[j // size] + [funds[j]]
 
 
 _UNIT_ROW = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}$")

@@ -735,3 +735,24 @@ def test_why_a_figure_is_none_is_the_sentence_saying_so(tclient, q):
     # "烟台市科学技术局及所属单位均为事业单位，无机关运行经费。"
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "passage" and "事业单位" in answer["answer"], answer["answer"]
+
+
+@needs_pdfs
+def test_a_three_public_table_of_fund_columns_is_read_in_the_templates_groups(tclient):
+    # 深圳审计局 表9: a row per year, six groups (总计, 因公出国(境)费, 公务接待费, 公务用车购置及运行维护费 小计 /
+    # 购置费 / 运行维护费) of three fund columns, under spanning headers centred over the wrong columns
+    doc = _doc_id(tclient, "深圳市审计局")
+    table = next(t for t in tclient.get(f"/api/tables?doc={doc}").get_json()["tables"] if t["kind"] == "三公经费")
+    paths = [c["path"] for c in table["columns"] if c["path"][-1].endswith("预算")]
+    assert [p[-1] for p in paths[:3]] == ["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+    assert [p[:-1] for p in paths[::3]] == [["总计"], ["因公出国(境)费"], ["公务接待费"],
+                                           ["公务用车购置及运行维护费", "小计"], ["公务用车购置及运行维护费", "公务用车购置费"],
+                                           ["公务用车购置及运行维护费", "公务用车运行维护费"]]
+    # every year's row adds up: 总计 = 出国 + 接待 + 公务用车小计, 小计 = 购置 + 运行维护
+    for row in table["rows"][:2]:
+        v = [float(row["values"].get(str(table["columns"].index(next(c for c in table["columns"] if c["path"] == p))),
+                                     "0").replace(",", "")) for p in paths[::3]]
+        assert abs(v[0] - (v[1] + v[2] + v[3])) < 0.02 and abs(v[3] - (v[4] + v[5])) < 0.02, (row["label"], v)
+    # last year's part is that year's row, said to be read from this year's document
+    answer = _ask(tclient, "深圳审计局去年公务接待费")
+    assert answer["answer_type"] == "figure" and "2025年" in answer["answer"], answer["answer"]

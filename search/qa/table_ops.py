@@ -382,7 +382,7 @@ class LastYearColumn(Operation):
             return None
         if not u.item:
             doc_id = next(iter(docs))
-            return (self._year_row(ctx, rows_mod, doc_id, year) if u.metric == "三公经费" else None) \
+            return self._year_row(ctx, rows_mod, doc_id, year, u.metric) \
                 or self._year_half(ctx, rows_mod, doc_id, year, u.metric)
         found = [r for r in rows_mod.find_rows(ctx.gen, docs, u.item, tables=tuple(u.tables), question=u.normalized)
                  if r["quality"] >= 0.8 and not r.get("ambiguous")]
@@ -420,28 +420,37 @@ class LastYearColumn(Operation):
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
     @staticmethod
-    def _year_row(ctx, rows_mod, doc_id: str, year: int) -> Answer | None:
-        """深圳's "三公"经费表 prints a row per year ("2025年 176.01 …"): that row's first total column."""
+    def _year_row(ctx, rows_mod, doc_id: str, year: int, metric: str) -> Answer | None:
+        """深圳's "三公"经费表 prints a row per year ("2025年 37.77 …") and a column per part and fund (总计 /
+        因公出国(境)费 / … › 一般公共预算 / 政府性基金预算 / 国有资本经营预算): the part's 一般公共预算 cell of that
+        year's row when the other funds' cells are zero (else no answer)."""
         cells = [c for c in rows_mod.cells_labelled(ctx.gen, doc_id, f"{year}年")
-                 if c["kind"] == "三公经费" and re.match(r"(?:总计|合计)", c["header_path"] or "")
-                 and rows_mod.parse_value(c["value_text"] or "") is not None]
-        if not cells:
+                 if c["kind"] == "三公经费" and rows_mod.parse_value(c["value_text"] or "") is not None]
+        part = re.compile(_SANGONG_LEAVES[metric]) if _SANGONG_LEAVES[metric] else rows_mod.TOTAL_LABEL
+
+        def group(c) -> list[str]:
+            return [p.replace(" ", "") for p in (c["header_path"] or "").split(" › ")][:-1]
+
+        picked = [c for c in cells if group(c) and part.fullmatch(group(c)[0 if metric == "三公经费" else -1])]
+        by_fund: dict[str, list[dict]] = {}
+        for c in picked:
+            by_fund.setdefault((c["header_path"] or "").rsplit(" › ", 1)[-1], []).append(c)
+        general = by_fund.get("一般公共预算", [])
+        others = [c for fund, cs in by_fund.items() if fund != "一般公共预算" for c in cs]
+        if len(general) != 1 or any(rows_mod.parse_value(c["value_text"]) != 0 for c in others):
             return None
-        first = min(c["column_index"] for c in cells)
-        cells = [c for c in cells if c["column_index"] == first]
-        if len({rows_mod.parse_value(c["value_text"]) for c in cells}) != 1:
-            return None
-        top = cells[0]
+        top = general[0]
         who = ctx.gen.documents[doc_id].unit
-        text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的《{top['title']}》列有{year}年的三公经费："
-                f"{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
-                f"（单位：{top['money_unit'] or '未注明单位'}）。")
+        text = (f"本库没有{who}{year}年的文件；其{year + 1}年文件的《{top['title']}》列有{year}年的数："
+                f"{metric}为{rows_mod.quote(top, aside=True)}（{top['header_path'].replace(' › ', '·')}，"
+                f"单位：{top['money_unit'] or '未注明单位'}）。")
         return Answer(text, "figure", [], [top["passage_id"]] if top.get("passage_id") else [], _plain([top]))
 
 
 # a 三公 part -> the header of its column (the last level) in a 三公 table ("": the table's total label)
 _SANGONG_LEAVES = {"三公经费": "", "因公出国(境)费": r"因公出国.*", "公务接待费": r"公务接待费?",
-                   "公务用车购置及运行维护费": r"小\s*计", "公务用车购置费": r"公务用车购置费?",
+                   "公务用车购置及运行维护费": r"小\s*计", "公务用车购置及运行费": r"小\s*计",
+                   "公务用车购置费": r"公务用车购置费?",
                    "公务用车运行维护费": r"公务用车运行(?:维护)?费?"}
 _FUND_TABLE = re.compile(r"政府性基金|国有资本")
 _LAST_YEAR = re.compile(r"上年|20(?:1\d|2[0-5])年")
