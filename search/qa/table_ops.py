@@ -618,7 +618,8 @@ class ClassRank(Operation):
     @staticmethod
     def _ranked(ctx, u, doc_id: str) -> Answer | None:
         rows_mod = _rows()
-        text = u.normalized
+        # the metric as read ("日常公用开支" is 公用经费) beside the words as written
+        text = u.normalized + (f" {u.metric}" if u.metric else "")
         groups = rows_mod.group_rows_named(ctx.gen, doc_id, "经济分类", text)
         if groups:
             kind, group = "经济分类", max(groups, key=len)
