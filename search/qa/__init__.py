@@ -170,6 +170,9 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
             targets.append((fact.doc_id, written, re.sub(r"[^\d.,]", "", fact.value_text or ""), 30))
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
     prose, tables = [], []
+    # the table of the figure's own kind first ("三公"经费表 for 因公出国(境)费, not the 基本支出总表 listing it too)
+    own = next((title for metric, title in _OWN_TABLE_WORDS.items()
+                if answer.facts and metric in answer.facts[0].metric), None)
     for doc_id, name, value_text, reach in targets:
         value = compact_text(value_text)   # the passages' form: 131,400.00 → 131400
         if len(name) < 2 or not re.fullmatch(r"[\d.]+", value) or normalize_number(value) == "0":
@@ -186,7 +189,14 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
             text = canonical_text(gen.passages[pid].text)
             if any(figure.search(text[m.end():m.end() + reach] if reach else text) for m in named.finditer(text)):
                 (tables if gen.passages[pid].is_table else prose).append(pid)
+    if own:
+        tables.sort(key=lambda pid: own not in compact_text(gen.passages[pid].text[:60]))
     return list(dict.fromkeys(prose + tables))
+
+
+# a figure -> a word of its own table's title
+_OWN_TABLE_WORDS = {"三公经费": "三公", "因公出国": "三公", "公务接待": "三公", "公务用车": "三公", "政府采购": "采购",
+                    "机关运行经费": "机关运行"}
 
 
 def _fact_dict(fact) -> dict:
