@@ -748,3 +748,15 @@ def test_a_three_public_table_of_fund_columns_is_read_in_the_templates_groups(tc
     # last year's part is that year's row, said to be read from this year's document
     answer = _ask(tclient, "深圳审计局去年公务接待费")
     assert answer["answer_type"] == "figure" and "2025年" in answer["answer"], answer["answer"]
+
+
+@needs_pdfs
+def test_a_rankings_winner_is_shown_with_its_own_table(tclient):
+    # 深圳工信局 leads on 因公出国(境)费 (123.00); beside its sentence, its "三公"经费表 row ("2026年 … 123.00"), not
+    # first the 基本支出总表 that lists 因公出国(境)费用 too
+    q = "深圳审计局、工信局、信访局哪个因公出国费最多"
+    answer = _ask(tclient, q)
+    assert "深圳市工业和信息化局" in answer["answer"] and "123.00" in answer["answer"], answer["answer"]
+    results = tclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert results[0]["id"] == answer["citations"][0]["id"]
+    assert "三公" in results[1]["text"][:40] and "123.00" in results[1]["text"], [r["text"][:30] for r in results[:5]]
