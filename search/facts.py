@@ -84,6 +84,7 @@ _NONE_AFTER = re.compile(r"^\s*(?:预算|支出|经费|安排)*(?:数)?\s*(?:[�
 _CHANGE = re.compile(r"(比上年|较上年|同比|与上年相比|比20\d\d年)?.{0,6}?(增加|增长|上升|提高|减少|下降|降低)")
 _STANDALONE_CHANGE = re.compile(r"\s*(?:比|较)\s*上年\s*(?:预算)?(?:数)?\s*(?P<dir>增加|增长|减少|下降)\s*"
                                 r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|千元|元)")
+_STATED_AT_ONCE = re.compile(r"\s*(?:为|是)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|千元|元)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 WHOLE_BUDGET_METRICS = ("收入总计", "支出总计", "收支总计")   # one figure in nearly every disclosure
 _UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府本")   # "本部门预算收入" is the unit's own
@@ -211,8 +212,11 @@ def extract_from_sentence(sentence: str, doc_kind: str) -> list[dict]:
     found: list[dict] = []
     for i, (start, end, metric) in enumerate(mentions):
         nxt = mentions[i + 1][0] if i + 1 < len(mentions) else len(sentence)
-        if sentence[end:end + 1] in ("、", ")", "和", "及") or sentence[start - 1:start] == "(":
-            continue  # part of an enumeration ("公务接待费（因公出国（境）费、…）"), not a statement
+        if sentence[end:end + 1] in ("、", ")", "和", "及") or (sentence[start - 1:start] == "(" and not
+                                                               _STATED_AT_ONCE.match(sentence, end)):
+            # part of an enumeration ("公务接待费（因公出国（境）费、…）"), not a statement — unless its figure
+            # follows at once ("…维护费9.73万元(公务用车购置费0万元，…")
+            continue
         before = sentence[start - 1:start]
         if metric in WHOLE_BUDGET_METRICS and (before == "、" or (re.search(r"[\u4e00-\u9fff]", before)
                                                                   and before not in _UNIT_ENDINGS)):

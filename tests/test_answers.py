@@ -256,6 +256,9 @@ def test_last_years_carry_over_is_not_this_years_share():
     # vehicles bought are not the vehicles held (深圳市民政局: "新购置车辆1辆" beside "共有车辆2辆")
     ("截至2025年10月，共有车辆2辆，2025年新购置车辆1辆。", [("车辆", "2辆"), ("购置车辆", "1辆")]),
     ("2026年计划购置车辆0辆、0万元。", [("购置车辆", "0辆")]),
+    # a part stated in brackets right after its whole (广州): a statement, not an enumeration
+    ("公务用车购置及运行维护费9.73万元(公务用车购置费0万元，比上年增加0万元；",
+     [("公务用车购置及运行费", "9.73万元"), ("公务用车购置费", "0万元")]),
     # the parts of the procurement budget, written 拟采购X (无锡)
     ("2026年度政府采购支出预算总额1,572.85万元，其中：拟采购货物支出356.26万元、拟采购工程支出0万元、拟采购服务支出"
      "1,216.59万元。", [("政府采购", "1,572.85万元"), ("政府采购货物", "356.26万元"), ("政府采购工程", "0万元"),

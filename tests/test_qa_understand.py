@@ -711,3 +711,24 @@ def test_a_unit_abbreviated_between_the_city_and_a_type_word_is_the_first_of_a_l
     gaz, aliases = Gazetteer(held), build_aliases(held)
     for q in ("深圳 口岸办 卫健委 工信局 哪个出国经费最多", "深圳市口岸办、卫健委、工信局中，哪个因公出国费最多"):
         assert [m.doc_ids for m in read(q, gaz, aliases).units] == [{"ka"}, {"wj"}, {"gx"}], q
+
+
+
+@pytest.mark.parametrize("q, asked", [
+    ("北京审计局 会议费 培训费 各多少", {"会议费", "培训费"}),
+    ("北京审计局有多少辆公务车？2026年计划购置几辆？", {"车辆", "购置车辆"}),
+    ("北京审计局 车辆 多少辆 26年 买几辆", {"车辆", "购置车辆"}),
+    ("北京审计局三公经费和机关运行经费", {"三公经费", "机关运行经费"}),
+    ("北京审计局基本支出中公务用车运行维护费是多少", {"公务用车运行维护费"}),   # 基本支出 only places it
+    ("北京审计局三公经费中公务接待费", {"公务接待费"}),                    # a part of a whole named
+])
+def test_every_figure_a_lookup_names_is_asked(gaz, aliases, q, asked):
+    u = read(q, gaz, aliases)
+    assert {u.metric, *u.also_metrics} == asked, (u.metric, u.also_metrics)
+
+
+def test_a_list_of_units_announced_after_the_city():
+    held = [Doc("bj-gh", "北京市民政局"), Doc("bj-wl", "北京市文化和旅游局"), Doc("bj-sj", "北京市审计局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("在北京市的几个委办局中（民政局、文旅局、审计局），哪个2026年财政拨款三公经费最多？", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"bj-gh"}, {"bj-wl"}, {"bj-sj"}] and u.operation == "max"

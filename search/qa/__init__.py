@@ -72,6 +72,23 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 
 def _run_operations(engine, u: Understood) -> Answer | None:
+    answer = _run_one(engine, u)
+    if not u.also_metrics or u.operation != "lookup" or answer is None or answer.answer_type == "none":
+        return answer
+    # "会议费、培训费各多少": each figure named, answered in turn (one that is not stated is left out)
+    more = [_run_one(engine, dataclasses.replace(u, metric=m, metric_text=m, also_metrics=[])) for m in u.also_metrics]
+    asked = [u.metric_text] + list(u.also_metrics)
+    parts = [(a, w) for a, w in zip([answer] + more, asked) if a is not None and a.answer_type != "none"]
+    if len(parts) == 1:
+        return answer
+    # in the order the question names them
+    parts = [a for a, w in sorted(parts, key=lambda p: u.normalized.find(p[1]) % (len(u.normalized) + 1))]
+    return Answer("；".join(a.text.rstrip("。") for a in parts) + "。", answer.answer_type,
+                  [f for a in parts for f in a.facts], [p for a in parts for p in a.passages],
+                  [r for a in parts for r in a.rows])
+
+
+def _run_one(engine, u: Understood) -> Answer | None:
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
     if u.not_held:
         # no document is of the unit named, or of the year asked: a row of its department's tables may be

@@ -40,7 +40,8 @@ _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（�
 _FUND_BETWEEN = re.compile(r"(?:的)?(?:(?:一般公共预算)?(?:财政)?拨款(?:安排的?)?)?(?:支出)?")
 _TABLE_ASIDE = re.compile(r"[（(][^（）()]{2,40}表[）)]")
 # "北京市这几个委办局里（住建委、民政局…）": words announcing a list of units, between the city and the list
-_LIST_INTRO = re.compile(r"(?:这|以下|下列|如下)(?:几|些)?(?:个|家)?(?:委办局|委办厅局|单位|部门|机构|局|委)(?:里|中|当中|之中)?[:：]?")
+_LIST_INTRO = re.compile(r"(?:(?:这|以下|下列|如下)(?:几|些)?|的?几)(?:个|家)?(?:市级)?(?:委办局|委办厅局|单位|部门|机构|局|委)"
+                         r"(?:里|中|当中|之中)?[:：]?")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 # a metric -> the metrics it is a part of ("基本支出中公用经费")
 _WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
@@ -164,10 +165,14 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
     asked ("基本支出中公用经费": 公用经费, inside 基本支出); [("", "")] when it names none."""
     compact = _compact(text).replace(" ", "")
     # a count of vehicles: 车辆, 几辆, or the cars themselves compared ("哪个公务用车多", "公车最少")
-    if re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:公务用?)?车辆(?:数|[几多少]*辆))", compact) \
-            and not re.search(r"费|经费|[万亿]?元|钱", compact):
-        # a count of vehicles to buy ("计划购置几辆车", "买多少辆公务车"), not the money for them
-        return [("购置车辆", re.search(r"(?:购置|购买|买|新购|更新)[了的]?\S{0,6}?辆", compact).group())]
+    bought = re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:公务用?)?车辆(?:数|[几多少]*辆))", compact)
+    if bought and not re.search(r"费|经费|[万亿]?元|钱", compact):
+        # a count of vehicles to buy ("计划购置几辆车", "买多少辆公务车"), not the money for them — and the fleet
+        # too when asked beside it ("有多少辆公务车？计划购置几辆？")
+        held = re.search(r"共有|保有|现有|有[几多少]+辆|[几多少]+辆(?:公务)?车|车辆",
+                         compact[:bought.start()] + " " + compact[bought.end():])
+        asked = re.search(r"(?:购置|购买|买|新购|更新)[了的]?\S{0,6}?辆", compact).group()
+        return ([("车辆", held.group())] if held else []) + [("购置车辆", asked)]
     if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数)|(?<=[局委办])车(?=[最更][多少])", compact) \
             and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
         asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
@@ -773,6 +778,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
                 if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
                         and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
                     rest = rest.replace(before, " ", 1)
+    rest = _also_asked(u, compact, rest)
     while u.operation == "zero" and u.metric and len(u.also_metrics) < 3 and re.search(r"都|均|同时|全都", compact):
         # "哪些部门因公出国(境)费用和公务接待费都是0": units where each named figure is zero
         other, other_text = detect_metric(rest)
@@ -836,6 +842,23 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     _structure(u, compact)
     _check_held(u, gaz)
     return u
+
+
+def _also_asked(u: Understood, compact: str, rest: str) -> str:
+    """"会议费、培训费各多少", "有多少辆公务车？计划购置几辆？": every figure a lookup names is asked, each answered
+    (a figure that only places the asked one — "基本支出中公务用车运行维护费", a whole of its part — is not).
+    Returns the question's rest without them."""
+    if not (u.operation == "lookup" and len(u.units) == 1 and u.metric
+            and re.search(r"各|分别|[？?].+[？?]|[，,、和及与]|\s\S+\s", u.normalized)):
+        return rest
+    for other, other_text in detect_metrics(compact):
+        if other and other_text and other not in (u.metric, *u.also_metrics, *_TOTALS, "收支总计") \
+                and other not in _WHOLE_OF.get(u.metric, ()) and u.metric not in _WHOLE_OF.get(other, ()) \
+                and not re.search(re.escape(other_text) + r"(?:的|里|中|当中|之中|项下|其中)", compact) \
+                and len(u.also_metrics) < 2:
+            u.also_metrics.append(other)
+            rest = rest.replace(other_text, " ", 1)
+    return rest
 
 
 def _structure(u: Understood, compact: str) -> None:
