@@ -732,3 +732,10 @@ def test_a_list_of_units_announced_after_the_city():
     gaz, aliases = Gazetteer(held), build_aliases(held)
     u = read("在北京市的几个委办局中（民政局、文旅局、审计局），哪个2026年财政拨款三公经费最多？", gaz, aliases)
     assert [m.doc_ids for m in u.units] == [{"bj-gh"}, {"bj-wl"}, {"bj-sj"}] and u.operation == "max"
+
+
+def test_a_span_of_years_in_a_name_is_not_the_year_asked(gaz, aliases):
+    # "2025-2026年度信息化整体运维服务项目": a project's name, asked of this year's document
+    u = read("北京审计局2025-2026年度信息化整体运维服务项目预算多少", gaz, aliases)
+    assert u.years == [] and "信息化整体运维服务" in u.item, (u.years, u.item)
+    assert read("北京审计局2025年三公经费", gaz, aliases).years == [2025]
