@@ -760,3 +760,12 @@ def test_a_rankings_winner_is_shown_with_its_own_table(tclient):
     results = tclient.get("/api/search", query_string={"q": q}).get_json()["results"]
     assert results[0]["id"] == answer["citations"][0]["id"]
     assert "三公" in results[1]["text"][:40] and "123.00" in results[1]["text"], [r["text"][:30] for r in results[:5]]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["烟台科技局委托业务费比上年减少多少，原因？", "烟台 科技局 委托业务费 少了 为啥"])
+def test_the_reason_for_an_items_change_is_that_items(tclient, q):
+    # "委托业务费财政拨款预算为97.92万元，比上年预算减少265.4万元，下降73.05%。主要原因，一是未安排科技交流大会预算；…"
+    # — not the whole budget's change and reason
+    answer = _ask(tclient, q)
+    assert "97.92" in answer["answer"] and "科技交流大会" in answer["answer"], answer["answer"]

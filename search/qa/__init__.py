@@ -342,6 +342,22 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
                           verify=verify)
 
 
+_AN_ITEM = re.compile(r"^[\u4e00-\u9fff]{2,}(?:费|经费|资金|项目|专项)$")
+
+
+def _reason_of_an_item(engine, u: Understood, k: int, scope, named: list[str]) -> dict:
+    reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=named, verify=states_a_reason)
+    if reply["answer_type"] != "passage" or not re.search(r"多少|几|[少多]了|减少|增加|下降|增长|涨|降", u.normalized) \
+            or re.search(r"\d[\d,.]*\s*[万亿]?元", reply["answer"]):   # (or the reason's sentence states it already)
+        return reply   # (the change asked with the reason: the item's own statement of it first, as for a metric)
+    stated = passage_answer(engine, u, k, allowed=scope, wants_figure=True, required=named,
+                            verify=lambda sentence: not states_a_reason(sentence))
+    if stated["answer_type"] == "passage":
+        reply["answer"] = with_reason(stated["answer"], reply["answer"].split("：", 1)[-1], MAX_ANSWER_CHARS)
+        reply["citations"] = stated["citations"][:1] + reply["citations"]
+    return reply
+
+
 _ASKS_WHY_NONE = re.compile(r"没有|为零|是零|为0|是0|为空|(?<![\d.])0(?![\d.])|无(?!锡)")
 _NONE_STATED = re.compile(r"(?<!增)无(?!锡|增减)|未安排|没有|不涉及|未发生|为0(?![\d.])|为零|0万元|0元")
 _WHY_NONE = re.compile(r"均为|属于|系|不属于|未设|无需|不涉及|不再|没有|未|因|由于|原因")
@@ -439,6 +455,11 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
                               verify=_states_why_none)
     funds = [t for t in u.tables if t in FUNDS]
+    # a cost or project named that is no metric of the figures table ("委托业务费比上年减少多少，原因？"): the
+    # reason given for it, never the whole budget's — after its own figure when its amount is asked too
+    named = [c for c in u.unparsed.split() if _AN_ITEM.search(c)]
+    if not u.metric and not funds and named:
+        return _reason_of_an_item(engine, u, k, scope, named)
     if not u.metric and funds:
         # "政府性基金预算拨款收入为什么减少": one fund's change and reason, not the whole budget's
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=funds,
