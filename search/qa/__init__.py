@@ -358,7 +358,7 @@ def _reason_of_an_item(engine, u: Understood, k: int, scope, named: list[str]) -
     return reply
 
 
-_ASKS_WHY_NONE = re.compile(r"没有|为零|是零|为0|是0|为空|(?<![\d.])0(?![\d.])|无(?!锡)")
+_ASKS_WHY_NONE = re.compile(r"没有|为零|是零|为0|是0|为空|(?<![\d.])0(?![\d.])|无")
 _NONE_STATED = re.compile(r"(?<!增)无(?!锡|增减)|未安排|没有|不涉及|未发生|为0(?![\d.])|为零|0万元|0元")
 _WHY_NONE = re.compile(r"均为|属于|系|不属于|未设|无需|不涉及|不再|没有|未|因|由于|原因")
 
@@ -450,7 +450,10 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     change is said in the abstention for the reader."""
     if len(u.units) != 1 or (u.item and not u.metric):
         return _reason_reply(engine, u, k, scope)
-    if u.metric and _ASKS_WHY_NONE.search(u.normalized):
+    asked = u.normalized.replace(" ", "")
+    for mention in u.units:   # the question without the units named (无 of 无锡 asks nothing)
+        asked = asked.replace(mention.text, " ")
+    if u.metric and _ASKS_WHY_NONE.search(asked):
         # "为什么没有机关运行经费 / 为啥是零": the sentence saying there is none and why ("均为事业单位，无机关运行经费")
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
                               verify=_states_why_none)
