@@ -15,7 +15,7 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』〝〞]")
 _YEAR = re.compile(r"(20[1-3]\d)\s*年?")
 _REGION_PART = re.compile(r"[\u4e00-\u9fff]+?(?:省|自治区|自治州|市|州|地区|盟|新区|区|县|旗)")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:是什么|指什么|是指什么|的定义|的含义|什么意思)[?？]?$")
-ASKS_REASON = re.compile(r"为什么|为何|为啥|原因|怎么回事|咋回事|怎么会")   # a reason is asked: a sentence answers, not a figure
+ASKS_REASON = re.compile(r"为什么|为何|为啥|原因|怎么回事|咋回事|怎么会|(?:怎么|咋)(?:涨|增|降|减|少|多|变|翻)")   # a reason is asked: a sentence answers, not a figure
 # what was actually spent is a 决算's figure ("实际花了多少", "实际支出")
 KIND_FINAL = re.compile(r"决算|实际(?:支出|花|用|开支|发生)?|执行情况")
 

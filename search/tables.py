@@ -490,12 +490,25 @@ def _split_body(body: list[list[_Cell]]) -> tuple[list[_Cell], list[_Cell]]:
             if leading and _is_code_cell(c) and any(not _is_value(d.text) for d in cells[i + 1:]):
                 texts.append(c)
                 continue
-            if re.fullmatch(r"\d{5}", c.text) and i + 1 < len(cells) and not _is_value(cells[i + 1].text):
-                texts.append(c)    # a second code column before its name (政府经济科目 50201 办公经费)
+            if _second_code(cells, i):
+                texts.append(c)    # a second code column before its name (政府经济科目 50201 / 501 01 办公经费)
                 continue
             leading = False
             (numbers if _is_value(c.text) else texts).append(c)
     return numbers, texts
+
+
+def _second_code(cells: list[_Cell], i: int) -> bool:
+    """cells[i] is a code of a second classification printed after the row's name and before its own name
+    (西安 "30228 工会经费 50201 办公经费", 烟台 "301 01 基本工资 501 01 工资奖金津补贴"): a code, not a figure."""
+    if not (re.fullmatch(r"\d{5}", cells[i].text) or (_is_code_cell(cells[i]) and i and not _is_value(cells[i - 1].text)
+                                                      and not _is_code_cell(cells[i - 1]) or
+                                                      i and _is_code_cell(cells[i - 1]) and _second_code(cells, i - 1))):
+        return False
+    j = i + 1
+    while j < len(cells) and _is_code_cell(cells[j]) and j - i < 3:
+        j += 1
+    return j < len(cells) and not _is_value(cells[j].text)
 
 
 def _levels(fragments: list[_Cell], h: float) -> list[tuple[float, float, str]]:
@@ -709,7 +722,7 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                 lines += c.lines
                 continue
             leading = False
-            col = _column_for(c, layout) if _is_value(c.text) else None
+            col = _column_for(c, layout) if _is_value(c.text) and not _second_code(cells, i) else None
             if col is not None:
                 values[col] = _value_joined(values[col], c.text) if col in values else c.text
                 lines += c.lines
@@ -771,8 +784,9 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
                 texts = names
             # 西安: the department's item, then the government's economic code and name (30228 工会经费 50201 办公经费):
             # the row is the department's item; the government's pair is a cross-reference, not a name
-            if len(texts) >= 3 and re.fullmatch(r"\d{5}", texts[-2]):
-                texts = texts[:-2]
+            second = next((k for k in range(1, len(texts) - 1) if re.fullmatch(r"\d{2,5}", texts[k])), None)
+            if second is not None and all(re.fullmatch(r"\d{2,5}", t) for t in texts[second:-1]):
+                texts = texts[:second]   # (烟台: 501 / 01 as separate cells)
             elif len(texts) >= 2 and (paired := re.fullmatch(r"(.+?)\s*\d{5}", texts[-2])):
                 texts = texts[:-2] + [paired.group(1)]
             if len(texts) >= 2 and _PROJECT_CLASS.fullmatch(texts[-1]):
@@ -1204,15 +1218,20 @@ def check_sums(table: Table) -> dict:
 
     coded = [r for r in rows if r.code]
     if coded and len({r.code for r in coded}) > 1:
-        for parent in coded:
-            if parent.level == "类":
-                kids = [r for r in coded if r.level == "款" and r.code.startswith(parent.code)]
-                if kids:
-                    compare(parent, kids, "款之和=类")
-            elif parent.level == "款":
-                kids = [r for r in coded if r.level == "项" and r.code.startswith(parent.code)]
-                if kids:
-                    compare(parent, kids, "项之和=款")
+        repeated = len({r.code for r in coded if r.level == "类"}) < len([r for r in coded if r.level == "类"])
+        for i, parent in enumerate(coded):
+            if parent.level not in ("类", "款"):
+                continue
+            child = "款" if parent.level == "类" else "项"
+            under = coded
+            if repeated:
+                # a code printed again under another heading (烟台: 301 工资福利支出 under 501 and again under 505):
+                # a parent's rows are those after it, up to the next row of its level
+                end = next((j for j in range(i + 1, len(coded)) if coded[j].level in ("类", parent.level)), len(coded))
+                under = coded[i + 1:end]
+            kids = [r for r in under if r.level == child and r.code.startswith(parent.code)]
+            if kids:
+                compare(parent, kids, f"{child}之和={parent.level}")
         totals = [r for r in rows if r.is_total and not r.code]
         tops = [r for r in coded if r.level == "类"]
         if totals and tops and len(table.pages) <= 20:

@@ -739,3 +739,51 @@ def test_a_span_of_years_in_a_name_is_not_the_year_asked(gaz, aliases):
     u = read("北京审计局2025-2026年度信息化整体运维服务项目预算多少", gaz, aliases)
     assert u.years == [] and "信息化整体运维服务" in u.item, (u.years, u.item)
     assert read("北京审计局2025年三公经费", gaz, aliases).years == [2025]
+
+
+@pytest.mark.parametrize("q, asked", [
+    ("北京审计局今年三公经费多少，出国费多少", {"三公经费", "因公出国(境)费"}),
+    ("北京审计局2026年三公经费预算是多少？其中因公出国（境）费用多少？", {"三公经费", "因公出国(境)费"}),
+    ("北京审计局 买几辆车 花多少", {"公务用车购置费", "购置车辆"}),
+    ("北京审计局三公经费中的出国费多少", {"因公出国(境)费"}),   # the whole only places the part
+])
+def test_a_whole_and_its_part_each_asked_are_both_answered(gaz, aliases, q, asked):
+    u = read(q, gaz, aliases)
+    assert {u.metric, *u.also_metrics} == asked and not u.item, (u.metric, u.also_metrics, u.item)
+
+
+@pytest.mark.parametrize("q, op", [
+    ("北京哪些局安排了公务用车购置费", "threshold"),
+    ("北京这几个部门里谁今年有买车预算", "threshold"),
+    ("北京 几个局 公务用车购置费 不为零 的", "threshold"),
+    ("北京哪些单位 无机关运行经费", "zero"),
+    ("北京哪些单位一辆车都没有", "zero"),
+    ("北京哪些单位没有公务用车", "zero"),
+    ("北京哪些局没有安排公务用车购置费", "zero"),
+    ("北京审计局有没有安排委托业务费", "lookup"),          # whether, and how much: one unit's figure
+])
+def test_units_with_some_and_units_with_none(gaz, aliases, q, op):
+    u = read(q, gaz, aliases)
+    assert u.operation == op and u.item == ("委托业务费" if op == "lookup" else ""), (u.operation, u.item)
+    if op == "threshold":
+        assert u.threshold == ("gt", 0.0)
+    if "车都没有" in q or "没有公务用车" in q:
+        assert u.metric == "车辆"
+
+
+@pytest.mark.parametrize("q, op", [
+    ("北京审计局项目支出干什么用", "purpose"),
+    ("北京审计局2026年项目支出主要用于哪些工作？", "purpose"),
+    ("北京审计局有哪些部门", "structure"),
+    ("北京审计局设了哪些内设机构", "structure"),
+    ("北京审计局出国费怎么涨这么多", "reason"),
+])
+def test_what_a_figure_is_for_the_units_offices_and_why_it_moved(gaz, aliases, q, op):
+    u = read(q, gaz, aliases)
+    assert u.operation == op and not u.item, (u.operation, u.item)
+
+
+def test_a_figure_named_twice_leaves_no_item(gaz, aliases):
+    u = read("北京审计局今年买警车的钱（公务用车购置费）有多少", gaz, aliases)
+    assert u.metric == "公务用车购置费" and not u.item, (u.metric, u.item)
+    assert read("北京审计局 机关运行经费 下降 幅度", gaz, aliases).item == ""

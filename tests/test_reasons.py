@@ -47,6 +47,14 @@ def test_the_reason_of_the_next_numbered_part_is_not_taken():
     assert reason_after(after, "较2025年年初预算减少17.20万元", "三公经费") is None
 
 
+def test_a_later_part_headed_as_the_reason_for_the_same_change_is_read():
+    # 烟台市委宣传部: the change, its parts in numbered points, then a point headed as the change's reason
+    after = ("，其中：1.收入预算减少3,327.5万元，其中一般公共预算收入减少3,327.5万元。2.支出预算减少3,327.5万元，其中基本支出"
+             "增加161.1万元，项目支出减少3,488.6万元。3.收支预算减少的主要原因，落实“习惯过紧日子”有关要求，严控一般性支出。")
+    assert "过紧日子" in reason_after(after, "比上年减少3,327.5万元", "收支总计")
+    assert reason_after(after, "比上年减少3,327.5万元", "三公经费") is None   # a point headed for another figure
+
+
 def test_a_reason_that_only_restates_the_change_is_not_a_reason_but_a_moved_part_is():
     restated = "，增长70％，主要原因是因公出国(境)费用增加。"
     assert reason_after(restated, "比上年增加7万元", "因公出国(境)费") is None

@@ -32,7 +32,7 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
         "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf",
         "2026年上海市卫生健康委员会_部门预算.pdf", "广州_国有资产监督管理委员会_2026年部门预算.pdf",
-        "2026年西安市公安局部门预算.pdf"]
+        "2026年西安市公安局部门预算.pdf", "2026年烟台市信访局部门预算.pdf", "长沙_教育局_2026年部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -769,3 +769,60 @@ def test_the_reason_for_an_items_change_is_that_items(tclient, q):
     # — not the whole budget's change and reason
     answer = _ask(tclient, q)
     assert "97.92" in answer["answer"] and "科技交流大会" in answer["answer"], answer["answer"]
+
+
+@_needs("2026年烟台市科技创新局部门预算.pdf")
+def test_a_second_classifications_code_pair_is_no_figure_and_no_name():
+    # 烟台's 公开表6: "301 01 基本工资 501 01 工资奖金津补贴 172.55 172.55": the row is the department's 基本工资 (its
+    # figures), not the government class beside it, whose code pair 501 / 01 is no column of figures
+    table = next(t for t in _recovered("2026年烟台市科技创新局部门预算.pdf") if t.title.startswith("公开表6"))
+    labels = {r.label for r in table.rows}
+    assert "工资奖金津补贴" not in labels and "机关工资福利支出" not in labels
+    pay = [r for r in table.rows if r.label == "基本工资"]
+    assert pay[0].code == "30101" and pay[0].values[min(pay[0].values)] == "172.55"
+    assert not any(v in ("501", "505", "01") for r in table.rows for v in r.values.values())
+    # 301 printed again under the government's 505: each 301's 款 are the rows under it, and they add up
+    assert len([r for r in table.rows if r.code == "301"]) == 2 and check_sums(table)["failed"] == 0
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q, expected", [
+    ("重庆市政府办今年三公经费多少，出国费多少", ["394.49", "184.49"]),      # a whole and its part, each asked
+    ("重庆政府办项目支出干什么用", ["12345"]),                               # what a figure is used for
+    ("重庆市政府办公厅2026年项目支出主要用于哪些工作？", ["12345"]),
+])
+def test_questions_asking_two_figures_or_what_one_is_for(tclient, q, expected):
+    body = _ask(tclient, q)
+    assert body["answer_type"] != "none" and all(e in body["answer"] for e in expected), body["answer"]
+
+
+@needs_pdfs
+def test_final_accounts_of_a_year_only_a_later_budget_prints_are_not_held(tclient):
+    # the 2026 budget's 2025 column is 2025's budget, never its 决算
+    assert _ask(tclient, "深圳审计局三公经费上年预算多少")["answer_type"] != "none"
+    body = _ask(tclient, "深圳审计局25年决算三公花了多少")
+    assert body["answer_type"] == "none" and "2025" in body["answer"], body["answer"]
+
+
+@needs_pdfs
+def test_units_that_arranged_a_figure_are_those_above_zero(tclient):
+    body = _ask(tclient, "深圳哪些单位安排了公务用车购置费")
+    zero = _ask(tclient, "深圳哪些单位公务用车购置费为零")
+    assert body["answer_type"] == "list" and zero["answer_type"] == "list", (body["answer"], zero["answer"])
+    # the three 深圳 units of this index all print 0.00: none arranged it (they were listed as having it)
+    assert "没有满足条件" in body["answer"] and not re.search(r"深圳市(?:信访局|审计局|工业)", body["answer"]), body["answer"]
+    assert all(u in zero["answer"] for u in ("深圳市信访局", "深圳市审计局", "深圳市工业和信息化局")), zero["answer"]
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q, expected", [
+    # the offices listed alone under their heading ("（二）机构设置\n综合事务部、综合治理部、后勤服务部。")
+    ("长沙职教基地协调办有哪些部门", "综合事务部、综合治理部、后勤服务部"),
+    ("长沙职业教育基地综合协调办公室设了哪些内设机构？", "综合事务部、综合治理部、后勤服务部"),
+    # no row of it (its 劳务费 row is filed under the government's class 委托业务费): the sentence saying there is none
+    ("烟台信访局委托业务费多少", "未使用财政拨款安排委托业务费"),
+    ("烟台市信访局有没有安排委托业务费？", "未使用财政拨款安排委托业务费"),
+])
+def test_sentences_that_list_offices_or_say_there_is_none(tclient, q, expected):
+    body = _ask(tclient, q)
+    assert body["answer_type"] == "passage" and expected in body["answer"], body["answer"]

@@ -293,6 +293,15 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
     scope = u.doc_ids
     if u.years and scope is not None:
         scope = {d for d in scope if engine.generation().documents[d].year in u.years}
+    if u.basis == "决算" and scope is not None:
+        # a final account asked: a budget's sentence is not one ("北京发改委 决算 三公 实际支出")
+        gen = engine.generation()
+        finals = {d for d in scope if gen.documents[d].kind == "决算"}
+        if not finals and scope:
+            held = "、".join(sorted({f"{gen.documents[d].year}年{gen.documents[d].kind}" for d in scope}))
+            return none_answer(u.question, f"没有找到可靠的答案：本库没有所问单位的决算，只有其{held}。",
+                               engine.search(u.question, k=k, documents=scope)["results"], started)
+        scope = finals
     if u.operation == "definition":
         answer = _glossary_answer(engine, u, k, started)
         if answer is not None:
@@ -321,12 +330,16 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         return _reason_with_change(engine, u, k, scope, started)
     if u.operation == "structure":
         # the unit's offices: the sentence listing them (下设办公室、…共5个处（室）)
-        return passage_answer(engine, u, k, allowed=scope, wants_figure=False, verify=_STATES_STRUCTURE.search,
-                              query="机构设置 内设 下设 处室 科室")
+        reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, verify=_STATES_STRUCTURE.search,
+                               query="机构设置 内设 下设 处室 科室")
+        return reply if reply["answer_type"] != "none" else (_offices_under_heading(engine, u, k, scope, started)
+                                                             or reply)
     if u.operation == "purpose":
         # what the item is for: a sentence naming it with its use, never only its figure
+        named = u.item_phrase or u.item or u.metric_text
+        verify = _STATES_PURPOSE.search if u.item else _purpose_of(required_words(u) or [u.metric])
         return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
-                              verify=_STATES_PURPOSE.search, query=f"{u.item_phrase or u.item} 用于")
+                              verify=verify, query=f"{named} 用于")
     wants_figure = True if (u.item or u.metric or u.operation in ("change", "share", "completion")) else None
     verify = None
     if u.metric and not u.item and u.operation == "lookup":
@@ -338,8 +351,22 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         # 0.00万元…预算支出较上年增加" does not state the income's change
         bare = {asked[1:] for asked, _ in metric_synonyms() if asked.startswith("=")}
         verify = _states_change([w for w in required_words(u) or [] if w not in bare])
-    return passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
-                          verify=verify)
+    reply = passage_answer(engine, u, k, allowed=scope, wants_figure=wants_figure, required=required_words(u),
+                           verify=verify)
+    if reply["answer_type"] == "none" and u.operation == "lookup" and required_words(u):
+        # "烟台信访局委托业务费多少": "2025年、2026年均未使用财政拨款安排委托业务费支出" says there is none
+        stated = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
+                                verify=_states_none_of(required_words(u)))
+        return stated if stated["answer_type"] != "none" else reply
+    return reply
+
+
+def _states_none_of(words: list[str]):
+    """A sentence saying the named figure is not arranged at all (未安排 / 未使用…安排 / 无 … right before it)."""
+    named = "|".join(re.escape(w) for w in words if w)
+    pattern = re.compile(rf"(?:未使用|未安排|没有安排|无|不安排|未发生|不涉及)[^。；;，,]{{0,12}}?(?:{named})|"
+                         rf"(?:{named})[^。；;，,\d]{{0,6}}?(?:为零|为0(?![\d.])|未安排|无(?!锡)|不涉及|未发生)")
+    return pattern.search
 
 
 _AN_ITEM = re.compile(r"^[\u4e00-\u9fff]{2,}(?:费|经费|资金|项目|专项)$")
@@ -370,7 +397,32 @@ def _states_why_none(sentence: str) -> bool:
                                  bool(_WHY_NONE.search(sentence[:none.start()] + sentence[none.end():])))
 
 
-_STATES_STRUCTURE = re.compile(r"(?:下设|内设|设有|设置)[^。；]{0,12}?(?:处|科|室|部|中心|机构)")
+_STATES_STRUCTURE = re.compile(r"(?:下设|内设|设有|设置)[^。；]{0,12}?(?:处|科|室|部|中心|机构)|"
+                               r"^\s*(?:[\u4e00-\u9fff]{2,12}(?:处|科|室|部|中心)[、，,]\s*){2,}")   # or the offices listed alone
+
+
+# "（二）机构设置\n综合事务部、综合治理部、后勤服务部。": the offices listed alone under their heading
+_OFFICES_UNDER_HEADING = re.compile(r"(?:机构设置|内设机构)[^\n]{0,12}\n\s*((?:[\u4e00-\u9fff]{2,12}(?:处|科|室|部|中心)[、，,]\s*){1,}"
+                                    r"[\u4e00-\u9fff]{2,12}(?:处|科|室|部|中心)[。；]?)")
+
+
+def _offices_under_heading(engine, u: Understood, k: int, scope, started: float) -> dict | None:
+    result = engine.search("机构设置 内设机构", k=max(k, 20), documents=scope)
+    for hit in result["results"]:
+        m = _OFFICES_UNDER_HEADING.search(hit["text"])
+        if m:
+            who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
+            return {"question": u.question, "answer": f"{who}：机构设置：{m.group(1)}"[:MAX_ANSWER_CHARS],
+                    "answer_type": "passage", "facts": [],
+                    "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
+                    "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return None
+
+
+def _purpose_of(words: list[str]):
+    """A sentence saying what the figure named is used for ("项目支出9,399.23万元，主要用于…")."""
+    named = re.compile(f"(?:{'|'.join(re.escape(w) for w in words if w)})[^。；;]{{0,30}}?用于")
+    return named.search
 _STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施")
 
 _GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"

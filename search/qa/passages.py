@@ -65,7 +65,7 @@ def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> boo
 
 
 # words every disclosure uses; a sentence sharing only these with the question does not answer it
-QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱".split())
+QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱 有没有 有无 是不是 是否".split())
 GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
 
 
@@ -135,13 +135,14 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     for sentence in _candidates(text, asks_reason):
         if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):
             continue   # a heading or table title names a topic; it answers nothing
-        if specific and not find_spans(sentence, specific):
+        if specific and not find_spans(sentence, specific) and not any(t in _plain(sentence) for t in specific):
             continue
         if required and not any(_plain(r) in _plain(sentence) for r in required):
             continue
         if verify is not None and not verify(sentence):
             continue
-        if key and not asks_reason and not (find_spans(sentence, [key]) or ("……" in sentence and _key_found(sentence, key, terms))):
+        if key and not asks_reason and not (find_spans(sentence, [key]) or key in _plain(sentence)
+                                            or ("……" in sentence and _key_found(sentence, key, terms))):
             continue
         if wants_number and not asks_reason and not number.search(sentence):
             continue   # "多少" is not answered by a sentence without the figure

@@ -116,12 +116,26 @@ def reason_after(after: str, change_text: str, metric: str) -> str | None:
         limit = min(limit, part.start() + 1)
     cue = _CUE_AFTER.search(after, 0, limit)
     if cue is None:
-        return _reason_of_the_part(after, amount, metric)
+        return _reason_of_the_part(after, amount, metric) or _labelled_reason(after, metric)
     quoted = _quote(after[cue.start():])
     if quoted and (states_a_reason(quoted if REASON_CUE.search(quoted) else "主要原因是" + quoted)
                    or _names_a_part(quoted, metric)):
         return quoted
     return None
+
+
+def _labelled_reason(after: str, metric: str) -> str | None:
+    """"…比上年减少3,327.5万元，其中：1.收入预算减少…2.支出预算减少…3.收支预算减少的主要原因，落实…": a later
+    part headed as the reason for the change of the same figure (the budget's whole for a total)."""
+    words = _WHOLE_WORDS if metric in ("收入总计", "支出总计", "收支总计") else re.escape(_compact(metric))
+    m = re.search(rf"(?:{words})[^。；;，,]{{0,6}}?(?:增加|减少|增长|下降|变化|变动|增减)的?(?:主要)?原因", after)
+    if m is None:
+        return None
+    quoted = _quote(after[m.start():])
+    return quoted if quoted and states_a_reason(quoted) else None
+
+
+_WHOLE_WORDS = "收支|收入|支出|预算"
 
 
 def _reason_of_the_part(after: str, amount: str, metric: str) -> str | None:

@@ -371,8 +371,9 @@ class LastYearColumn(Operation):
     year's document, or no answer."""
 
     def applies(self, u):
+        # a next year's budget prints that year's budget, never its final accounts (决算)
         return bool(u.absent_year) and (bool(u.item) or u.metric in _SANGONG_LEAVES) and len(u.units) == 1 \
-            and u.operation == "lookup"
+            and u.operation == "lookup" and u.basis != "决算"
 
     def answer(self, ctx, u):
         rows_mod = _rows()

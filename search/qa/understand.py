@@ -63,13 +63,13 @@ _FILLER = re.compile(
     r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|(?<![顺服自跟遵听盲])从(?![业事而此来未前中头严速])|"
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
-    r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些方面)?|用途|构成|组成|"
+    r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些(?:方面|工作|事情?|领域))?|用途|构成|组成|"
     r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
-    r"实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)?(?<!罚)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
-    r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
+    r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|幅度|[这那]么[多少大高低]|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
     r"[两二三四五六七八九十几]+(?:家|个单位|个部门)|当中|"   # "…三家中哪个最多": the units listed, counted
     r"这些|这几个|这|那些|所有|全部|[那这]部分|部分|[那这一][块笔]|开支|[那这]一?项(?!目)|方面|各个|目前|现在|截至|截止|底|末|月|共|当年|年初|一年|每年|给了|百分之|多了|少了|"
@@ -172,8 +172,11 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
         held = re.search(r"共有|保有|现有|有[几多少]+辆|[几多少]+辆(?:公务)?车|车辆",
                          compact[:bought.start()] + " " + compact[bought.end():])
         asked = re.search(r"(?:购置|购买|买|新购|更新)[了的]?\S{0,6}?辆", compact).group()
-        return ([("车辆", held.group())] if held else []) + [("购置车辆", asked)]
-    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数)|(?<=[局委办])车(?=[最更][多少])", compact) \
+        # "买几辆车 花多少": the money for them asked beside the count
+        money = _MONEY_ASKED.search(compact[bought.end():])
+        return ([("车辆", held.group())] if held else []) + [("购置车辆", asked)] \
+            + ([("公务用车购置费", money.group())] if money else [])
+    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数|都?没有|为[零0])|(?<=没有)(?:公务用?车|公车)|(?<=[局委办])车(?=[最更][多少])", compact) \
             and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
         asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
         return [("车辆", asked.group() if asked else "车辆")]
@@ -768,19 +771,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     rest = compact
     for s0, s1 in _merged(spans):
         rest = rest[:s0] + " " + rest[s1:]
-    if u.metric_text:
-        rest = rest.replace(u.metric_text, " ", 1)
-        if u.operation != "zero":
-            # "基本支出中公用经费": the whole a part is asked of only places it; it is not an item
-            at = compact.find(u.metric_text)
-            named = detect_metrics(compact)
-            if _part_before_whole(named) and named[-1][1] in rest:
-                rest = rest.replace(named[-1][1], " ", 1)   # "… 三公": the whole after the part places it
-            for whole, before in detect_metrics(compact[:at]):
-                # not when it is asked too ("收入预算多少？其中财政拨款收入多少")
-                if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
-                        and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
-                    rest = rest.replace(before, " ", 1)
+    rest = _without_metric(u, compact, rest)
     rest = _also_asked(u, compact, rest)
     while u.operation == "zero" and u.metric and len(u.also_metrics) < 3 and re.search(r"都|均|同时|全都", compact):
         # "哪些部门因公出国(境)费用和公务接待费都是0": units where each named figure is zero
@@ -798,7 +789,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     if u.metric == "车辆":
         # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
         rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|占用|使用|怎样|公务", " ", rest)
-    elif u.metric == "购置车辆":
+    if "购置车辆" in (u.metric, *u.also_metrics):
         rest = re.sub(r"计划|拟|准备|打算|新?购置|购买|买|更新|公务用?车|公车|车", " ", rest)
     bare = rest
     for asked, _table in lexicon.table_words():
@@ -847,6 +838,29 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     return u
 
 
+def _without_metric(u: Understood, compact: str, rest: str) -> str:
+    """The question's rest without the asked metric's words (and what only places it: a whole named with its
+    part, a metric named twice)."""
+    if not u.metric_text:
+        return rest
+    rest = rest.replace(u.metric_text, " ", 1)
+    for same, words in detect_metrics(compact):
+        if same == u.metric and words and words != u.metric_text:
+            rest = rest.replace(words, " ", 1)   # "买警车的钱（公务用车购置费）": one figure named twice
+    if u.operation != "zero":
+        # "基本支出中公用经费": the whole a part is asked of only places it; it is not an item
+        at = compact.find(u.metric_text)
+        named = detect_metrics(compact)
+        if _part_before_whole(named) and named[-1][1] in rest:
+            rest = rest.replace(named[-1][1], " ", 1)   # "… 三公": the whole after the part places it
+        for whole, before in detect_metrics(compact[:at]):
+            # not when it is asked too ("收入预算多少？其中财政拨款收入多少")
+            if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
+                    and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
+                rest = rest.replace(before, " ", 1)
+    return rest
+
+
 def _also_asked(u: Understood, compact: str, rest: str) -> str:
     """"会议费、培训费各多少", "有多少辆公务车？计划购置几辆？": every figure a lookup names is asked, each answered
     (a figure that only places the asked one — "基本支出中公务用车运行维护费", a whole of its part — is not).
@@ -856,28 +870,65 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
         return rest
     for other, other_text in detect_metrics(compact):
         if other and other_text and other not in (u.metric, *u.also_metrics, *_TOTALS, "收支总计") \
-                and other not in _WHOLE_OF.get(u.metric, ()) and u.metric not in _WHOLE_OF.get(other, ()) \
-                and not re.search(re.escape(other_text) + r"(?:的|里|中|当中|之中|项下|其中)", compact) \
+                and (not _whole_and_part(u.metric, other) or _each_asked(compact, u.metric_text, other_text)) \
+                and not re.search(re.escape(other_text) + r"(?:的|里|中|当中|之中|项下)", compact) \
                 and len(u.also_metrics) < 2:
             u.also_metrics.append(other)
             rest = rest.replace(other_text, " ", 1)
     return rest
 
 
+def _whole_and_part(a: str, b: str) -> bool:
+    return a in _WHOLE_OF.get(b, ()) or b in _WHOLE_OF.get(a, ())
+
+
+def _each_asked(compact: str, a: str, b: str) -> bool:
+    """"三公经费多少？其中因公出国费多少": a whole and its part each asked in a clause of its own (an asking word
+    after each) — not "三公经费中的出国费多少", where the whole only places the part."""
+    i, j = compact.find(a), compact.find(b)
+    if i < 0 or j < 0 or i == j:
+        return False
+    first, second = (a, b) if i < j else (b, a)
+    lo, hi = min(i, j), max(i, j)
+    return bool(_CLAUSE_ASKED.search(compact[lo + len(first):hi])) and bool(_CLAUSE_ASKED.search(compact[hi + len(second):]))
+
+
+# the units whose figure is more than zero ("安排了", "有…预算", "不为零"), and those with none ("没有", "不买")
+_NOT_ZERO = re.compile(r"不为[0零]|不是[0零]|非[0零]|不等于[0零]")
+_NONZERO = re.compile(r"不为[0零]|不是[0零]|非[0零]|不等于[0零]|(?<![没未不])安排了(?!多少|几)|(?<![没未不])有(?=[^多几哪]{0,10}(?:预算|经费|费)(?:的|吗|[?？]|$))")
+_ZERO_ASKED = re.compile(r"没有|无(?=车|公务用车|预算|安排)|不(?:买|购置|购买|安排)|没(?:买|购置)")
+
+
+def _none_of_a_metric(text: str) -> bool:
+    """"哪些单位无机关运行经费": 无 right before a figure's name."""
+    for m in re.finditer("无", text):
+        metric, words = detect_metrics(text[m.end():m.end() + 16])[0]
+        if metric and words and text.startswith(words, m.end()):
+            return True
+    return False
+
+
+_MONEY_ASKED = re.compile(r"花(?:了|掉)?多少|多少钱|(?:多大|什么)?金额|预算多少|安排多少")
+_CLAUSE_ASKED = re.compile(r"多少|几|[？?]|是什么")
+
+
 def _structure(u: Understood, compact: str) -> None:
     """"深圳市信访局内设哪些处室", "有几个处室", "机构设置": the sentence listing the unit's offices."""
-    if not u.metric and u.operation == "lookup" and _STRUCTURE.search(compact):
+    if not u.metric and u.operation == "lookup" and (_STRUCTURE.search(compact) or (
+            len(u.units) == 1 and not u.item and _OWN_PARTS.search(compact))):
         u.operation, u.item, u.item_bare, u.item_phrase = "structure", "", "", ""
 
 
 _STRUCTURE = re.compile(r"处室|科室|内设|下设|机构设置|几个处|哪些处")
+_OWN_PARTS = re.compile(r"(?:有|设了?|包括)哪些(?:部门|机构)")   # of one unit named, nothing else asked
 
 
 def _purpose(u: Understood, compact: str) -> None:
     """"规划类经费是用来干什么的": what a named item is for — the sentence saying so; a question asking its
     amount too stays a lookup."""
-    if u.item and u.operation == "lookup" and _PURPOSE.search(compact) and not re.search(r"多少|几|金额", compact):
-        u.operation = "purpose"
+    if (u.item or u.metric) and u.operation == "lookup" and _PURPOSE.search(compact) \
+            and not re.search(r"多少|几|金额", compact):
+        u.operation = "purpose"   # (of a figure too: "项目支出主要用于哪些工作")
 
 
 # what a named item is for ("用来干什么", "用途", "主要用于什么"): a sentence, not its figure
@@ -954,6 +1005,7 @@ def _chunks(rest: str) -> list[str]:
 
 
 def _operation(u: Understood, text: str) -> None:
+    text = re.sub(r"有没有|有无", "有", text)   # "有没有安排委托业务费": whether, and how much — not a list of none
     asks_item = bool(_ITEM_ASK.search(text))
     if ASKS_REASON.search(text):
         u.operation = "reason"
@@ -987,7 +1039,14 @@ def _operation(u: Understood, text: str) -> None:
     if _SHARE.search(text):
         u.operation = "share"
         return
-    if _ZERO.search(text) or (_LIST.search(text) and re.search(r"没有|无(?=车|公务用车|预算|安排)|不(?:买|购置|购买|安排)|没(?:买|购置)", text)):
+    if u.metric and u.metric not in (*_TOTALS, "收支总计") and ((_NOT_ZERO.search(text) and len(u.units) != 1) or (
+            _LIST.search(text) and _NONZERO.search(text) and not _ZERO_ASKED.search(_NONZERO.sub(" ", text)))):
+        # (a row of the tables named instead — "哪些单位安排了民航发展基金支出" — is the units holding that row)
+        # "哪些单位安排了公务用车购置费 / 有买车预算 / 不为零的": the units whose figure is more than zero
+        u.operation, u.threshold = "threshold", ("gt", 0.0)
+        return
+    if _ZERO.search(text) or (_LIST.search(text) and _ZERO_ASKED.search(text)) \
+            or (_LIST.search(text) and _none_of_a_metric(text)):
         u.operation = "zero"
         return
     if _COMPARE.search(text) and (_MORE.search(text) or re.search(r"少|低|小", text)) and len(u.units) >= 2:
