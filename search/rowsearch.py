@@ -431,6 +431,9 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         label = _norm(r["row_label"] or "")
         if len(label) >= 6 and item and item in label and label in words and r["quality"] < 1.0:
             r["quality"] = 1.0
+        elif r["quality"] == 0.8 and _only_generic_around(item, label):
+            # "第四次全国农业普查": 广州市第四次全国农业普查经费 (the city and 经费 around it), not …农业普查宣传经费
+            r["quality"] = 0.85
     picked = _preferred_column(scored, column, words)
     # a column the question names by its header: the rows of tables that have it — unless a table without
     # that column names the item better ("一般公共预算中地震监测支出": the 功能分类 row 地震监测, not a project
@@ -463,6 +466,17 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         r["citation"] = r["passage_id"]
     out.sort(key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["doc_id"], r["line_start"]))
     return out[:limit]
+
+
+_GENERIC_BEFORE = re.compile(r"(?:[\u4e00-\u9fff]{1,4}[省市区县])?(?:20[1-3]\d年度?)?")
+_GENERIC_AFTER = re.compile(r"(?:工作|专项|项目)?(?:经费|资金|费用?|支出)?|项目")
+
+
+def _only_generic_around(item: str, label: str) -> bool:
+    """The label is the item with only a place, a year and a money word around it (广州市 … 经费)."""
+    at = label.find(item)
+    return at >= 0 and len(item) >= 4 and bool(_GENERIC_BEFORE.fullmatch(label[:at])) \
+        and bool(_GENERIC_AFTER.fullmatch(label[at + len(item):])) and label != item
 
 
 def _of_a_part(title: str) -> bool:

@@ -298,6 +298,7 @@ class _Cell:
     top: float
     bottom: float
     lines: list[int]
+    parts: list = field(default_factory=list)   # the words joined into it: [(x0, x1, text)]
 
     @property
     def mid(self) -> float:
@@ -339,6 +340,9 @@ def _visual_rows(words: list[Word]) -> list[list[_Cell]]:
                     and (w.text.startswith("年") or w.x0 - prev.x1 <= 2.0)))
             if joinable:
                 glue = "" if re.search(r"[\u4e00-\u9fff）)]$", prev.text) or re.match(r"^[\u4e00-\u9fff（(]", w.text) else " "
+                if not prev.parts:
+                    prev.parts.append((prev.x0, prev.x1, prev.text))
+                prev.parts.append((w.x0, w.x1, w.text))
                 prev.text += glue + w.text
                 prev.x1 = max(prev.x1, w.x1)
                 prev.top, prev.bottom = min(prev.top, w.top), max(prev.bottom, w.bottom)
@@ -568,7 +572,7 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
     own: dict[int, list[_Cell]] = {}
     parents: list[tuple[_Cell, list[int]]] = []
     rest: list[_Cell] = []
-    for c in hcells:
+    for c in _split_over_columns(hcells, tight):
         hit = [i for i, (a, b) in enumerate(tight) if _overlap(c.x0, c.x1, a, b) > 0]
         if len(hit) == 1:
             own.setdefault(hit[0], []).append(c)
@@ -654,6 +658,20 @@ def _layout(header: list[list[_Cell]], body: list[list[_Cell]]) -> _Layout | Non
         label_paths.append([lv[-1][2]] if lv else ["项目"])
         label_columns.append(len(_merge_intervals([(c.x0, c.x1) for c in frags], pad=2.0)))
     return _Layout(extents, value_paths, block_of, label_paths, label_left, label_columns)
+
+
+def _split_over_columns(hcells: list[_Cell], tight: list[tuple[float, float]]) -> list[_Cell]:
+    """Header words set close enough to be joined into one cell ("一般公共预" "政府性基", 3 pt apart, 苏州's
+    收入总表) that each stand over a column of their own are two headers, not one spanning both columns."""
+    out: list[_Cell] = []
+    for c in hcells:
+        cols = [[i for i, (a, b) in enumerate(tight) if _overlap(x0, x1, a, b) > 0] for x0, x1, _t in c.parts]
+        if len(c.parts) >= 2 and all(len(h) == 1 for h in cols) and len({h[0] for h in cols}) == len(cols) \
+                and all(re.match(r"[\u4e00-\u9fff]{2}", t) for _a, _b, t in c.parts):   # ("2026" "年政府采购项目": one)
+            out += [_Cell(t, x0, x1, c.top, c.bottom, list(c.lines)) for x0, x1, t in c.parts]
+        else:
+            out.append(c)
+    return out
 
 
 def _wrapped_lines_joined(body: list[list[_Cell]]) -> list[list[_Cell]]:

@@ -759,7 +759,7 @@ def test_a_whole_and_its_part_each_asked_are_both_answered(gaz, aliases, q, aske
     ("北京哪些单位 无机关运行经费", "zero"),
     ("北京哪些单位一辆车都没有", "zero"),
     ("北京哪些单位没有公务用车", "zero"),
-    ("北京哪些局没有安排公务用车购置费", "zero"),
+    ("北京哪些部门没有安排公务用车购置费", "zero"),
     ("北京审计局有没有安排委托业务费", "lookup"),          # whether, and how much: one unit's figure
 ])
 def test_units_with_some_and_units_with_none(gaz, aliases, q, op):
@@ -787,3 +787,38 @@ def test_a_figure_named_twice_leaves_no_item(gaz, aliases):
     u = read("北京审计局今年买警车的钱（公务用车购置费）有多少", gaz, aliases)
     assert u.metric == "公务用车购置费" and not u.item, (u.metric, u.item)
     assert read("北京审计局 机关运行经费 下降 幅度", gaz, aliases).item == ""
+
+
+def test_a_units_project_and_target_asked_is_no_definition(gaz, aliases):
+    u = read("北京审计局2026年重点项目第四次全国农业普查的预算和绩效目标是什么？", gaz, aliases)
+    assert u.operation == "lookup" and u.item == "第四次全国农业普查", (u.operation, u.item)
+    assert read("三公经费是什么", gaz, aliases).operation == "definition"
+
+
+def test_a_count_word_inside_an_items_name_is_no_count(gaz, aliases):
+    u = read("北京审计局采购经理指数编制经费多少", gaz, aliases)
+    assert u.metric == "" and u.item.startswith("采购经理指数"), (u.metric, u.item)
+    assert read("北京审计局人员编制几个", gaz, aliases).metric == "编制"
+
+
+def test_the_rest_of_a_metrics_own_name_is_no_item(gaz, aliases):
+    u = read("北京 哪些局 26年 不买公车 购置费0", gaz, aliases)
+    assert u.operation == "zero" and u.metric == "公务用车购置费" and not u.item, (u.operation, u.metric, u.item)
+
+
+def test_the_head_of_the_name_of_the_unit_a_departments_file_holds_names_it():
+    # 上海's file named 上海市民政局 holds 上海市福利彩票发行中心's budget: "上海民政局 福彩" is that unit; the
+    # department alone stays a unit the corpus lacks
+    held = [Doc("fc", "上海市福利彩票发行中心", file="2026年上海市民政局_部门预算.pdf"),
+            Doc("hh", "上海市花卉良种试验场", file="2026年上海市绿化和市容管理局_部门预算.pdf")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("上海民政局 福彩 政府性基金项目支出 多少万元", gaz, aliases)
+    assert docs(u) == {"fc"} and u.metric == "项目支出" and not u.item, (u.units, u.metric, u.item)
+    assert not docs(read("上海民政局三公经费", gaz, aliases))
+    assert not docs(read("上海民政局 花卉 三公经费", gaz, aliases))   # another department's file's unit
+
+
+def test_a_total_asked_in_a_clause_of_its_own_is_asked_too(gaz, aliases):
+    u = read("北京审计局2026年收入预算多少？其中财政拨款收入多少？", gaz, aliases)
+    assert {u.metric, *u.also_metrics} == {"收入总计", "财政拨款收入"}, (u.metric, u.also_metrics)
+    assert read("北京审计局财政拨款收入多少", gaz, aliases).also_metrics == []

@@ -393,6 +393,14 @@ def test_a_part_named_under_a_whole_is_asked_and_never_answered_by_the_whole(tcl
     assert body["answer_type"] == "none" and "4,949,000.00" not in body["answer"]
 
 
+def test_a_name_with_only_a_place_and_a_money_word_around_the_item_is_the_closer_match():
+    from search.rowsearch import _only_generic_around
+
+    assert _only_generic_around("第四次全国农业普查", "广州市第四次全国农业普查经费")
+    assert not _only_generic_around("第四次全国农业普查", "广州市第四次全国农业普查宣传经费")
+    assert not _only_generic_around("农业普查", "广州市第四次全国农业普查经费")
+
+
 def test_two_words_in_the_other_order_are_a_loose_match():
     assert match_quality("人才引进", "引进人才费用") == 0.6       # loose: ambiguous within a unit is no answer
     assert match_quality("设备购置", "购置设备") == 0.6
@@ -826,3 +834,13 @@ def test_units_that_arranged_a_figure_are_those_above_zero(tclient):
 def test_sentences_that_list_offices_or_say_there_is_none(tclient, q, expected):
     body = _ask(tclient, q)
     assert body["answer_type"] == "passage" and expected in body["answer"], body["answer"]
+
+
+@_needs("2026年苏州市自然资源和规划局部门预算.pdf")
+def test_two_headers_set_close_over_two_columns_are_two_headers():
+    # 苏州's 收入总表: "一般公共预" and "政府性基" (3 pt apart, each wrapped onto a second line) head two columns
+    table = next(t for t in _recovered("2026年苏州市自然资源和规划局部门预算.pdf") if t.title == "收入总表")
+    names = [c.name for c in table.columns]
+    general, fund = names.index("本年收入 › 一般公共预算"), names.index("本年收入 › 政府性基金预算")
+    land = next(r for r in table.rows if r.label == "苏州市土地储备中心")
+    assert (land.values[general], land.values[fund]) == ("4,834.42", "65,163.58")

@@ -32,7 +32,7 @@ from .reasons import (
     with_reason,
 )
 from .table_ops import HALF_OF_THE_WHOLE, LAST_YEAR_COLUMN, ROW_LOOKUP, SUBUNIT_AS_ROW, TABLE_OPERATIONS
-from .understand import FUNDS, Understood, detect_metric, understand
+from .understand import FUNDS, Understood, detect_metric, detect_metrics, understand
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
@@ -77,12 +77,13 @@ def _run_operations(engine, u: Understood) -> Answer | None:
         return answer
     # "会议费、培训费各多少": each figure named, answered in turn (one that is not stated is left out)
     more = [_run_one(engine, dataclasses.replace(u, metric=m, metric_text=m, also_metrics=[])) for m in u.also_metrics]
-    asked = [u.metric_text] + list(u.also_metrics)
-    parts = [(a, w) for a, w in zip([answer] + more, asked) if a is not None and a.answer_type != "none"]
+    asked = [u.metric] + list(u.also_metrics)
+    parts = [(a, m) for a, m in zip([answer] + more, asked) if a is not None and a.answer_type != "none"]
     if len(parts) == 1:
         return answer
     # in the order the question names them
-    parts = [a for a, w in sorted(parts, key=lambda p: u.normalized.find(p[1]) % (len(u.normalized) + 1))]
+    named = [m for m, _w in detect_metrics(u.normalized.replace(" ", ""))]
+    parts = [a for a, m in sorted(parts, key=lambda p: named.index(p[1]) if p[1] in named else len(named))]
     return Answer("；".join(a.text.rstrip("。") for a in parts) + "。", answer.answer_type,
                   [f for a in parts for f in a.facts], [p for a in parts for p in a.passages],
                   [r for a in parts for r in a.rows])
@@ -181,10 +182,16 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
             targets.append((row["doc_id"], name[:6], f"{row['value_wan']:.2f}", 40))
     for fact in answer.facts[:1 if first_only else 2]:
         word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
-        targets.append((fact.doc_id, word, re.sub(r"[^\d.,]", "", fact.value_text or ""), None))
+        printed = re.sub(r"[^\d.,]", "", fact.value_text or "")
+        targets.append((fact.doc_id, word, printed, None))
         # the metric as documents write it ("收入预算合计 3,210.10" repeats "收入总计3,210.1万元")
         for written in total_labels().get(fact.metric, ()):
-            targets.append((fact.doc_id, written, re.sub(r"[^\d.,]", "", fact.value_text or ""), 30))
+            targets.append((fact.doc_id, written, printed, 30))
+        if fact.value_unit == "元" and fact.value_wan and fact.value_wan >= 100:
+            # a table in 元 (7,233,086), its text in 万元 as written there ("收入预算723万元"): right after the words
+            for written in {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric and len(w.lstrip("=")) >= 4}:
+                targets += [(fact.doc_id, written, f"{fact.value_wan:.2f}", 12),
+                            (fact.doc_id, written, str(round(fact.value_wan)), 12)]
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
     prose, tables = [], []
     # the table of the figure's own kind first ("三公"经费表 for 因公出国(境)费, not the 基本支出总表 listing it too)

@@ -65,7 +65,7 @@ def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> boo
 
 
 # words every disclosure uses; a sentence sharing only these with the question does not answer it
-QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱 有没有 有无 是不是 是否".split())
+QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱 有没有 有无 是不是 是否 干什么 做什么 干嘛 用来 用途".split())
 GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
 
 

@@ -66,7 +66,7 @@ _FILLER = re.compile(
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些(?:方面|工作|事情?|领域))?|用途|构成|组成|"
     r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
-    r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)?(?<!罚)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
+    r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|幅度|[这那]么[多少大高低]|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
@@ -195,6 +195,10 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
                     and compact[pos + len(word):pos + len(word) + 1] not in lexicon.BARE_WORD_NOT_AFTER)):
                 hit = (word, metric)
                 break
+        if hit and hit[1] in _COUNTS_NOT_OF_MONEY and re.match(r"经费|费|资金|工作|项目", compact[pos + len(hit[0]):]):
+            hit = None   # "采购经理指数编制经费": the 编制 of an item's name, not the staff count
+            pos += 1
+            continue
         if hit:
             # "三公经费支出预算": a total's word right after another metric is that metric's suffix
             # ("三公经费财政拨款支出决算": the fund between them too)
@@ -477,7 +481,7 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
         t0, t1, dept_type = dept[1]
         docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
         if not docs:
-            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs)
+            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs, dept_type)
             if child:
                 return Mention(compact[start:t1 + size], region.name, codes, "", child, True, by_name=True,
                                start=start), dept[0]
@@ -501,7 +505,7 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
 
 
 def _unit_under_missing_department(gaz: Gazetteer, compact: str, t0: int, t1: int, nxt_start: int,
-                                   region_docs: set[str]) -> tuple[int, set[str]]:
+                                   region_docs: set[str], dept_type: str = "") -> tuple[int, set[str]]:
     """"上海生态环境局减污降碳中心", "上海退役军人局 服务中心": a department the corpus lacks followed by the
     short name of a unit under it that the corpus holds (上海市减污降碳管理运行技术中心, 上海市退役军人服务中心).
     The short name abbreviates the held unit's name on its own, or with the department's words before it
@@ -515,7 +519,28 @@ def _unit_under_missing_department(gaz: Gazetteer, compact: str, t0: int, t1: in
         size, docs = gaz.abbreviated(stem + compact[after:nxt_start], region_docs)
         if docs and size > len(stem) + 1:
             return after - t1 + size - len(stem), docs
+    # "上海民政局 福彩": the head of the name of the unit whose file is named after the department
+    # (among the few units filed so, two characters of the name's head in order suffice: 福彩 for 福利彩票发行中心)
+    filed = gaz.filed_under(dept_type, region_docs) if dept_type else set()
+    for size in range(min(8, nxt_start - after), 1, -1):
+        form = compact[after:after + size]
+        fits = {d for d in filed if _heads(form, gaz.entries[d].rest)}
+        if fits and len({gaz.entries[d].unit for d in fits}) == 1:
+            return after - t1 + size, fits
     return 0, set()
+
+
+def _heads(form: str, name: str) -> bool:
+    """form's characters stand in name in order, from its first character."""
+    if not name or form[0] != name[0]:
+        return False
+    at = 0
+    for ch in form:
+        at = name.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
 
 
 _ORG_END = set("局委办厅队部会室处署站所")
@@ -765,7 +790,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         part = detect_metric(compact[:compact.find("占")])
         if part[0] and part[0] != u.metric:
             u.metric, u.metric_text = part
-    if definition and u.operation == "lookup":
+    if definition and u.operation == "lookup" and not (u.units and _UNITS_OWN.search(definition.group(0))):
+        # (not "X局…项目的预算和绩效目标是什么": the unit's own figures and targets, not a term's meaning)
         u.operation, u.defines = "definition", (definition.group(1) or definition.group(2))
     # what is left once everything above is read
     rest = compact
@@ -813,7 +839,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         u.metric = "收入总计"
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
-    named = [c for c in chunks if c not in table_names()] or ([] if u.metric else chunks)
+    named = [c for c in chunks if c not in table_names() and not _metrics_own_word(u, c)] \
+        or ([] if u.metric else chunks)
     quoted = _quoted_item(q, compact)
     if u.operation not in ("reason", "definition") and (named or quoted):
         # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
@@ -861,6 +888,11 @@ def _without_metric(u: Understood, compact: str, rest: str) -> str:
     return rest
 
 
+def _metrics_own_word(u: Understood, chunk: str) -> bool:
+    """"不买公车 购置费0": 购置费 is the asked metric's own word (公务用车购置费, asked as 买公务用车), no item."""
+    return bool(u.metric) and chunk.endswith("费") and chunk in u.metric and chunk not in u.metric_text
+
+
 def _also_asked(u: Understood, compact: str, rest: str) -> str:
     """"会议费、培训费各多少", "有多少辆公务车？计划购置几辆？": every figure a lookup names is asked, each answered
     (a figure that only places the asked one — "基本支出中公务用车运行维护费", a whole of its part — is not).
@@ -869,8 +901,9 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
             and re.search(r"各|分别|[？?].+[？?]|[，,、和及与]|\s\S+\s", u.normalized)):
         return rest
     for other, other_text in detect_metrics(compact):
-        if other and other_text and other not in (u.metric, *u.also_metrics, *_TOTALS, "收支总计") \
-                and (not _whole_and_part(u.metric, other) or _each_asked(compact, u.metric_text, other_text)) \
+        each = _each_asked(compact, u.metric_text, other_text)
+        if other and other_text and other not in (u.metric, *u.also_metrics) \
+                and (other not in (*_TOTALS, "收支总计") or each) and (not _whole_and_part(u.metric, other) or each) \
                 and not re.search(re.escape(other_text) + r"(?:的|里|中|当中|之中|项下)", compact) \
                 and len(u.also_metrics) < 2:
             u.also_metrics.append(other)
@@ -908,6 +941,8 @@ def _none_of_a_metric(text: str) -> bool:
     return False
 
 
+_COUNTS_NOT_OF_MONEY = ("编制",)   # a count metric's word right before 经费 / 项目 is part of an item's name
+_UNITS_OWN = re.compile(r"预算|绩效|目标|金额|多少|项目")
 _MONEY_ASKED = re.compile(r"花(?:了|掉)?多少|多少钱|(?:多大|什么)?金额|预算多少|安排多少")
 _CLAUSE_ASKED = re.compile(r"多少|几|[？?]|是什么")
 
