@@ -123,7 +123,9 @@ def split_sections(lines: list[Line]) -> list[_Section]:
             # or at the first line of prose (a TOC has none)
             if level is not None and _heading_marker(text) == toc_first:
                 in_toc = False
-            elif level is None and visual_width(text) >= 30 and not is_table_title(text):
+            elif (level is None and visual_width(text) >= 30 or re.search(r"[。；;]\s*$", text)) \
+                    and not is_table_title(text):
+                # (a contents entry never ends a sentence: "…隶属于上海市司法局，机构级别为正处级。" is body)
                 # the body began without a numbered heading ("XX学校主要职能" then prose): the short line
                 # before the prose is that section's title; nothing after the contents list joins it
                 in_toc = False

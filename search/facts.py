@@ -47,8 +47,11 @@ METRICS: list[tuple[str, list[str]]] = [
 ]
 COUNT_METRICS = [
     # vehicles held, not bought or retired ("新购置车辆1辆", "计划购置车辆0辆" are no count of the fleet)
-    ("车辆", re.compile(r"(?<!购置)(?<!购买)(?<!新购)(?<!更新)(?<!报废)(?<!处置)(?<!租用)(?<!购)"
-                      r"(?:共有|现有|实有|拥有|配备)?(?:公务)?(?:用)?车辆(?:共|合计)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
+    # ("更新购置警用车辆32台": the kind of car between 购置 and 车辆 is bought too — a match may not start after 用)
+    ("车辆", re.compile(r"(?<!购置)(?<!购买)(?<!新购)(?<!更新)(?<!报废)(?<!处置)(?<!租用)(?<!购)(?<!用)"
+                      r"(?<!公务)(?<!警)(?<!执法)(?<!执勤)(?<!业务)(?<!专)"
+                      r"(?:共有|现有|实有|拥有|配备)?(?:公务|警|执法|执勤|业务|专)?(?:用)?车辆(?:共|合计)?\s*"
+                      r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
     # vehicles to be bought this year ("2026年计划购置车辆0辆", "安排购置车辆3辆")
     ("购置车辆", re.compile(r"(?:购置|购买|新购置?)(?:公务)?(?:用)?车辆\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
     ("编制", re.compile(r"(?:行政|事业|机关行政|机关事业)?编制(?:数)?(?:为|共)?\s*(?P<num>\d+)\s*(?P<unit>名|人)")),

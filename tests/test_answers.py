@@ -256,6 +256,9 @@ def test_last_years_carry_over_is_not_this_years_share():
     # vehicles bought are not the vehicles held (深圳市民政局: "新购置车辆1辆" beside "共有车辆2辆")
     ("截至2025年10月，共有车辆2辆，2025年新购置车辆1辆。", [("车辆", "2辆"), ("购置车辆", "1辆")]),
     ("2026年计划购置车辆0辆、0万元。", [("购置车辆", "0辆")]),
+    # the kind of car between 购置 and 车辆 is bought too (深圳交管局), and a fleet named by its kind is held
+    ("主要是2025年更新购置警用车辆32台，运维费用相应增加。", []),
+    ("本单位共有警用车辆20辆。", [("车辆", "20辆")]),
     # a part stated in brackets right after its whole (广州): a statement, not an enumeration
     ("公务用车购置及运行维护费9.73万元(公务用车购置费0万元，比上年增加0万元；",
      [("公务用车购置及运行费", "9.73万元"), ("公务用车购置费", "0万元")]),

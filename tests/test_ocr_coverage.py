@@ -45,6 +45,14 @@ def test_numbered_revenue_lines_and_narrative_after_the_contents_are_searchable(
     assert any(d.text.startswith("目") for d in contents) and len(contents) < 25
 
 
+def test_the_body_begins_at_the_first_sentence_after_the_contents_list():
+    # 上海市戒毒康复中心: contents list, then "…主要职能" and "…隶属于上海市司法局，机构级别为正处级。" — a sentence no
+    # contents entry ends with: the duties that follow are body text, not contents
+    doc = process_file(require_shared(CORPUS_2026) / "2026年上海市司法局_部门预算.pdf")
+    assert in_passages(doc, "2.实施生理、心理、社会功能康复训练；")
+    assert not [d.text for d in doc.dropped if d.reason == "contents list" and d.text.rstrip().endswith(("。", "；"))]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in SAMPLE_CORPUS.glob("*.txt")))
 def test_samples_lose_no_line(name):
     doc = process_file(SAMPLE_CORPUS / name)

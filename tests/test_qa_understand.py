@@ -822,3 +822,32 @@ def test_a_total_asked_in_a_clause_of_its_own_is_asked_too(gaz, aliases):
     u = read("北京审计局2026年收入预算多少？其中财政拨款收入多少？", gaz, aliases)
     assert {u.metric, *u.also_metrics} == {"收入总计", "财政拨款收入"}, (u.metric, u.also_metrics)
     assert read("北京审计局财政拨款收入多少", gaz, aliases).also_metrics == []
+
+
+def test_a_counted_list_in_brackets_names_each_unit_written_without_separators():
+    held = [Doc("ks", "上海市职业能力考试院"), Doc("jd", "上海市戒毒康复中心"), Doc("zs", "上海钻石宝玉石交易联合管理办公室"),
+            Doc("wl", "上海市文化和旅游局执法总队"), Doc("qq", "上海市自然资源确权登记事务中心")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("上海这5家单位（考试院 戒毒康复中心 钻石办 文旅执法总队 确权登记中心）谁三公最高", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"ks"}, {"jd"}, {"zs"}, {"wl"}, {"qq"}] and u.operation == "max" \
+        and not u.item, (u.units, u.item)
+    held = [Doc("ka", "深圳市人民政府口岸办公室"), Doc("ga", "深圳市公安局"), Doc("wj", "深圳市卫生健康委员会")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("深圳这3家（口岸办 公安局 卫健委）谁三公最多", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"ka"}, {"ga"}, {"wj"}] and not u.item, (u.units, u.item)
+
+
+@pytest.mark.parametrize("q, op", [
+    ("北京审计局的主要职能有哪些？", "duties"), ("北京审计局是干嘛的", "duties"), ("北京审计局 职能", "duties"),
+    ("北京审计局下设哪些二级预算单位？", "subunits"), ("北京审计局 下属单位 有哪些", "subunits"),
+    ("北京审计局所属预算单位有哪些", "subunits"),
+    ("北京审计局三公全是接待费吗", "share"),
+])
+def test_a_units_duties_its_subunits_and_whether_one_part_is_all(gaz, aliases, q, op):
+    u = read(q, gaz, aliases)
+    assert u.operation == op and not u.item and (op == "share" or not u.metric), (u.operation, u.item, u.metric)
+
+
+def test_a_fund_shortened_is_the_fund(gaz, aliases):
+    u = read("北京审计局三公里头国资经营预算那块多少", gaz, aliases)
+    assert u.metric == "三公经费" and "国有资本经营" in u.tables and not u.item, (u.metric, u.tables, u.item)

@@ -798,6 +798,8 @@ def test_a_second_classifications_code_pair_is_no_figure_and_no_name():
     ("重庆市政府办今年三公经费多少，出国费多少", ["394.49", "184.49"]),      # a whole and its part, each asked
     ("重庆政府办项目支出干什么用", ["12345"]),                               # what a figure is used for
     ("重庆市政府办公厅2026年项目支出主要用于哪些工作？", ["12345"]),
+    ("重庆市政府办公厅 下属单位 有哪些", ["电子政务中心", "文印中心"]),        # the units its budget is made of
+    ("深圳市信访局的职能是什么", ["主要职责", "信访"]),                          # its duties, its own document's
 ])
 def test_questions_asking_two_figures_or_what_one_is_for(tclient, q, expected):
     body = _ask(tclient, q)
@@ -844,3 +846,18 @@ def test_two_headers_set_close_over_two_columns_are_two_headers():
     general, fund = names.index("本年收入 › 一般公共预算"), names.index("本年收入 › 政府性基金预算")
     land = next(r for r in table.rows if r.label == "苏州市土地储备中心")
     assert (land.values[general], land.values[fund]) == ("4,834.42", "65,163.58")
+
+
+@needs_pdfs
+def test_a_zero_list_over_named_units_one_of_which_states_nothing_is_no_answer(tclient):
+    # 湖州市财政局 states no 公务用车购置费 (only 购置及运行费 3.50 = 运行维护费): the list cannot be known whole
+    body = _ask(tclient, "湖州市财政局、重庆市人民政府办公厅中哪个公务用车购置费为零")
+    assert body["answer_type"] == "none" and "湖州市财政局" in body["answer"] and "重庆市人民政府办公厅" in body["answer"], \
+        body["answer"]
+
+
+@needs_pdfs
+def test_a_row_ranked_over_the_units_named(tclient):
+    body = _ask(tclient, "深圳市审计局、信访局、工业和信息化局中谁的劳务费最多")
+    assert body["answer_type"] == "figure" and body["answer"].startswith("所列3个单位中，“劳务费”最高的是深圳市审计局（662.28"), \
+        body["answer"]

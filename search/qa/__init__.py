@@ -313,7 +313,7 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         answer = _glossary_answer(engine, u, k, started)
         if answer is not None:
             return answer
-        return passage_answer(engine, u, k, allowed=None, wants_figure=False)
+        return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False)
     cross_document = u.operation in ("max", "min", "threshold", "zero", "change_list", "compare", "overview")
     if u.operation in ("item_max", "item_min", "item_compare") or len(u.units) > 1 \
             or (not u.units and u.scope_region is not None):
@@ -341,6 +341,12 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
                                query="机构设置 内设 下设 处室 科室")
         return reply if reply["answer_type"] != "none" else (_offices_under_heading(engine, u, k, scope, started)
                                                              or reply)
+    if u.operation == "subunits":
+        # the units the budget is made of, listed after their heading ("下设二级预算单位4个，分别是：…、…")
+        return _listed_after(engine, u, k, scope, started, "二级预算单位 下属单位 所属单位 预算单位 包括 本级",
+                             _UNITS_LISTED, "没有找到可靠的答案：所问单位的文件中没有列出其下属单位的段落。")
+    if u.operation == "duties":
+        return _duties_under_heading(engine, u, k, scope, started)
     if u.operation == "purpose":
         # what the item is for: a sentence naming it with its use, never only its figure
         named = u.item_phrase or u.item or u.metric_text
@@ -424,6 +430,47 @@ def _offices_under_heading(engine, u: Understood, k: int, scope, started: float)
                     "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
                     "took_ms": round((time.perf_counter() - started) * 1000, 2)}
     return None
+
+
+# the units a budget is made of, after the words introducing them: "下设二级预算单位 4 个，分别是：\n…（本级）、…中心"
+_UNITS_LISTED = re.compile(r"(?:二级预算单位|下属单位|所属单位|预算单位|所属预算单位)[^。\n]{0,30}?(?:[：:]|包括|分别是|分别为)\s*"
+                           r"((?:[\u4e00-\u9fff（）()]{3,40}[、，,]\s*){1,}[\u4e00-\u9fff（）()]{3,40}[。；]?)")
+
+
+def _listed_after(engine, u: Understood, k: int, scope, started: float, query: str, pattern, why: str) -> dict:
+    """The list a pattern captures in the scope's passages (best ranked first), quoted as printed, or why not."""
+    result = engine.search(query, k=max(k, 20), documents=scope)
+    for hit in result["results"]:
+        m = pattern.search(hit["text"])
+        if m:
+            who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
+            begin = max(hit["text"].rfind(mark, 0, m.start()) for mark in "。\n") + 1   # from its sentence's start
+            quoted = re.sub(r"\s*\n\s*", "", hit["text"][begin:m.end()]).strip()
+            return {"question": u.question, "answer": f"{who}：{quoted}"[:MAX_ANSWER_CHARS], "answer_type": "passage",
+                    "facts": [], "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
+                    "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return none_answer(u.question, why, result["results"][:k], started)
+# a unit's duties: its heading ("…主要职能", "主要职责", "部门职责") and what follows it
+_DUTIES_HEADING = re.compile(r"(?:主要职能|主要职责|部门职责|单位职责|职能职责)[^\n]{0,12}\n")
+
+
+def _duties_under_heading(engine, u: Understood, k: int, scope, started: float) -> dict:
+    """"上海戒毒康复中心是干嘛的", "…的主要职能": the text under the unit's duties heading, quoted from its start."""
+    result = engine.search("主要职能 主要职责 部门职责", k=max(k, 20), documents=scope)
+    for hit in sorted(result["results"], key=lambda h: h["id"]):
+        m = _DUTIES_HEADING.search(hit["text"])
+        if m is None:
+            continue
+        body = re.sub(r"\s*\n\s*", " ", hit["text"][m.end():]).strip()
+        if len(body) < 10:
+            continue
+        who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
+        quoted = body if len(body) <= 260 else body[:260].rsplit("；", 1)[0] + "；…"
+        return {"question": u.question, "answer": f"{who}：主要职能：{quoted}"[:MAX_ANSWER_CHARS],
+                "answer_type": "passage", "facts": [],
+                "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
+                "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+    return none_answer(u.question, "没有找到可靠的答案：所问单位的文件中没有载明其职能的段落。", result["results"][:k], started)
 
 
 def _purpose_of(words: list[str]):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..facts import WHOLE_BUDGET_METRICS, Fact, money_aside
 from ..vocab import strip_quotes
-from .understand import Understood
+from .understand import WHOLE_OF, Understood
 
 MAX_LIST_CHARS = 200
 # "三公经费主要花在哪 / 由什么构成": its three parts, each as the document states it
@@ -414,10 +414,21 @@ class Zero(Operation):
         if u.also_metrics and len(u.units) != 1:
             return self._all_zero(ctx, u, docs, rows)
         hits = sorted((f for f in rows if f.value == 0), key=lambda f: f.unit)
+        # a unit stating no such figure but its whole as 0 ("公务用车购置和运行维护费 0 万元"): each part is 0 too
+        whole_zero = self._whole_zero(ctx, u, docs - {f.doc_id for f in rows})
+        rows = rows + whole_zero
+        hits = sorted(hits + whole_zero, key=lambda f: f.unit)
         scope = ctx.scope_words(u, {f.doc_id for f in rows})
+        silent = [m for m in u.units if m.doc_ids and not m.doc_ids & {f.doc_id for f in rows}]
+        if len(u.units) >= 2 and silent:
+            # units the question lists that state no such figure: the list could be missing one of them
+            found = "、".join(f.unit for f in hits) or "无"
+            return Answer(f"没有找到可靠的答案：所列单位中{'、'.join(m.text for m in silent)}的文件没有载明{u.metric}，"
+                          f"无法判断是否为零；载明的单位中为零的：{found}。", "none", hits)
         if not hits:
             return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），没有为零的。", "list", rows[:5])
-        items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in hits]
+        items = [f"{f.unit}（{label(f)}，{f.value_text}）" if f.metric == u.metric
+                 else f"{f.unit}（{label(f)}，{f.metric}{f.value_text}）" for f in hits]
         if sum(len(x) + 1 for x in items) > MAX_LIST_CHARS:
             # every figure is zero: a long list names the units alone, all of them (the figures are in `facts`)
             items = [f.unit for f in hits]
@@ -427,6 +438,19 @@ class Zero(Operation):
         return Answer(f"{scope}（载明{u.metric}的{len(rows)}个），{u.metric}为零的共{len(hits)}个：{listed}。",
                       "list", hits)
 
+
+    @staticmethod
+    def _whole_zero(ctx, u, docs) -> list[Fact]:
+        """The whole's fact (0) of each unit among docs that states the whole of the metric asked as 0."""
+        wholes = WHOLE_OF.get(u.metric, ())
+        if u.metric in ("公务用车购置费", "公务用车运行维护费"):
+            wholes = ("公务用车购置及运行费", *wholes)
+        found: dict[str, Fact] = {}
+        for whole in wholes:
+            for doc_id, fs in ctx.facts_for(u, docs - set(found), metric=whole, across=True).items():
+                if fs[0].value == 0:
+                    found[doc_id] = fs[0]
+        return list(found.values())
 
     @staticmethod
     def _all_zero(ctx, u, docs, rows) -> Answer | None:

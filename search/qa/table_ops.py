@@ -65,13 +65,14 @@ class RowLookup(Operation):
     """One named unit (or several) and an item: the matching row's figure."""
 
     def applies(self, u):
-        return bool(u.item) and bool(u.units) and u.operation in ("lookup", "compare", "item")
+        return bool(u.item) and bool(u.units) and (u.operation in ("lookup", "compare", "item") or (
+            u.operation in ("max", "min") and len(u.units) >= 2))   # (a row ranked over the units named)
 
     def answer(self, ctx, u):
         rows_mod = _rows()
         column = COLUMNS.get(u.metric)
         parts, used, passages = [], [], []
-        found_values = []
+        found_values, leads = [], []   # each unit's figure (None: not one clear figure) and the row it is read from
         for docs in _single_docs(u):
             docs = _year_docs(ctx, u, docs)
             if not docs:
@@ -93,10 +94,12 @@ class RowLookup(Operation):
                         parts.append(f"{unit}有{text}")
                         used += same
                         found_values.append(None)
+                        leads.append(row)
                     else:
                         parts.append(_row_line(row, rows_mod, unit))
                         used.append(row)
                         found_values.append(row.get("value_wan") if u.operation != "compare" else None)
+                        leads.append(row)
             elif best.get("ambiguous") and (halves := _two_halves(candidates, best)):
                 # the item printed once in the 基本支出 table and once in the 项目支出 table (广州's 表6 / 表7):
                 # the unit's spending on it is the two together, each quoted as printed
@@ -106,11 +109,13 @@ class RowLookup(Operation):
                 parts.append(f"{who}“{best['row_label']}”共{total:,.2f}万元（两表相加）：{each}")
                 used += halves
                 found_values.append(total)
+                leads.append(dict(best, value_text=f"{total:,.2f}", money_unit="万元", value_wan=total))
             elif best.get("ambiguous"):
                 text, same = _rows_matching_alike(candidates, best, rows_mod, u.item)
                 parts.append(f"{who}有{text.replace('相符：', '相符，无法确定是哪一行：', 1)}")
                 used += same
                 found_values.append(None)
+                leads.append(best)
             elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column \
                     and not _basic_by_nature(best) and rows_mod.has_whole_economic_table(ctx.gen, best["doc_id"]):
                 # only the 基本支出 table lists the item, though the document also prints its whole spending by
@@ -120,16 +125,25 @@ class RowLookup(Operation):
                              f"{rows_mod.quote(best)}），项目支出中的同类支出表中未见，无法给出全部金额")
                 used.append(best)
                 found_values.append(None)
+                leads.append(best)
             else:
                 basic = "基本支出" in (best.get("title") or "") and "基本支出" not in best["header_path"]
                 parts.append(_row_line(best, rows_mod, who) + ("（基本支出；文件未按经济分类列出项目支出的同类明细）"
                                                             if basic and not _basic_by_nature(best) else ""))
                 used.append(best)
                 found_values.append(best.get("value_wan"))
+                leads.append(best)
             passages += [r["passage_id"] for r in used if r.get("passage_id")]
         text = "；".join(parts)
+        if u.operation in ("max", "min"):
+            if None in found_values or len(found_values) != len(u.units):
+                return None   # a unit without one clear row: no ranking over the others
+            order = sorted(zip(found_values, leads), key=lambda x: x[0], reverse=u.operation == "max")
+            top = order[0][1]
+            text = (f"所列{len(u.units)}个单位中，“{u.item}”{'最高' if u.operation == 'max' else '最低'}的是"
+                    f"{ctx.gen.documents[top['doc_id']].unit}（{rows_mod.quote(top)}）；各单位：{text}")
         if u.operation == "compare" and len(found_values) >= 2 and None not in found_values:
-            order = sorted(zip(found_values, used), key=lambda x: x[0], reverse=u.direction >= 0)
+            order = sorted(zip(found_values, leads), key=lambda x: x[0], reverse=u.direction >= 0)
             text += f"；{ctx.gen.documents[order[0][1]['doc_id']].unit}更{'多' if u.direction >= 0 else '少'}"
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"

@@ -27,7 +27,7 @@ _CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增
 _CHANGE_CONTEXT = re.compile(r"比上年|较上年|同比|与上年|比20\d\d年|增幅|降幅|增减|变化|变动|增长|增加|减少|下降")
 _DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成(?:年初)?预算|完成率|执行率|预算完成|执行进度|完成.{0,6}(?:比例|百分|%)")
-_SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)")
+_SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)|(?:全|都|全部)(?:是|为|用于?|花在).{1,12}吗")   # (全是接待费吗)
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
 _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
@@ -40,11 +40,12 @@ _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（�
 _FUND_BETWEEN = re.compile(r"(?:的)?(?:(?:一般公共预算)?(?:财政)?拨款(?:安排的?)?)?(?:支出)?")
 _TABLE_ASIDE = re.compile(r"[（(][^（）()]{2,40}表[）)]")
 # "北京市这几个委办局里（住建委、民政局…）": words announcing a list of units, between the city and the list
-_LIST_INTRO = re.compile(r"(?:(?:这|以下|下列|如下)(?:几|些)?|的?几)(?:个|家)?(?:市级)?(?:委办局|委办厅局|单位|部门|机构|局|委)"
+_LIST_INTRO = re.compile(r"(?:(?:这|以下|下列|如下)(?:几|些|\d{1,2}|[一二三四五六七八九十两]{1,3})?|的?几)(?:个|家)?(?:市级)?"
+                         r"(?:委办局|委办厅局|单位|部门|机构|局|委|(?<=[个家])(?=[（(：:]))"
                          r"(?:里|中|当中|之中)?[:：]?")
 _WHOLE_TOTALS = ("收入总计", "支出总计")
 # a metric -> the metrics it is a part of ("基本支出中公用经费")
-_WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
+WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",), "因公出国(境)费": ("三公经费",),
              "公务接待费": ("三公经费",), "公务用车购置及运行费": ("三公经费",), "公务用车购置费": ("三公经费",),
              "公务用车运行维护费": ("三公经费",), "政府采购货物": ("政府采购",), "政府采购工程": ("政府采购",),
              "政府采购服务": ("政府采购",)}
@@ -67,7 +68,7 @@ _FILLER = re.compile(
     r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
-    r"(?i:vs|pk)|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
+    r"(?i:vs|pk)|里头|[那这]块|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
     r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|幅度|[这那]么[多少大高低]|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
@@ -142,7 +143,7 @@ class Understood:
 _OPERATION_NAMES = {"lookup": "查数", "compare": "比较", "max": "最高", "min": "最低", "threshold": "条件筛选",
                     "zero": "为零名单", "change": "变化", "change_list": "变化名单", "share": "占比",
                     "completion": "完成率", "reason": "原因", "definition": "定义", "overview": "各单位一览",
-                    "item_max": "项目最大", "item_min": "项目最小", "item": "表格行", "item_compare": "两行比较", "passage": "原文摘句"}
+                    "item_max": "项目最大", "item_min": "项目最小", "subunits": "下属单位", "duties": "职能", "item": "表格行", "item_compare": "两行比较", "passage": "原文摘句"}
 
 
 def detect_metric(text: str) -> tuple[str, str]:
@@ -155,7 +156,7 @@ def detect_metric(text: str) -> tuple[str, str]:
 
 def _part_before_whole(found: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The part named just before the last metric when that is its whole; None otherwise."""
-    if len(found) >= 2 and found[-1][0] in _WHOLE_OF.get(found[-2][0], ()):
+    if len(found) >= 2 and found[-1][0] in WHOLE_OF.get(found[-2][0], ()):
         return found[-2]
     return None
 
@@ -176,7 +177,7 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
         money = _MONEY_ASKED.search(compact[bought.end():])
         return ([("车辆", held.group())] if held else []) + [("购置车辆", asked)] \
             + ([("公务用车购置费", money.group())] if money else [])
-    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数|都?没有|为[零0])|(?<=没有)(?:公务用?车|公车)|(?<=[局委办])车(?=[最更][多少])", compact) \
+    if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数|都?没有|为[零0])|(?<=没有)(?:公务用?车|公车)|(?<=[局委办级])车(?=[最更]?[多少]|谁|哪)", compact) \
             and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
         asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
         return [("车辆", asked.group() if asked else "车辆")]
@@ -463,9 +464,10 @@ def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_star
         # "深圳口岸办、卫健委": a held unit abbreviated between the city and the type word is the first unit;
         # the type word is the next one's
         gap = compact[end:dept[1][0]]
-        size, docs = gaz.abbreviated(gap, region_docs)
-        if docs and size == len(gap.rstrip("、，,和与及跟")):
-            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
+        lead = len(gap) - len(gap.lstrip("（(：:"))   # "深圳这9家（口岸办 公安局…": the list's bracket
+        size, docs = gaz.abbreviated(gap[lead:], region_docs)
+        if docs and size == len(gap[lead:].rstrip("、，,和与及跟")):
+            return Mention(compact[start:end + lead + size], region.name, codes, "", docs, True, by_name=True,
                            start=start), None
     if dept is None or not gaz.docs_of_type(dept[1][2], region_docs):
         size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs)
@@ -675,7 +677,7 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
     return [t for t in leftover_types if t[0] < end]
 
 
-_LISTED = re.compile(r"[、，,和与及]")
+_LISTED = re.compile(r"[、，,和与及：:]")
 
 
 def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
@@ -688,15 +690,20 @@ def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
     region_docs = gaz.docs_in_region({region.code})
     # after a list separator, or right after another unit ("无锡 水利局 住建局 应急执法监督局": spaces are gone)
     starts = sorted({sep.end() for sep in _LISTED.finditer(compact, end)}
-                    | {m.start + len(m.text) for m in mentions if m.start >= end - len(m.text)})
-    for start in starts:
-        if any(a <= start < b for a, b in spans):
+                    | {m.start + len(m.text) for m in mentions if m.start >= end - len(m.text)}
+                    | ({end + 1} if compact[end:end + 1] in ("（", "(") else set()))   # "上海（考试院 …）"
+    tried: set[int] = set()
+    while starts:
+        start = starts.pop(0)
+        if start in tried or any(a <= start < b for a, b in spans):
             continue
+        tried.add(start)
         size, docs = gaz.abbreviated(compact[start:], region_docs)
         if size >= 3 and docs and not any(m.doc_ids == docs for m in mentions):
             mentions.append(Mention(compact[start:start + size], region.name, {region.code}, "", docs, True,
                                     by_name=True, start=start))
             spans.append((start, start + size))
+            starts = sorted(set(starts) | {start + size})   # the next of a list written without separators
 
 
 def _ends_the_name(gaz: Gazetteer, compact: str, mentions, t0: int, t1: int) -> bool:
@@ -759,8 +766,11 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u = Understood(q, normalized)
     compact = normalized.replace(" ", "")
     # "（不含基本支出）": what the question excludes is not what it asks for
-    compact = _LIST_INTRO.sub("", _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact)))
+    compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
+    counted = _LISTED_COUNT.search(compact)
+    compact = _LIST_INTRO.sub("", compact)
     u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
+    _check_count(u, counted)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
     again = [m for i, m in enumerate(u.units)
@@ -834,7 +844,8 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
             f"本库未收录{name}{org.group(1)}的文件", f"本库未收录名为“{org.group(1)}”的{name}单位")
     u.unparsed = " ".join(chunks)
     if not u.metric and not chunks and not u.tables and u.operation in _WHOLE_BUDGET_OPERATIONS \
-            and (u.units or u.scope_region is not None or u.scope_type) and _WHOLE_BUDGET.search(compact):
+            and (u.units or u.scope_region is not None or u.scope_type) and _WHOLE_BUDGET.search(compact) \
+            and not _SUBUNITS.search(compact):   # (not "所属预算单位有哪些")
         # "X局今年预算多少 / 预算比去年少了多少 / 谁的预算大": nothing but the budget asked is its whole total
         u.metric = "收入总计"
     # a chunk that only names a table (政府性基金) is not the item
@@ -882,7 +893,7 @@ def _without_metric(u: Understood, compact: str, rest: str) -> str:
             rest = rest.replace(named[-1][1], " ", 1)   # "… 三公": the whole after the part places it
         for whole, before in detect_metrics(compact[:at]):
             # not when it is asked too ("收入预算多少？其中财政拨款收入多少")
-            if whole in _WHOLE_OF.get(u.metric, ()) and before in rest \
+            if whole in WHOLE_OF.get(u.metric, ()) and before in rest \
                     and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
                 rest = rest.replace(before, " ", 1)
     return rest
@@ -912,7 +923,7 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
 
 
 def _whole_and_part(a: str, b: str) -> bool:
-    return a in _WHOLE_OF.get(b, ()) or b in _WHOLE_OF.get(a, ())
+    return a in WHOLE_OF.get(b, ()) or b in WHOLE_OF.get(a, ())
 
 
 def _each_asked(compact: str, a: str, b: str) -> bool:
@@ -942,19 +953,28 @@ def _none_of_a_metric(text: str) -> bool:
 
 
 _COUNTS_NOT_OF_MONEY = ("编制",)   # a count metric's word right before 经费 / 项目 is part of an item's name
-_UNITS_OWN = re.compile(r"预算|绩效|目标|金额|多少|项目")
+_UNITS_OWN = re.compile(r"预算|绩效|目标|金额|多少|项目|职能|职责|机构|处室|单位")
 _MONEY_ASKED = re.compile(r"花(?:了|掉)?多少|多少钱|(?:多大|什么)?金额|预算多少|安排多少")
 _CLAUSE_ASKED = re.compile(r"多少|几|[？?]|是什么")
 
 
 def _structure(u: Understood, compact: str) -> None:
-    """"深圳市信访局内设哪些处室", "有几个处室", "机构设置": the sentence listing the unit's offices."""
+    """"深圳市信访局内设哪些处室", "有几个处室", "机构设置": the sentence listing the unit's offices;
+    "下属单位有哪些", "二级预算单位": the units its budget is made of; "主要职能", "是干嘛的": its duties."""
+    if not u.metric and u.operation == "lookup" and len(u.units) == 1:
+        for operation, words in (("subunits", _SUBUNITS), ("duties", _DUTIES)):
+            m = words.search(compact)
+            if m and (not u.item or u.item in m.group() or words.search(u.item)):
+                u.operation, u.item, u.item_bare, u.item_phrase = operation, "", "", ""
+                return
     if not u.metric and u.operation == "lookup" and (_STRUCTURE.search(compact) or (
             len(u.units) == 1 and not u.item and _OWN_PARTS.search(compact))):
         u.operation, u.item, u.item_bare, u.item_phrase = "structure", "", "", ""
 
 
 _STRUCTURE = re.compile(r"处室|科室|内设|下设|机构设置|几个处|哪些处")
+_SUBUNITS = re.compile(r"(?:下属|所属|二级)(?:预算)?单位|下设(?:哪些|几个)?(?:二级)?(?:预算)?单位|预算单位(?:有|包括)")
+_DUTIES = re.compile(r"职能|职责|是干(?:嘛|什么|啥)的?|是做什么的?|负责什么|管什么")
 _OWN_PARTS = re.compile(r"(?:有|设了?|包括)哪些(?:部门|机构)")   # of one unit named, nothing else asked
 
 
@@ -1097,6 +1117,32 @@ def _operation(u: Understood, text: str) -> None:
         u.operation = "item"
         return
     u.operation = "lookup"
+
+
+# "这7家单位（…）", "这九个部门": the number of units a question says it lists
+_LISTED_COUNT = re.compile(r"(?:这|以下|下列|如下)(\d{1,2}|[一二三四五六七八九十两]{1,3})(?:个|家)")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _check_count(u: Understood, counted) -> None:
+    """A list of units said to be N long of which fewer (or more) were recognised is not answered over the
+    ones recognised: the one left out may be the answer. Only when the question lists names (2 or more
+    recognised), not for "这九个部门" alone."""
+    if counted is None or len(u.units) < 2:
+        return
+    text = counted.group(1)
+    if text.isdigit():
+        n = int(text)
+    elif text.startswith("十"):
+        n = 10 + _NUMERALS.get(text[1:], 0)
+    elif text.endswith("十") or "十" in text:
+        tens, _sep, ones = text.partition("十")
+        n = _NUMERALS.get(tens, 1) * 10 + _NUMERALS.get(ones, 0)
+    else:
+        n = _NUMERALS.get(text, 0)
+    if n and n != len(u.units):
+        named = "、".join(m.text for m in u.units)
+        u.not_held = f"问题说列出{n}个单位，本库只认出{len(u.units)}个（{named}），未能逐一对应，不作比较"
 
 
 def _check_held(u: Understood, gaz: Gazetteer) -> None:
