@@ -355,6 +355,7 @@ def test_project_names_not_their_descriptions_and_no_group_rows(tclient):
     # no 2025 document: the 2026 tables' 2025年预算数 column, said to be read there
     ("重庆政府办公厅 行政运行 去年预算数", "6,077.49"),
     ("深圳审计局三公经费上年预算多少", "40.31"),          # 深圳's "三公"经费表: a row per year
+    ("苏州市土地储备中心2026年政府性基金预算收入是多少？", "65,163.58"),   # a subordinate unit's row, the fund's column
     ("重庆市人民政府办公厅一般公共预算支出表里，行政运行的2025年预算数是多少？", "6,077.49"),
 ])
 def test_row_questions_answered_from_the_recovered_tables(tclient, q, expected):

@@ -187,6 +187,11 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
         # the metric as documents write it ("收入预算合计 3,210.10" repeats "收入总计3,210.1万元")
         for written in total_labels().get(fact.metric, ()):
             targets.append((fact.doc_id, written, printed, 30))
+        if fact.value_unit == "万元" and fact.value_wan:
+            # a text in 万元 (23.09万元), its table in 元 (西安, 上海: "30215 会议费 … 230,900.00")
+            word_forms = {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric and len(w.lstrip("=")) >= 2}
+            for written in word_forms | {word}:
+                targets.append((fact.doc_id, written, str(round(fact.value_wan * 10000)), 60))
         if fact.value_unit == "元" and fact.value_wan and fact.value_wan >= 100:
             # a table in 元 (7,233,086), its text in 万元 as written there ("收入预算723万元"): right after the words
             for written in {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric and len(w.lstrip("=")) >= 4}:

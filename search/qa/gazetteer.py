@@ -29,6 +29,17 @@ def bare_name(name: str) -> str:
 _HEAD_ONLY = 100   # added to the span of a form that abbreviates only the head of a name (职教基地)
 
 
+def in_order(form: str, name: str) -> int | None:
+    """Where in name the last of form's characters stands, each found after the one before; None if not."""
+    at = 0
+    for ch in form:
+        at = name.find(ch, at)
+        if at < 0:
+            return None
+        at += 1
+    return at
+
+
 def abbreviation_span(form: str, name: str, head: bool = False) -> int | None:
     """How spread out form's characters are in name (smaller is closer), or None when form does not
     abbreviate name: written out in it (3+ characters), or its characters in order with its last one
@@ -41,13 +52,8 @@ def abbreviation_span(form: str, name: str, head: bool = False) -> int | None:
     if form[-1] not in _FORM_ENDINGS:
         if not head or len(form) < 4 or not name.startswith(form[0]):
             return None
-        at = 0
-        for ch in form:
-            at = name.find(ch, at)
-            if at < 0:
-                return None
-            at += 1
-        return _HEAD_ONLY + at
+        end = in_order(form, name)
+        return None if end is None else _HEAD_ONLY + end
     positions, at = [], 0
     for ch in form:
         at = name.find(ch, at)

@@ -16,7 +16,7 @@ from . import lexicon
 from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
 from .operations import Answer, Operation
-from .understand import ROW_WORDS, Understood
+from .understand import FUNDS, ROW_WORDS, Understood
 
 # a column the question may ask for, as the metric it reads as -> the header word of the table
 COLUMNS = {"基本支出": "基本支出", "项目支出": "项目支出", "财政拨款收入": "财政拨款", "人员经费": "人员经费",
@@ -109,7 +109,7 @@ class RowLookup(Operation):
                 parts.append(f"{who}“{best['row_label']}”共{total:,.2f}万元（两表相加）：{each}")
                 used += halves
                 found_values.append(total)
-                leads.append(dict(best, value_text=f"{total:,.2f}", money_unit="万元", value_wan=total))
+                leads.append(dict(best, value_text=f"{total:,.2f}", money_unit="万元", value_wan=total, summed=True))
             elif best.get("ambiguous"):
                 text, same = _rows_matching_alike(candidates, best, rows_mod, u.item)
                 parts.append(f"{who}有{text.replace('相符：', '相符，无法确定是哪一行：', 1)}")
@@ -136,8 +136,8 @@ class RowLookup(Operation):
             passages += [r["passage_id"] for r in used if r.get("passage_id")]
         text = "；".join(parts)
         if u.operation in ("max", "min"):
-            if None in found_values or len(found_values) != len(u.units):
-                return None   # a unit without one clear row: no ranking over the others
+            if None in found_values or len(found_values) != len(u.units) or any(r.get("summed") for r in leads):
+                return None   # a unit without one printed figure (or only two tables' sum): no ranking
             order = sorted(zip(found_values, leads), key=lambda x: x[0], reverse=u.operation == "max")
             top = order[0][1]
             text = (f"所列{len(u.units)}个单位中，“{u.item}”{'最高' if u.operation == 'max' else '最低'}的是"
@@ -362,11 +362,22 @@ class SubunitAsRow(Operation):
         if len({(r["doc_id"], "" if department is not None else r["row_label"]) for r in rows}) != 1:
             return None     # several units (or one in several documents) answer to the name: no answer
         words = _column_words(u)
-        cells = [r for r in rows if any(w in _norm(r["header_path"]) for w in words)
-                 and (not _FUND_TABLE.search(r["title"] or "") or _FUND_TABLE.search(compact))]
+        fund_ok = [r for r in rows if not _FUND_TABLE.search(r["title"] or "") or _FUND_TABLE.search(compact)]
+        cells = [r for r in fund_ok if any(w in _norm(r["header_path"]) for w in words)]
+        if not cells:
+            # no column headed so: the total column of a table titled so ("深圳市考试院 12,966.72" in the 项目支出 table)
+            cells = [r for r in fund_ok if any(w in _norm(r["title"] or "") for w in words if len(w) >= 4)
+                     and re.fullmatch(r"(?:合\s*计|总\s*计|小\s*计|金额|预算数?)?", (r["header_path"] or "").rsplit(" › ", 1)[-1])]
         last_year = bool(re.search(r"上年|去年", compact))
         cells = [r for r in cells if bool(_LAST_YEAR.search(r["header_path"])) == last_year
                  and not _CHANGE_COLUMN.search(r["header_path"])]
+        # a fund named ("土地储备中心 政府性基金预算收入"): its column among the row's cells (收入总表)
+        funds = [f for f in FUNDS if f in compact]
+        in_fund = [r for r in cells if any(f in _norm(r["header_path"]) for f in funds)]
+        cells = in_fund or cells
+        if not funds and len({rows_mod.parse_value(r["value_text"]) for r in cells}) > 1:
+            # no fund named: the unit's whole, as its department's 支出总表 / 收入总表 prints it, not one fund's part
+            cells = [r for r in cells if _WHOLE_TABLE.search(r["title"] or "")] or cells
         values = {rows_mod.parse_value(r["value_text"]) for r in cells}
         if not cells or len(values) != 1 or None in values:
             return None
@@ -771,6 +782,7 @@ class HalfOfTheWhole(Operation):
 
 
 # funds a whole may be divided into, besides the 一般公共预算 most of it is from
+_WHOLE_TABLE = re.compile(r"(?:收入|支出|收支)总表")
 _OTHER_FUNDS = ("政府性基金", "国有资本经营")
 _FUNDS = ("一般公共预算", "财政拨款", *_OTHER_FUNDS)
 # metrics printed as a table of their own, whose total row divides them by fund

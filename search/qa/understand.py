@@ -15,7 +15,7 @@ from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, KIND_FINAL, normalize_query
 from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
 from . import lexicon
-from .gazetteer import Gazetteer, Mention, bare_name
+from .gazetteer import Gazetteer, Mention, bare_name, in_order
 
 _MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
 _MIN = re.compile(r"最低|最少|最小|最省")
@@ -534,15 +534,7 @@ def _unit_under_missing_department(gaz: Gazetteer, compact: str, t0: int, t1: in
 
 def _heads(form: str, name: str) -> bool:
     """form's characters stand in name in order, from its first character."""
-    if not name or form[0] != name[0]:
-        return False
-    at = 0
-    for ch in form:
-        at = name.find(ch, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
+    return bool(name) and form[0] == name[0] and in_order(form, name) is not None
 
 
 _ORG_END = set("局委办厅队部会室处署站所")
