@@ -797,6 +797,7 @@ def test_a_second_classifications_code_pair_is_no_figure_and_no_name():
 @needs_pdfs
 @pytest.mark.parametrize("q, expected", [
     ("重庆市政府办今年三公经费多少，出国费多少", ["394.49", "184.49"]),      # a whole and its part, each asked
+    ("深圳审计局三公经费今年和去年各多少", ["35.10", "40.31"]),                # this year's, and last year's column
     ("重庆政府办项目支出干什么用", ["12345"]),                               # what a figure is used for
     ("重庆市政府办公厅2026年项目支出主要用于哪些工作？", ["12345"]),
     ("重庆市政府办公厅 下属单位 有哪些", ["电子政务中心", "文印中心"]),        # the units its budget is made of

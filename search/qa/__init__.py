@@ -73,6 +73,9 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 def _run_operations(engine, u: Understood) -> Answer | None:
     answer = _run_one(engine, u)
+    if answer is not None and answer.answer_type != "none" and u.operation == "lookup" and len(u.units) == 1 \
+            and _BOTH_YEARS.search(u.normalized):
+        answer = _with_last_year(engine, u, answer)
     if not u.also_metrics or u.operation != "lookup" or answer is None or answer.answer_type == "none":
         return answer
     # "会议费、培训费各多少": each figure named, answered in turn (one that is not stated is left out)
@@ -87,6 +90,27 @@ def _run_operations(engine, u: Understood) -> Answer | None:
     return Answer("；".join(a.text.rstrip("。") for a in parts) + "。", answer.answer_type,
                   [f for a in parts for f in a.facts], [p for a in parts for p in a.passages],
                   [r for a in parts for r in a.rows])
+
+
+# "今年和去年各多少", "两年分别多少": this year's figure and last year's as this year's document prints it
+_BOTH_YEARS = re.compile(r"(?:今年|本年|20[1-3]\d年?)\s*(?:和|与|及|、|跟)\s*(?:去年|上年)|(?:去年|上年)\s*(?:和|与|及|、|跟)\s*"
+                         r"(?:今年|本年)|两年")
+
+
+def _with_last_year(engine, u: Understood, answer: Answer) -> Answer:
+    gen = engine.generation()
+    years = {gen.documents[f.doc_id].year for f in answer.facts if f.doc_id in gen.documents} | {
+        gen.documents[r["doc_id"]].year for r in answer.rows if r.get("doc_id") in gen.documents}
+    if len(years) != 1 or None in years:
+        return answer
+    earlier = dataclasses.replace(u, years=[next(iter(years)) - 1], absent_year=next(iter(years)) - 1)
+    if not LAST_YEAR_COLUMN.applies(earlier):
+        return answer
+    last = LAST_YEAR_COLUMN.answer(Context(engine, gen, gazetteer_for(gen)), earlier)
+    if last is None:
+        return answer
+    return Answer(answer.text.rstrip("。") + "；" + last.text, answer.answer_type, answer.facts,
+                  answer.passages + [p for p in last.passages if p not in answer.passages], answer.rows + last.rows)
 
 
 def _run_one(engine, u: Understood) -> Answer | None:
