@@ -845,3 +845,14 @@ def test_a_counted_list_in_brackets_names_each_unit_written_without_separators()
 def test_a_fund_shortened_is_the_fund(gaz, aliases):
     u = read("北京审计局三公里头国资经营预算那块多少", gaz, aliases)
     assert u.metric == "三公经费" and "国有资本经营" in u.tables and not u.item, (u.metric, u.tables, u.item)
+
+
+def test_departments_listed_as_files_name_the_units_their_files_hold():
+    held = [Doc("xf", "上海市信访办公室", file="2026年上海市信访局_部门预算.pdf"),
+            Doc("yb", "上海市医疗保险事业管理中心", file="2026年上海市医疗保障局_部门预算.pdf"),
+            Doc("hh", "上海市花卉良种试验场", file="2026年上海市国有资产监督管理委员会_部门预算.pdf")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("上海市信访局、医疗保障局、国资委这几个文件所列的单位中，哪些单位2026年安排了机关运行经费？", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"xf"}, {"yb"}, {"hh"}] and u.operation == "threshold" and not u.item, \
+        (u.units, u.operation, u.item)
+    assert not docs(read("上海市医疗保障局三公经费", gaz, aliases))     # no 文件: the department itself, not held
