@@ -863,3 +863,24 @@ def test_a_row_ranked_over_the_units_named(tclient):
     body = _ask(tclient, "深圳市审计局、信访局、工业和信息化局中谁的劳务费最多")
     assert body["answer_type"] == "figure" and body["answer"].startswith("所列3个单位中，“劳务费”最高的是深圳市审计局（662.28"), \
         body["answer"]
+
+
+@needs_pdfs
+def test_the_same_figure_in_another_table_of_the_document_is_shown_beside_a_row(tclient):
+    from search.qa import _same_figure_elsewhere
+    from search.tokens import canonical_text
+
+    gen = _gen(tclient)
+    rows = [r for r in find_rows(gen, None, "行政运行") if (r["value_wan"] or 0) >= 100]
+    assert rows
+    seen = 0
+    for row in rows:
+        found = _same_figure_elsewhere(gen, row, {row["passage_id"]})
+        figure = row["value_text"].replace(",", "")
+        for pid in found:
+            seen += 1
+            p = gen.passages[pid]
+            assert p.doc_id == row["doc_id"] and p.is_table and pid != row["passage_id"]
+            assert figure.rstrip("0").rstrip(".") in canonical_text(p.text).replace(",", "")
+    assert seen   # 行政运行 is printed in several tables of a document (支出总表, 一般公共预算支出表 …)
+    assert _same_figure_elsewhere(gen, dict(rows[0], value_text="148"), set()) == []   # three digits: too common

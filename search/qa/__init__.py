@@ -244,7 +244,28 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
                 (tables if gen.passages[pid].is_table else prose).append(pid)
     if own:
         tables.sort(key=lambda pid: own not in compact_text(gen.passages[pid].text[:60]))
+    if not prose and not tables and answer.rows:
+        tables = _same_figure_elsewhere(gen, answer.rows[0], cited)
     return list(dict.fromkeys(prose + tables))
+
+
+def _same_figure_elsewhere(gen, row: dict, cited: set) -> list[str]:
+    """Nothing restates the quoted row by its name: the other tables of its document printing the same figure
+    (a project's 148.90 is its 功能分类 row "2110303 噪声 148.90" too) — a figure of four or more digits only,
+    which two different rows of one document seldom share; at most two."""
+    from ..tokens import canonical_text, compact_text, normalize_number
+    from ..vocab import passage_id
+
+    number = normalize_number(compact_text(row.get("value_text") or ""))
+    if not re.fullmatch(r"[\d.]+", number) or len(number.replace(".", "").lstrip("0")) < 4:
+        return []
+    figure = re.compile(rf"(?<![\d.,]){re.escape(number)}" + (r"0*(?![\d])" if "." in number else r"(?:\.0+)?(?![\d]|\.\d)"))
+    found, ordinal = [], 0
+    while (pid := passage_id(row["doc_id"], ordinal)) in gen.passages and len(found) < 2:
+        ordinal += 1
+        if pid not in cited and gen.passages[pid].is_table and figure.search(canonical_text(gen.passages[pid].text)):
+            found.append(pid)
+    return found
 
 
 # a figure -> a word of its own table's title
