@@ -856,3 +856,11 @@ def test_departments_listed_as_files_name_the_units_their_files_hold():
     assert [m.doc_ids for m in u.units] == [{"xf"}, {"yb"}, {"hh"}] and u.operation == "threshold" and not u.item, \
         (u.units, u.operation, u.item)
     assert not docs(read("上海市医疗保障局三公经费", gaz, aliases))     # no 文件: the department itself, not held
+
+
+def test_a_list_said_to_be_longer_than_the_units_recognised_is_not_answered_over_them():
+    held = [Doc("ka", "深圳市人民政府口岸办公室"), Doc("ga", "深圳市公安局"), Doc("wj", "深圳市卫生健康委员会")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    assert not read("深圳这3家（口岸办 公安局 卫健委）谁三公最多", gaz, aliases).not_held
+    u = read("深圳这十二家（口岸办 公安局 卫健委）谁三公最多", gaz, aliases)
+    assert "列出12个单位" in u.not_held and "只认出3个" in u.not_held, u.not_held

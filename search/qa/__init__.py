@@ -211,14 +211,14 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
         # the metric as documents write it ("收入预算合计 3,210.10" repeats "收入总计3,210.1万元")
         for written in total_labels().get(fact.metric, ()):
             targets.append((fact.doc_id, written, printed, 30))
+        forms = {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric} if fact.value_wan else set()
         if fact.value_unit == "万元" and fact.value_wan:
             # a text in 万元 (23.09万元), its table in 元 (西安, 上海: "30215 会议费 … 230,900.00")
-            word_forms = {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric and len(w.lstrip("=")) >= 2}
-            for written in word_forms | {word}:
+            for written in {w for w in forms if len(w) >= 2} | {word}:
                 targets.append((fact.doc_id, written, str(round(fact.value_wan * 10000)), 60))
         if fact.value_unit == "元" and fact.value_wan and fact.value_wan >= 100:
             # a table in 元 (7,233,086), its text in 万元 as written there ("收入预算723万元"): right after the words
-            for written in {w.lstrip("=") for w, m in metric_synonyms() if m == fact.metric and len(w.lstrip("=")) >= 4}:
+            for written in {w for w in forms if len(w) >= 4}:
                 targets += [(fact.doc_id, written, f"{fact.value_wan:.2f}", 12),
                             (fact.doc_id, written, str(round(fact.value_wan)), 12)]
     cited = {f.passage_id for f in answer.facts} | set(answer.passages) | {r.get("passage_id") for r in answer.rows}
@@ -389,14 +389,16 @@ def _fallback(engine, u: Understood, k: int, started: float) -> dict:
         # the unit's offices: the sentence listing them (下设办公室、…共5个处（室）)
         reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, verify=_STATES_STRUCTURE.search,
                                query="机构设置 内设 下设 处室 科室")
-        return reply if reply["answer_type"] != "none" else (_offices_under_heading(engine, u, k, scope, started)
-                                                             or reply)
+        return reply if reply["answer_type"] != "none" else (
+            _first_quoted(engine, u, k, scope, started, "机构设置 内设机构", _offices, None) or reply)
     if u.operation == "subunits":
         # the units the budget is made of, listed after their heading ("下设二级预算单位4个，分别是：…、…")
-        return _listed_after(engine, u, k, scope, started, "二级预算单位 下属单位 所属单位 预算单位 包括 本级",
-                             _UNITS_LISTED, "没有找到可靠的答案：所问单位的文件中没有列出其下属单位的段落。")
+        return _first_quoted(engine, u, k, scope, started, "二级预算单位 下属单位 所属单位 预算单位 包括 本级",
+                             _units_listed, "没有找到可靠的答案：所问单位的文件中没有列出其下属单位的段落。")
     if u.operation == "duties":
-        return _duties_under_heading(engine, u, k, scope, started)
+        # "上海戒毒康复中心是干嘛的": the text under the unit's duties heading, from its start (document order)
+        return _first_quoted(engine, u, k, scope, started, "主要职能 主要职责 部门职责", _duties,
+                             "没有找到可靠的答案：所问单位的文件中没有载明其职能的段落。", in_order=True)
     if u.operation == "purpose":
         # what the item is for: a sentence naming it with its use, never only its figure
         named = u.item_phrase or u.item or u.metric_text
@@ -467,66 +469,62 @@ _STATES_STRUCTURE = re.compile(r"(?:下设|内设|设有|设置)[^。；]{0,12}?
 # "（二）机构设置\n综合事务部、综合治理部、后勤服务部。": the offices listed alone under their heading
 _OFFICES_UNDER_HEADING = re.compile(r"(?:机构设置|内设机构)[^\n]{0,12}\n\s*((?:[\u4e00-\u9fff]{2,12}(?:处|科|室|部|中心)[、，,]\s*){1,}"
                                     r"[\u4e00-\u9fff]{2,12}(?:处|科|室|部|中心)[。；]?)")
-
-
-def _offices_under_heading(engine, u: Understood, k: int, scope, started: float) -> dict | None:
-    result = engine.search("机构设置 内设机构", k=max(k, 20), documents=scope)
-    for hit in result["results"]:
-        m = _OFFICES_UNDER_HEADING.search(hit["text"])
-        if m:
-            who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
-            return {"question": u.question, "answer": f"{who}：机构设置：{m.group(1)}"[:MAX_ANSWER_CHARS],
-                    "answer_type": "passage", "facts": [],
-                    "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
-                    "took_ms": round((time.perf_counter() - started) * 1000, 2)}
-    return None
-
-
 # the units a budget is made of, after the words introducing them: "下设二级预算单位 4 个，分别是：\n…（本级）、…中心"
 _UNITS_LISTED = re.compile(r"(?:二级预算单位|下属单位|所属单位|预算单位|所属预算单位)[^。\n]{0,30}?(?:[：:]|包括|分别是|分别为)\s*"
                            r"((?:[\u4e00-\u9fff（）()]{3,40}[、，,]\s*){1,}[\u4e00-\u9fff（）()]{3,40}[。；]?)")
-
-
-def _listed_after(engine, u: Understood, k: int, scope, started: float, query: str, pattern, why: str) -> dict:
-    """The list a pattern captures in the scope's passages (best ranked first), quoted as printed, or why not."""
-    result = engine.search(query, k=max(k, 20), documents=scope)
-    for hit in result["results"]:
-        m = pattern.search(hit["text"])
-        if m:
-            who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
-            begin = max(hit["text"].rfind(mark, 0, m.start()) for mark in "。\n") + 1   # from its sentence's start
-            quoted = re.sub(r"\s*\n\s*", "", hit["text"][begin:m.end()]).strip()
-            return {"question": u.question, "answer": f"{who}：{quoted}"[:MAX_ANSWER_CHARS], "answer_type": "passage",
-                    "facts": [], "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
-                    "took_ms": round((time.perf_counter() - started) * 1000, 2)}
-    return none_answer(u.question, why, result["results"][:k], started)
 # a unit's duties: its heading ("…主要职能", "主要职责", "部门职责") and what follows it
 _DUTIES_HEADING = re.compile(r"(?:主要职能|主要职责|部门职责|单位职责|职能职责)[^\n]{0,12}\n")
 
 
-def _duties_under_heading(engine, u: Understood, k: int, scope, started: float) -> dict:
-    """"上海戒毒康复中心是干嘛的", "…的主要职能": the text under the unit's duties heading, quoted from its start."""
-    result = engine.search("主要职能 主要职责 部门职责", k=max(k, 20), documents=scope)
-    for hit in sorted(result["results"], key=lambda h: h["id"]):
-        m = _DUTIES_HEADING.search(hit["text"])
-        if m is None:
-            continue
-        body = re.sub(r"\s*\n\s*", " ", hit["text"][m.end():]).strip()
-        if len(body) < 10:
-            continue
-        who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
-        quoted = body if len(body) <= 260 else body[:260].rsplit("；", 1)[0] + "；…"
-        return {"question": u.question, "answer": f"{who}：主要职能：{quoted}"[:MAX_ANSWER_CHARS],
-                "answer_type": "passage", "facts": [],
-                "citations": [hit] + [r for r in result["results"] if r["id"] != hit["id"]][:max(k, 1) - 1],
-                "took_ms": round((time.perf_counter() - started) * 1000, 2)}
-    return none_answer(u.question, "没有找到可靠的答案：所问单位的文件中没有载明其职能的段落。", result["results"][:k], started)
+def _offices(text: str) -> str | None:
+    m = _OFFICES_UNDER_HEADING.search(text)
+    return f"机构设置：{m.group(1)}" if m else None
+
+
+def _units_listed(text: str) -> str | None:
+    """The list from its sentence's start ("市民政局所属 15 个预算单位，分别是…")."""
+    m = _UNITS_LISTED.search(text)
+    if m is None:
+        return None
+    begin = max(text.rfind(mark, 0, m.start()) for mark in "。\n") + 1
+    return re.sub(r"\s*\n\s*", "", text[begin:m.end()]).strip()
+
+
+def _duties(text: str) -> str | None:
+    m = _DUTIES_HEADING.search(text)
+    body = re.sub(r"\s*\n\s*", " ", text[m.end():]).strip() if m else ""
+    if len(body) < 10:
+        return None
+    return "主要职能：" + (body if len(body) <= 260 else body[:260].rsplit("；", 1)[0] + "；…")
+
+
+def _first_quoted(engine, u: Understood, k: int, scope, started: float, query: str, extract, why: str | None,
+                  in_order: bool = False) -> dict | None:
+    """The first of the scope's passages found by query (ranked, or in document order) from which extract reads
+    a quotation, answered with it; else an abstention saying why (None when why is None)."""
+    result = engine.search(query, k=max(k, 20), documents=scope)
+    hits = sorted(result["results"], key=lambda h: h["id"]) if in_order else result["results"]
+    for hit in hits:
+        quoted = extract(hit["text"])
+        if quoted:
+            return _quoted_reply(u, hit, quoted, result["results"], k, started)
+    return none_answer(u.question, why, result["results"][:k], started) if why else None
+
+
+def _quoted_reply(u: Understood, hit: dict, quoted: str, results: list[dict], k: int, started: float) -> dict:
+    """A passage answer: the passage's unit, year and kind, what is quoted from it, the passage cited first."""
+    who = " ".join(x for x in (hit["unit"], f"{hit['year']}年" if hit["year"] else "", hit["kind"]) if x)
+    return {"question": u.question, "answer": f"{who}：{quoted}"[:MAX_ANSWER_CHARS], "answer_type": "passage",
+            "facts": [], "citations": [hit] + [r for r in results if r["id"] != hit["id"]][:max(k, 1) - 1],
+            "took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
 def _purpose_of(words: list[str]):
     """A sentence saying what the figure named is used for ("项目支出9,399.23万元，主要用于…")."""
     named = re.compile(f"(?:{'|'.join(re.escape(w) for w in words if w)})[^。；;]{{0,30}}?用于")
     return named.search
+
+
 _STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施")
 
 _GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"

@@ -933,7 +933,7 @@ def _each_asked(compact: str, a: str, b: str) -> bool:
 
 # the units whose figure is more than zero ("安排了", "有…预算", "不为零"), and those with none ("没有", "不买")
 _NOT_ZERO = re.compile(r"不为[0零]|不是[0零]|非[0零]|不等于[0零]")
-_NONZERO = re.compile(r"不为[0零]|不是[0零]|非[0零]|不等于[0零]|(?<![没未不])安排了(?!多少|几)|(?<![没未不])有(?=[^多几哪]{0,10}(?:预算|经费|费)(?:的|吗|[?？]|$))")
+_NONZERO = re.compile(_NOT_ZERO.pattern + r"|(?<![没未不])安排了(?!多少|几)|(?<![没未不])有(?=[^多几哪]{0,10}(?:预算|经费|费)(?:的|吗|[?？]|$))")
 _ZERO_ASKED = re.compile(r"没有|无(?=车|公务用车|预算|安排)|不(?:买|购置|购买|安排)|没(?:买|购置)")
 
 
@@ -1115,7 +1115,7 @@ def _operation(u: Understood, text: str) -> None:
 
 # "这7家单位（…）", "这九个部门": the number of units a question says it lists
 _LISTED_COUNT = re.compile(r"(?:这|以下|下列|如下)(\d{1,2}|[一二三四五六七八九十两]{1,3})(?:个|家)")
-_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _check_count(u: Understood, counted) -> None:
@@ -1127,9 +1127,7 @@ def _check_count(u: Understood, counted) -> None:
     text = counted.group(1)
     if text.isdigit():
         n = int(text)
-    elif text.startswith("十"):
-        n = 10 + _NUMERALS.get(text[1:], 0)
-    elif text.endswith("十") or "十" in text:
+    elif "十" in text:   # 十, 十二, 二十, 二十三
         tens, _sep, ones = text.partition("十")
         n = _NUMERALS.get(tens, 1) * 10 + _NUMERALS.get(ones, 0)
     else:
