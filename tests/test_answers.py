@@ -5,9 +5,13 @@ thousands separators); 元/万元 and 预算/决算 are never mixed up. Checked 
 questions generated from real 2026 PDFs the code has not been tuned on.
 """
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS_2026, make_app, require_shared
@@ -328,3 +332,27 @@ def test_a_projects_budget_line_below_its_name_answers_for_the_project():
     listing = "涉及2个重点项目，为学前免费政策市级财政补助、北京第六实验学校建设项目。（1）预算安排：2026 年安排 3 亿元。"
     sentence, _ = best_sentence(listing, ["北京", "第六", "实验", "学校"], True, "北京第六实验学校建设项目安排多少")
     assert "……" not in sentence
+
+
+def test_answers_and_search_order_do_not_depend_on_the_hash_seed(tmp_path):
+    """Two documents of one unit (a department's file and its 本级's) are read in a fixed order: the answer and
+    the search order were once taken from set iteration and changed between server starts."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("无锡_教育局_2026年部门预算.pdf", "2026年无锡市教育局部门预算.pdf"):
+        shutil.copyfile(require_shared(CORPUS_2026 / name), corpus / name)
+    index = tmp_path / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); from conftest import make_app; "
+              "c = make_app(sys.argv[2]).test_client(); q = '无锡教育局今年预算涨了多少'; "
+              "print(json.dumps([c.get('/api/ask', query_string={'q': q}).get_json()['answer'], "
+              "[r['id'] for r in c.get('/api/search', query_string={'q': q}).get_json()['results']]]))")
+    runs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent), str(index)],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+                              cwd=Path(__file__).parent.parent, check=True)
+        runs.add(done.stdout.strip().splitlines()[-1])
+    assert len(runs) == 1, runs
+    answer = json.loads(runs.pop())[0]
+    assert "512,434.34" in answer and "131,349.6" in answer

@@ -67,7 +67,7 @@ class Context:
     def _rank_facts(self, u: Understood, docs: set[str] | None, metric: str, across: bool) -> dict[str, list[Fact]]:
         by_doc: dict[str, list[Fact]] = {}
         indexed = facts_index(self.gen, metric)
-        pool = (f for d in (docs if docs is not None else indexed) for f in indexed.get(d, ()))
+        pool = (f for d in (sorted(docs) if docs is not None else indexed) for f in indexed.get(d, ()))
         for fact in pool:
             if u.years and fact.year not in u.years:
                 continue
