@@ -227,6 +227,11 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
             "citations": citations[:max(k, 1)], "took_ms": round((time.perf_counter() - started) * 1000, 2)}
 
 
+def fact_dict(fact) -> dict:
+    """A fact as the JSON of an answer's `facts`."""
+    return dict(fact.__dict__)
+
+
 def none_answer(question: str, reason: str, citations: list[dict], started: float) -> dict:
     """An abstention: why, and the closest passages the corpus does hold, as citations."""
     return {"question": question, "answer": reason[:MAX_ANSWER_CHARS], "answer_type": "none", "facts": [],
