@@ -15,7 +15,7 @@ from .generation import Generation, GenerationManager
 from .highlight import highlight
 from .indexer import file_statuses, pending_files
 from .limits import QueryLimits, checked_phrases
-from .query import ParsedQuery, normalize_query
+from .query import ParsedQuery, normalize_query, without_mentions
 from .ranking import Ranker, RankingConfig, query_terms
 from .reader import page_of
 from .semantic import Embedder, ModelStatus
@@ -114,16 +114,19 @@ class Engine:
 
     def search(self, q: str, k: int = 10, unit: str = "", year: int | None = None, kind: str = "",
                offset: int = 0, pinned: list[str] | None = None, documents: set[str] | None = None,
-               named: set[str] | None = None) -> dict:
+               named: set[str] | None = None, mentions: tuple[str, ...] = ()) -> dict:
         """pinned: passages that state the figures answering the question (the "figures" channel);
         documents: only these documents (the answerer's scope: the named unit's documents of the asked year);
         named: the documents of the units the question names as the answerer read them (its gazetteer knows
-        short forms the document aliases lack: 西安规自局 names one unit, not every 西安 document)."""
+        short forms the document aliases lack: 西安规自局 names one unit, not every 西安 document); mentions: how
+        the question wrote them, left out of the words ranked (see without_mentions)."""
         started = time.perf_counter()
         gen = self.generation()
         parsed = self._parse(gen, q)
         if named and (not parsed.doc_scores or len(named) <= len(parsed.doc_scores)):
-            parsed = dataclasses.replace(parsed, doc_scores={d: 1.0 for d in named if d in gen.documents})
+            parsed = dataclasses.replace(parsed, doc_scores={d: 1.0 for d in named if d in gen.documents},
+                                         keyword_text=without_mentions(parsed.keyword_text, mentions)
+                                         or parsed.keyword_text)
         allowed = self.allowed_documents(unit, year, kind)
         if documents is not None:
             allowed = set(documents) if allowed is None else allowed & set(documents)

@@ -209,3 +209,24 @@ def parse_query(raw: str, aliases: list[UnitAlias], known_years: set[int] | None
     keyword = re.sub(r"\s+", " ", keyword).strip()
     parsed.keyword_text = keyword if re.search(r"[\w]", keyword) else text
     return parsed
+
+
+def without_mentions(keyword_text: str, mentions) -> str:
+    """The words to rank by, without what is left of the units the question names. The document aliases
+    consume a unit's full and regional forms, not every short form the answerer's gazetteer reads
+    ("北京 退役军人局 其他收入" keeps 退役军人局): within the named unit's documents every passage holds its
+    name, and ranking by it put the unit's duties above its "9.其他收入 242069.29 万元". What is left of a
+    mention is the longest end of it still in the text (the department word: 退役军人局, 规自局), never a
+    part from its middle (上海市财政局 does not take 财政 from 财政拨款收入)."""
+    compact = keyword_text.replace(" ", "")
+    for mention in mentions:
+        mention = re.sub(r"\s", "", mention)
+        for start in range(len(mention) - 1):
+            tail = mention[start:]
+            if tail in compact:
+                pattern = r"\s*".join(map(re.escape, tail))
+                keyword_text = re.sub(pattern, " ", keyword_text, count=1)
+                compact = keyword_text.replace(" ", "")
+                break
+    keyword_text = re.sub(r"\s+", " ", keyword_text).strip()
+    return keyword_text if re.search(r"\w", keyword_text) else ""

@@ -538,6 +538,14 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
 
+def own_row_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...], unit: str) -> list[dict]:
+    """Where a table by unit has no 合计 row, its first row is the document's own unit (深圳's 政府性基金预算支出表:
+    "深圳市水务局 134,022.00" over its 本级 and centres): that row's total, for tables whose title holds every one
+    of title_words; one per figure printed."""
+    rows = [r for r in cells_labelled(gen_or_conn, doc_id, unit) if all(w in _norm(r["title"]) for w in title_words)]
+    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+
+
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:
     """The rows of doc_ids that carry a second name cell (`context`: the unit a project belongs to, in a
     department's tables that list its subordinate units), one cell per row: the column asked, else the

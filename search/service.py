@@ -25,9 +25,9 @@ class SearchService:
                kind: str = "") -> dict:
         from .qa import answer_passages
 
-        pinned, restating, named = answer_passages(self.engine, q)
+        pinned, restating, named, mentions = answer_passages(self.engine, q)
         result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
-                                    kind=kind, named=named)
+                                    kind=kind, named=named, mentions=mentions)
         if page == 1 and pinned:
             self._answer_first(result, pinned[0])
         if page == 1 and restating:

@@ -149,10 +149,12 @@ class AnswerPassages(NamedTuple):
     """What search takes from the answerer: the passages the answer cites (the "figures" channel), the
     prose restating the rows it quotes, and the documents of the units the question names as the answerer
     read them (short forms and abbreviations included: 西安规自局 is 西安市自然资源和规划局, not every
-    西安 document), or None when it names none."""
+    西安 document), or None when it names none; and how the question wrote those units (西安规自局), so that
+    search does not rank their passages by the unit's own name."""
     cited: list[str]
     restating: list[str]
     named: set[str] | None
+    mentions: tuple[str, ...] = ()
 
 
 def answer_passages(engine, q: str) -> AnswerPassages:
@@ -161,20 +163,23 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     sentence giving a reason — shows the text that repeats a row next to it, and prefers the named unit."""
     u = understand_question(engine, q)
     named = u.doc_ids if u.units and all(m.held and m.doc_ids for m in u.units) else None
+    mentions = tuple(m.text for m in u.units) if named else ()
     answer = _operate(engine, u)
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
         # search shows beside the first result the text repeating the answer's own figure (not the runners-up)
-        return AnswerPassages(found, [p for p in _restating(engine.generation(), answer, first_only=True)
-                                      if p not in found], named)
+        # (both figures of a comparison: the question is about each)
+        first_only = u.operation not in ("compare", "item_compare")
+        return AnswerPassages(found, [p for p in _restating(engine.generation(), answer, first_only=first_only)
+                                      if p not in found], named, mentions)
     if u.not_held:
         return AnswerPassages([], [], None)
     reply = sentence_answer(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
-        return AnswerPassages([], [], named)
+        return AnswerPassages([], [], named, mentions)
     cited = [c["id"] for c in reply["citations"]]
-    return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named)
+    return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named, mentions)
 
 
 # what a table of a fund or of a metric is called where its total is written out in the text

@@ -8,7 +8,7 @@ import time
 from ..chunk import heading_level, is_table_title
 from ..facts import MENTION, _compact
 from ..highlight import find_spans
-from ..query import ASKS_REASON
+from ..query import ASKS_REASON, without_mentions
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 from ..vocab import strip_quotes
 
@@ -197,10 +197,7 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     # ranked within the scope: a unit's passages are not crowded out by other units' passages that share
     # the question's words; and within it the unit's own name says nothing about which passage answers
     if query is None and allowed is not None and u.units:
-        query = u.normalized
-        for mention in u.units:
-            query = query.replace(mention.text, " ")
-        query = query if query.strip() else question
+        query = without_mentions(u.normalized, [mention.text for mention in u.units]) or question
     query = query or question
     result = engine.search(query, k=max(k, 20), documents=allowed)
     parsed = engine.parse(query)

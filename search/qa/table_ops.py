@@ -847,10 +847,11 @@ class FundTableTotal(Operation):
         doc_id = _the_document(ctx, u)
         if doc_id is None:
             return None
-        cells = _rows().table_totals(ctx.gen, doc_id, (u.item, "支出"))
+        who = ctx.gen.documents[doc_id].unit
+        cells = _rows().table_totals(ctx.gen, doc_id, (u.item, "支出")) \
+            or _rows().own_row_totals(ctx.gen, doc_id, (u.item, "支出"), who)
         if len(cells) != 1:
             return None
-        who = ctx.gen.documents[doc_id].unit
         return Answer(_row_line(cells[0], _rows(), who) + "。", "figure", [],
                       [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
 
