@@ -538,6 +538,17 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
 
+def kind_totals(gen_or_conn, doc_id: str, kind: str) -> list[dict]:
+    """The 合计 / 总计 row of each of the document's tables of one kind (search/tables.table_kind: 三公经费 …),
+    in the row's total column, this year's (a column headed 上年 or an earlier year is not); one per figure."""
+    rows = [r for r in _total_rows(gen_or_conn, doc_id) if r["kind"] == kind and TOTAL_LABEL.fullmatch(r["row_label"] or "")
+            and not _EARLIER_COLUMN.search(r["header_path"] or "")]
+    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+
+
+_EARLIER_COLUMN = re.compile(r"上年|20(?:1\d|2[0-5])年|增减|变化")
+
+
 def own_row_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...], unit: str) -> list[dict]:
     """Where a table by unit has no 合计 row, its first row is the document's own unit (深圳's 政府性基金预算支出表:
     "深圳市水务局 134,022.00" over its 本级 and centres): that row's total, for tables whose title holds every one

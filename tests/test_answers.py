@@ -36,17 +36,18 @@ def figures_in(answer):
             if not re.match(r"[年个]", compact[m.end():m.end() + 1]) and not re.fullmatch(r"20\d\d", m.group())]
 
 
-CONVERTED = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>元|万元|亿元)（(?P<notes>约[^）]*)）")
+CONVERTED = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?)(?P<unit>元|万元|亿元)（(?P<notes>(?:约|即)[^）]*)）")
 
 
 def _without_conversions(answer: str) -> str:
-    """The answer without the "（约746.79万元）" beside a printed "7467870元" — each checked to be that
+    """The answer without the "（约746.79万元）" beside a printed "7467870元" (or "（即35,299,300元）" beside a
+    printed "3,529.93万元" asked in 元) — each checked to be that
     figure converted, so the figures left are the printed ones, each to be found in a cited passage."""
     for m in CONVERTED.finditer(answer):
         wan = float(m.group("num").replace(",", "")) * {"元": 1e-4, "万元": 1.0, "亿元": 1e4}[m.group("unit")]
         for note in m.group("notes").split("，"):
-            value, unit = re.fullmatch(r"约([\d,.]+)(万元|亿元)", note).groups()
-            expected = wan if unit == "万元" else wan / 1e4
+            value, unit = re.fullmatch(r"(?:约|即)([\d,.]+)(元|万元|亿元)", note).groups()
+            expected = {"元": wan * 1e4, "万元": wan, "亿元": wan / 1e4}[unit]
             assert abs(float(value.replace(",", "")) - expected) <= 0.005 + 1e-9, (answer, note)
     return CONVERTED.sub(lambda m: m.group("num") + m.group("unit"), answer)
 
@@ -114,6 +115,8 @@ def test_unknown_metric_is_a_400(keyword_client):
     ("三公经费超过1万元的有哪些局", ["平安区"]),
     # the sentence states the fund's half ("2024年一般公共预算基本支出7467870元"): answered though no table is
     ("临夏州医疗保障局2024年一般公共预算基本支出是多少", ["7467870"]),
+    # asked in 元: the printed 万元 figure, and that many 元 beside it (checked as a conversion)
+    ("海东市医疗保障局2024年三公经费换算成元是多少", ["2.41万元（即24,100元）"]),
 ])
 def test_sample_questions_are_answered_with_cited_figures(keyword_client, q, expected):
     body = ask(keyword_client, q)

@@ -78,7 +78,15 @@ def test_lookup_of_a_final_account_quotes_both_bases(ask):
 
 def test_compare_names_the_larger(ask):
     a = ask("北京医保局和深圳医保局哪个三公经费多")
-    assert a.answer_type == "comparison" and "深圳市医疗保障局更多" in a.text and "120.50万元" in a.text
+    # the larger named as the question named it too: the official name does not hold 医保
+    assert a.answer_type == "comparison" and "深圳市医疗保障局（医保局）更多" in a.text and "120.50万元" in a.text
+    a = ask("北京市医疗保障局和深圳市医疗保障局哪个三公经费多")
+    assert "；深圳市医疗保障局更多" in a.text
+
+
+def test_units_set_side_by_side_are_compared(ask):
+    a = ask("北京 医保局 深圳 医保局 三公 比较")
+    assert a.answer_type == "comparison" and "更多" in a.text
 
 
 def test_rank_within_a_type_and_year(ask):

@@ -864,3 +864,66 @@ def test_a_list_said_to_be_longer_than_the_units_recognised_is_not_answered_over
     assert not read("深圳这3家（口岸办 公安局 卫健委）谁三公最多", gaz, aliases).not_held
     u = read("深圳这十二家（口岸办 公安局 卫健委）谁三公最多", gaz, aliases)
     assert "列出12个单位" in u.not_held and "只认出3个" in u.not_held, u.not_held
+
+
+BEIJING = [Doc("bj-bgt", "北京市人民政府办公厅"), Doc("bj-gzw", "北京市人民政府国有资产监督管理委员会"),
+           Doc("bj-ga", "北京市公安局"), Doc("bj-wj", "北京市卫生健康委员会"), Doc("bj-sj", "北京市市场监督管理局")]
+
+
+def test_a_bare_short_form_set_apart_by_spaces_is_a_unit_of_the_list():
+    gaz = Gazetteer(BEIJING)
+    u = read("北京 国资委 公安 卫健委 哪些 没有 公务用车", gaz, build_aliases(BEIJING))
+    assert [m.doc_ids for m in u.units] == [{"bj-gzw"}, {"bj-ga"}, {"bj-wj"}] and not u.item, (u.units, u.item)
+    # written together, 公安 inside other words is still no unit of its own ("医保基金", "公安三公" stays the rule)
+    u = read("北京国资委公安经费", gaz, build_aliases(BEIJING))
+    assert [m.doc_ids for m in u.units] == [{"bj-gzw"}], u.units
+
+
+def test_a_short_form_sharing_the_regions_last_character():
+    gaz = Gazetteer(BEIJING)
+    u = read("北京市监局 机关运行经费 换算成元是多少", gaz, build_aliases(BEIJING))
+    assert [m.doc_ids for m in u.units] == [{"bj-sj"}] and u.metric == "机关运行经费" and not u.item, (u.units, u.item)
+
+
+def test_a_count_of_units_not_listed_is_not_answered_over_the_whole_city():
+    gaz = Gazetteer(BEIJING)
+    u = read("北京这8个委办局26年三公经费最多的是哪家", gaz, build_aliases(BEIJING))
+    assert u.not_held and "没有列出" in u.not_held, u.not_held
+    u = read("北京这5个单位三公经费最多的是哪家", gaz, build_aliases(BEIJING))   # the corpus holds just 5
+    assert not u.not_held and u.operation == "max", u.not_held
+    # a list of those at zero is still the city's list; "这些部门" without a count is the city's units (how
+    # writers of several sets asked over a whole city); "哪几个局" asks which
+    for q in ("北京这8个部门里哪些公车数量为0", "北京这些部门里谁的三公经费预算最多", "北京哪几个局三公经费最多"):
+        u = read(q, gaz, build_aliases(BEIJING))
+        assert not u.not_held, (q, u.not_held)
+
+
+def test_units_set_side_by_side_for_comparison(gaz, aliases):
+    u = read("深圳 医保局 人社局 三公 比较", gaz, aliases)
+    assert u.operation == "compare" and len(u.units) == 2 and u.direction == 1, (u.operation, u.units)
+    u = read("深圳 医保局 人社局 三公 比较 增长", gaz, aliases)   # a change asked of each: not which is more
+    assert u.operation != "compare", u.operation
+
+
+def test_an_assets_price_is_no_condition_on_a_figure(gaz, aliases):
+    u = read("深圳医保局单价100万元以上设备有几台", gaz, aliases)
+    assert u.operation != "threshold", u.operation
+    u = read("深圳医保局三公经费超过100万元吗", gaz, aliases)
+    assert u.operation == "threshold", u.operation
+
+
+def test_an_abbreviation_ending_in_chang_names_the_unit():
+    from search.qa.gazetteer import abbreviation_span
+
+    assert abbreviation_span("花卉试验场", "花卉良种试验场") is not None     # 场, 台 end names as 局 and 中心 do
+    assert abbreviation_span("减污降碳中心", "减污降碳管理运行技术中心") is not None
+    assert abbreviation_span("花卉试验", "花卉良种试验场") is None          # no organisation ending
+
+
+def test_a_later_unit_named_under_its_departments_file():
+    held = [Doc("jd", "上海市戒毒康复中心", file="2026年上海市司法局_部门预算.pdf"),
+            Doc("zs", "上海钻石宝玉石交易联合管理办公室", file="2026年上海市商务局_部门预算.pdf")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("上海司法局文件的戒毒康复中心和商务局文件的钻石宝玉石办 三公 谁多", gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"jd"}, {"zs"}] and u.operation == "compare" and not u.item, \
+        (u.units, u.item)

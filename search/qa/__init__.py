@@ -26,7 +26,14 @@ from .operations import OPERATIONS, Answer, Context
 from .passages import MAX_ANSWER_CHARS, fact_dict, none_answer
 from .reasons import states_a_reason, with_reason
 from .sentence_ops import add_reason, sentence_answer
-from .table_ops import HALF_OF_THE_WHOLE, LAST_YEAR_COLUMN, ROW_LOOKUP, SUBUNIT_AS_ROW, TABLE_OPERATIONS
+from .table_ops import (
+    HALF_OF_THE_WHOLE,
+    LAST_YEAR_COLUMN,
+    METRIC_TABLE_TOTAL,
+    ROW_LOOKUP,
+    SUBUNIT_AS_ROW,
+    TABLE_OPERATIONS,
+)
 from .understand import Understood, detect_metric, detect_metrics, understand
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
@@ -132,6 +139,11 @@ def _run_one(engine, u: Understood) -> Answer | None:
             as_row = ROW_LOOKUP.answer(ctx, dataclasses.replace(u, item=item, item_bare=""))
             if as_row is not None and as_row.answer_type != "none":
                 return as_row
+        if METRIC_TABLE_TOTAL.applies(u):
+            # a whole stated only as its own table's 合计 row (福州's "三公"经费支出预算表)
+            total = METRIC_TABLE_TOTAL.answer(ctx, u)
+            if total is not None:
+                return total
         if u.metric in ("基本支出", "项目支出", "人员经费", "公用经费"):
             # stated only as a column of the whole-expenditure table (上海: 支出预算总表 合计 / 基本支出 / 项目支出)
             half = HALF_OF_THE_WHOLE.answer(ctx, u)

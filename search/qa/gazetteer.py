@@ -12,13 +12,15 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..query import SECOND_NAME, normalize_query
+from ..vocab import ORG_ENDINGS
 from . import lexicon
 
 _ORG_TAIL = re.compile(r"(?:局|委员会|委|厅|办公室|办|中心|馆|院|所|队|站|部|处|会|社|署)")
 # what may follow the last character of an abbreviation in the official name: 办 (办公室), 委 (委员会)
 _NAME_ENDING = re.compile(r"(?:中心|办公室|办公厅|委员会|[局委厅办馆院所队站部处会社署室校])$")
 _ABBREVIATED_TAILS = ("", "公室", "公厅", "员会")
-_FORM_ENDINGS = set("局委办厅队部会室处署站所院馆校心")
+# the last character of an organisation's name (局, 中心, 试验场, 气象台 …): where an abbreviation of it ends
+_FORM_ENDINGS = {ending[-1] for ending in ORG_ENDINGS}
 
 
 def bare_name(name: str) -> str:

@@ -53,6 +53,19 @@ def type_of_unit(unit: str) -> str:
     return best[1] if best else ""
 
 
+def as_asked(unit: str, question: str) -> str:
+    """A unit named as the question named it too, when its official name does not hold that short form
+    ("深圳市医疗保障局（本级）（医保局）" for "深圳医保局和民政局谁多"): the reader sees which of the units asked is
+    meant, whatever the official name says."""
+    kind = type_of_unit(unit)
+    asked = re.sub(r"\s", "", question)
+    for t in department_types():
+        if t.name == kind:
+            form = next((f for f in t.short_forms if f in asked), "")
+            return f"{unit}（{form}）" if form and form not in unit else unit
+    return unit
+
+
 @functools.lru_cache(maxsize=1)
 def type_mention_pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One pattern for every short form, longest first, and the form -> type map."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..facts import WHOLE_BUDGET_METRICS, Fact, money_aside
 from ..vocab import strip_quotes
+from . import lexicon
 from .understand import WHOLE_OF, Understood
 
 MAX_LIST_CHARS = 200
@@ -162,11 +163,29 @@ def join_items(items: list[str], total: int | None = None, budget: int = MAX_LIS
     return "、".join(shown)
 
 
+def _words_saying_none(fact: Fact) -> str:
+    """The clause saying there is none, with the one before it, which often says why ("…均为事业单位，无机关运行
+    经费"); the bare word ("无") when the sentence is not at hand."""
+    clauses = [c for c in re.split(r"[，,。；;]", fact.sentence or "") if c.strip()]
+    at = next((i for i, c in enumerate(clauses) if fact.value_text in c), None)
+    if at is None:
+        return fact.value_text
+    quoted = "，".join(c.strip() for c in clauses[max(0, at - 1):at + 1])
+    return quoted if len(quoted) <= 80 else clauses[at].strip()[:80]
+
+
 def shown(fact: Fact, u: Understood) -> str:
     """The figure as printed, with 万元 (or the 亿元 asked) beside a figure printed in another money unit."""
     if not re.search(r"\d", fact.value_text):   # nothing budgeted, said in words ("本单位无机关运行经费")
-        return f"零（原文：“{fact.value_text}”）"
+        return f"零（原文：“{_words_saying_none(fact)}”）"
+    if _ASKS_YUAN.search(u.normalized) and fact.value_unit in ("万元", "亿元") and fact.value_wan is not None:
+        # a figure in 万元 asked in 元 ("换算成元是多少") is that many 元 exactly
+        return f"{fact.value_text}（即{fact.value_wan * 10000:,.0f}元）"
     return fact.value_text + money_aside(fact.value_wan, fact.value_unit, "亿" in u.normalized)
+
+
+# the question asks in 元 (not 万元 / 亿元): "多少元", "换算成元", "折合人民币多少元"
+_ASKS_YUAN = re.compile(r"(?<![万亿千百])元(?!旦)")
 
 
 def _first_fact(ctx: Context, u: Understood, doc_id: str, metric: str) -> Fact | None:
@@ -313,7 +332,7 @@ class Compare(Operation):
         figures = "，".join(f"{r.unit}{label(r)}{r.metric}{shown(r, u)}" for r in rows)
         if _value_key(ordered[0]) == _value_key(ordered[1]):
             return Answer(f"{figures}；两者相同。", "comparison", rows)
-        return Answer(f"{figures}；{ordered[0].unit}更{word}。", "comparison", rows)
+        return Answer(f"{figures}；{lexicon.as_asked(ordered[0].unit, u.question)}更{word}。", "comparison", rows)
 
 
 class Rank(Operation):

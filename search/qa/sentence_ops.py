@@ -100,7 +100,13 @@ def _definition(engine, u: Understood, k: int, scope, started: float) -> dict:
     answer = _glossary_answer(engine, u, k, started)
     if answer is not None:
         return answer
-    return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False)
+    # "计划购置的单价100万元以上设备是什么": what is bought is said where the buying is, not the assets held
+    acted = _ACTION.search(u.normalized)
+    verify = (lambda sentence: bool(_ACTION.search(sentence))) if acted and u.units else None
+    return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify)
+
+
+_ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用")
 
 
 @sentence_operation("structure")
@@ -144,6 +150,9 @@ def _stating_sentence(engine, u: Understood, k: int, scope, started: float) -> d
         verify = _states_metric(u.metric)
     elif u.item and u.operation == "lookup":
         verify = _states_item(u.item, u.normalized)
+    elif u.operation == "share":
+        # a share asked: the sentence must state one (a percentage), not only the amounts
+        verify = _STATES_SHARE.search
     elif u.operation == "change":
         # a bare word (=收入) names the metric only on its own in a question: in a sentence, "其他收入支出
         # 0.00万元…预算支出较上年增加" does not state the income's change
@@ -392,6 +401,9 @@ def _reason_with_change(engine, u: Understood, k: int, scope, started: float) ->
     return reply
 
 
+# a share stated: 占 … 80%, 比重/比例/占比 … 80% (a change's rate, "下降16.2%", is none)
+_STATES_SHARE = re.compile(r"占[^。；;]{0,24}?\d+(?:\.\d+)?\s*%|(?:比重|比例|占比)[^。；;]{0,10}?\d+(?:\.\d+)?\s*%|"
+                           r"占[^。；;]{0,24}?百分之")
 _ASKS_AMOUNT = re.compile(r"多少|几[个项辆名人台]|金额|数额|规模|总额")
 _CHANGE_AFTER = re.compile(r"^.{0,24}?(?:增加|减少|增长|下降|上升|降低)了?\s*\d")
 

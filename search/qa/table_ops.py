@@ -116,8 +116,11 @@ class RowLookup(Operation):
                 used += same
                 found_values.append(None)
                 leads.append(best)
-            elif "基本支出" in (best.get("title") or "") and "基本" not in u.normalized and not column \
-                    and not _basic_by_nature(best) and rows_mod.has_whole_economic_table(ctx.gen, best["doc_id"]):
+            elif len(u.units) == 1 and _text_states_more(ctx, u, best, column):
+                # the 基本支出 table's row is part of the unit's spending on the item, and the text states the
+                # whole: the sentence answers, or nothing does (the part is not given as the whole)
+                return None
+            elif _only_its_basic_part(best, u, column) and rows_mod.has_whole_economic_table(ctx.gen, best["doc_id"]):
                 # only the 基本支出 table lists the item, though the document also prints its whole spending by
                 # economic classification: that table was not read right, and the basic row is not the unit's
                 # whole spending on it (项目支出 may hold more), so the row is shown, not given as the answer
@@ -144,7 +147,8 @@ class RowLookup(Operation):
                     f"{ctx.gen.documents[top['doc_id']].unit}（{rows_mod.quote(top)}）；各单位：{text}")
         if u.operation == "compare" and len(found_values) >= 2 and None not in found_values:
             order = sorted(zip(found_values, leads), key=lambda x: x[0], reverse=u.direction >= 0)
-            text += f"；{ctx.gen.documents[order[0][1]['doc_id']].unit}更{'多' if u.direction >= 0 else '少'}"
+            winner = lexicon.as_asked(ctx.gen.documents[order[0][1]['doc_id']].unit, u.question)
+            text += f"；{winner}更{'多' if u.direction >= 0 else '少'}"
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
@@ -271,6 +275,43 @@ def _names_something(label: str) -> bool:
 # by their nature: a 基本支出 table's row of them is the unit's whole spending on them
 _BASIC_NATURE = re.compile(r"工资|津贴|补贴|奖金|绩效|社会保障缴费|保险缴费|年金|公积金|工会经费|福利费|离休|退休|抚恤|"
                            r"生活补助|医疗费")
+
+
+def _text_states_more(ctx, u: Understood, row: dict, column) -> bool:
+    """The text states the asked thing with an amount of its own, where the row found is not all of it: a
+    基本支出 table's row of what project spending holds too (委托业务费 35.00) beside "2026年委托业务费涉及财拨
+    资金17,804.62万元". (Not for an item matching several rows: the text's figure is then often one fund's part
+    — "信访业务（项）支出724.5万元" of the 一般公共预算 beside the 支出总表's 868.50.)"""
+    return not row.get("ambiguous") and _only_its_basic_part(row, u, column) \
+        and _stated_in_text(ctx, row["doc_id"], row["row_label"], row.get("value_text") or "")
+
+
+def _only_its_basic_part(row: dict, u: Understood, column) -> bool:
+    """A 基本支出 table's row of an item that project spending may hold too, basic spending not asked."""
+    return "基本支出" in (row.get("title") or "") and "基本" not in u.normalized and not column \
+        and not _basic_by_nature(row)
+
+
+def _stated_in_text(ctx, doc_id: str, label: str, printed: str) -> bool:
+    """A sentence of the document (not a table) states an amount for the row's name — another amount than the
+    row's: the name, then within a few characters of the same clause, a figure in 万元 or 元."""
+    from ..vocab import passage_id
+
+    name = _norm(re.sub(r"^\d+\s*", "", label))
+    if len(name) < 3:
+        return False
+    stated = re.compile(re.escape(name) + r"[^，,。；;：:\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(?:万元|元)")
+    own = _norm(printed)
+    ordinal = 0
+    while (pid := passage_id(doc_id, ordinal)) in ctx.gen.passages:
+        ordinal += 1
+        passage = ctx.gen.passages[pid]
+        if passage.is_table or name not in ctx.gen.compact_texts.get(pid, ""):
+            continue
+        for m in stated.finditer(_norm(passage.text)):
+            if m.group(1).replace(",", "") != own.replace(",", ""):
+                return True
+    return False
 
 
 def _basic_by_nature(row: dict) -> bool:
@@ -856,6 +897,30 @@ class FundTableTotal(Operation):
                       [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
 
 
+class MetricTableTotal(Operation):
+    """"福州商务局三公经费多少" where the text states only the parts (因公出国 70.00, 公务接待 6.10 …): the 合计 row of
+    the unit's table of that figure ("三公"经费支出预算表 合计 84.10). Tried only when no sentence states the figure
+    (qa/__init__); one printed total, or no answer."""
+
+    def applies(self, u):
+        return u.operation == "lookup" and len(u.units) == 1 and not u.item and bool(self._kind(u))
+
+    @staticmethod
+    def _kind(u: Understood) -> str:
+        return next((table for asked, table in lexicon.table_words() if asked == u.metric and table == u.metric), "")
+
+    def answer(self, ctx, u):
+        doc_id = _the_document(ctx, u)
+        if doc_id is None:
+            return None
+        cells = _rows().kind_totals(ctx.gen, doc_id, self._kind(u))
+        if len(cells) != 1:
+            return None
+        who = ctx.gen.documents[doc_id].unit
+        return Answer(_row_line(cells[0], _rows(), who) + "。", "figure", [],
+                      [cells[0]["passage_id"]] if cells[0].get("passage_id") else [], _plain(cells))
+
+
 def _fund_named(u: Understood) -> str:
     return next((f for f in _FUNDS if f in u.normalized), "")
 
@@ -885,4 +950,5 @@ ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
 LAST_YEAR_COLUMN = LastYearColumn()
+METRIC_TABLE_TOTAL = MetricTableTotal()
 TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]

@@ -21,6 +21,7 @@ _MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
 _MIN = re.compile(r"最低|最少|最小|最省")
 _THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
                         r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
+_A_PRICE_BEFORE = re.compile(r"(?:单价|单位价值|价值)\s*(?:在|为)?\s*$")
 _THRESHOLD_AFTER = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)\s*(?P<op>以上|以下)")
 _CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动|比上年|较上年|同比|多了|少了|涨了|降了|"
                           r"[比较]20[1-3]\d年|(?<![最至])[多少]多少")
@@ -31,6 +32,7 @@ _SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)|(?:全|�
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
 _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
+_COMPARED = re.compile(r"比较|对比|比一比|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
@@ -66,6 +68,7 @@ _FILLER = re.compile(
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些(?:方面|工作|事情?|领域))?|用途|构成|组成|"
     r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
+    r"(?:换算|折合|折算)(?:成|为)?(?=\s*(?:是|有)?(?:多少)?\s*(?:元|万元|亿元))|"   # "换算成元是多少": the money unit asked, not an item
     r"是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
     r"(?i:vs|pk)|里头|[那这]块|所列|上述|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
@@ -291,10 +294,11 @@ def _other_region_before(gaz: Gazetteer, compact: str, start: int, doc_id: str) 
     return False
 
 
-def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], str, Mention | None,
-                                                           list[tuple[int, int]]]:
+def resolve_units(gaz: Gazetteer, text: str, aliases, spaced: frozenset[int] = frozenset()
+                  ) -> tuple[list[Mention], str, Mention | None, list[tuple[int, int]]]:
     """Units named in text: (mentions, type scope, region scope, spans consumed). aliases: the
-    generation's unit aliases (query.build_aliases), longest first."""
+    generation's unit aliases (query.build_aliases), longest first. spaced: where the question had a space
+    ("北京 办公厅 国资委 公安 卫健委" lists 公安 on its own)."""
     compact = text.replace(" ", "")
     mentions, spans, taken = _named_units(gaz, compact, aliases)
     pattern, forms = lexicon.type_mention_pattern()
@@ -302,13 +306,16 @@ def resolve_units(gaz: Gazetteer, text: str, aliases) -> tuple[list[Mention], st
     region_ends = {r[1] for r in region_hits}
     type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
                  if not any(taken[m.start():m.end()])
-                 and _stands_as_department(compact, m.start(), m.group(), region_ends)]
+                 and _stands_as_department(compact, m.start(), m.group(), region_ends | spaced)]
     # a short form that begins inside the region's name ("烟台市府办": 市府办 over 烟台市) is the same type's
     # form after it (府办), so the region heads it
     for k, (t0, t1, name) in enumerate(type_hits):
         after = next((e for e in region_ends if t0 < e < t1), None)
         rest = pattern.match(compact, after) if after is not None else None
         if rest is not None and rest.end() == t1 and forms[rest.group()] == name:
+            type_hits[k] = (after, t1, name)
+        elif after is not None and after == t0 + 1 and compact[t0] in "市区县" and t1 - after >= 2:
+            # "北京市监局": the region's 市 is the short form's first character too (市监局 after 北京市)
             type_hits[k] = (after, t1, name)
     # a region inside a type word ("公安" of 公安局 is also 公安县) is part of the type word
     region_hits = [r for r in region_hits if not any(t0 <= r[0] and r[1] <= t1 for t0, t1, _ in type_hits)]
@@ -435,7 +442,8 @@ def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: li
     return [t for t in types if t[0] != head]
 
 
-_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?|(?:这个|这份|该)?文件[里中]?的?)?[（(]?")
+_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?|"
+                    r"(?:这个|这份|那份|该)?(?:文件|预算)[里中]?的?|(?:那|这)份(?:预算|文件)?[里中]?的?)?[,，]?[（(]?")
 
 
 def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
@@ -609,6 +617,17 @@ def _quoted_names(q: str, compact: str) -> list[tuple[int, str]]:
     return found
 
 
+def _spaces_in(text: str) -> frozenset[int]:
+    """The positions in text without its spaces that a space stood before."""
+    spaced, at = set(), 0
+    for ch in text:
+        if ch == " ":
+            spaced.add(at)
+        else:
+            at += 1
+    return frozenset(spaced)
+
+
 def _quoted_items_masked(q: str, compact: str) -> str:
     """A name the question quotes (“中心城区污水处理特许经营经费”) is the item asked, not a place to look for
     units (城区 is no region there)."""
@@ -661,6 +680,15 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
             spans.append((t0, t1))   # "深圳文旅体育局": the type word ends the named unit's own name
             continue
         docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
+        if not docs:
+            # "…和商务局文件的钻石宝玉石办": the unit under a department the corpus holds no file of its own for
+            nxt = min([m.start for m in mentions if m.start >= t1] + [len(compact)])
+            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt, region_docs, dept_type)
+            if child:
+                mentions.append(Mention(compact[t0:t1 + size], region.name, {region.code}, "", child, True,
+                                        by_name=True, start=t0))
+                spans.append((t0, t1 + size))
+                continue
         if not docs and "文件" in compact:
             docs = gaz.filed_under(dept_type, region_docs)   # "上海市信访局、医疗保障局…这几个文件所列的单位"
         m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
@@ -763,8 +791,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
     counted = _LISTED_COUNT.search(compact)
     compact = _LIST_INTRO.sub("", compact)
-    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases)
-    _check_count(u, counted)
+    spaced = _spaces_in(normalized) if compact == normalized.replace(" ", "") else frozenset()
+    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases,
+                                                                 spaced)
+    unlisted = _check_count(u, counted, gaz)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
     again = [m for i, m in enumerate(u.units)
@@ -859,6 +889,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
             u.direction = -1 if re.search(r"少|低|小|省", compact) and not _MORE.search(compact) else 1
         # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
         bare_chunks = _chunks(_FILLER.sub(" ", bare))
+        if quoted:
+            # a quoted name is the row asked; words beside it (“信息化建设”（医疗保障管理事务）: the heading it is
+            # under) are no other name for it
+            bare_chunks = [c for c in bare_chunks if c in quoted]
         u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
         u.item_phrase = _as_written(compact, u.item, chunks) or _piece(normalized, compact, spans, u.item)
         if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
@@ -867,6 +901,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     _purpose(u, compact)
     _structure(u, compact)
     _check_held(u, gaz)
+    if unlisted and not u.not_held and u.operation in ("max", "min"):
+        # which of the city's units is largest among "这8个" is not said when the 8 are not (a list of those at
+        # zero, or above it, is still the city's list: each unit in it is one of them or not)
+        u.not_held = unlisted
     return u
 
 
@@ -1060,6 +1098,8 @@ def _operation(u: Understood, text: str) -> None:
         u.operation = "reason"
         return
     threshold = _THRESHOLD.search(text) or _THRESHOLD_AFTER.search(text)
+    if threshold and _A_PRICE_BEFORE.search(text[:threshold.start()]):
+        threshold = None   # "单价100万元以上设备" names the assets (国有资产占用), it is no condition on a figure
     if threshold:
         op = threshold.group("op")
         unit = threshold.group("unit") or "万元"
@@ -1102,6 +1142,10 @@ def _operation(u: Understood, text: str) -> None:
         u.operation = "compare"
         u.direction = -1 if re.search(r"少|低|小|省", text) and not re.search(r"多|高|大", text) else 1
         return
+    if len(u.units) >= 2 and _COMPARED.search(text) and not _CHANGE_WORD.search(text):
+        # "深圳 医保局 民政局 三公 比较": two units set side by side — which is more is what a comparison says
+        u.operation, u.direction = "compare", 1
+        return
     if _CHANGE_WORD.search(text):
         u.direction = -1 if _DOWN.search(text) and not re.search(r"增加|增长|上升", text) else (
             1 if re.search(r"增加|增长|上升|提高", text) and not _DOWN.search(text) else 0)
@@ -1118,12 +1162,12 @@ _LISTED_COUNT = re.compile(r"(?:这|以下|下列|如下)(\d{1,2}|[一二三四�
 _NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
-def _check_count(u: Understood, counted) -> None:
+def _check_count(u: Understood, counted, gaz: Gazetteer) -> str:
     """A list of units said to be N long of which fewer (or more) were recognised is not answered over the
-    ones recognised: the one left out may be the answer. Only when the question lists names (2 or more
-    recognised), not for "这九个部门" alone."""
-    if counted is None or len(u.units) < 2:
-        return
+    ones recognised: the one left out may be the answer. "北京这8个委办局" naming none of them: returned, the
+    reason a ranking over the city's units is not its answer (unless the corpus holds just that many)."""
+    if counted is None or (len(u.units) < 2 and (u.units or u.scope_region is None)):
+        return ""
     text = counted.group(1)
     if text.isdigit():
         n = int(text)
@@ -1132,9 +1176,15 @@ def _check_count(u: Understood, counted) -> None:
         n = _NUMERALS.get(tens, 1) * 10 + _NUMERALS.get(ones, 0)
     else:
         n = _NUMERALS.get(text, 0)
+    if n and not u.units:
+        held = gaz.units(u.scope_region.doc_ids)
+        return "" if n == len(held) else (
+            f"问题说“这{text}个”单位，但没有列出是哪几个，无法确定比较的范围；本库收录的"
+            f"{u.scope_region.region or u.scope_region.text}单位有{len(held)}个，可列出单位名称再问")
     if n and n != len(u.units):
         named = "、".join(m.text for m in u.units)
         u.not_held = f"问题说列出{n}个单位，本库只认出{len(u.units)}个（{named}），未能逐一对应，不作比较"
+    return ""
 
 
 def _check_held(u: Understood, gaz: Gazetteer) -> None:
