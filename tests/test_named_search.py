@@ -118,3 +118,8 @@ def test_what_is_bought_is_not_answered_with_what_is_held(client):
 def test_the_larger_is_named_as_the_question_named_it(client):
     body = client.get("/api/ask", query_string={"q": "深圳 医保局 民政局 三公 比较"}).get_json()
     assert body["answer_type"] == "comparison" and "（医保局）更多" in body["answer"], body["answer"]
+
+
+def test_a_second_question_is_answered_after_the_first(client):
+    body = client.get("/api/ask", query_string={"q": "深圳市公安局有多少辆车？单价100万元以上设备有多少台？"}).get_json()
+    assert "411" in body["answer"] and "辆" in body["answer"], body["answer"]

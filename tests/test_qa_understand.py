@@ -927,3 +927,17 @@ def test_a_later_unit_named_under_its_departments_file():
     u = read("上海司法局文件的戒毒康复中心和商务局文件的钻石宝玉石办 三公 谁多", gaz, aliases)
     assert [m.doc_ids for m in u.units] == [{"jd"}, {"zs"}] and u.operation == "compare" and not u.item, \
         (u.units, u.item)
+
+
+def test_a_second_question_after_the_first_does_not_replace_its_metric(gaz, aliases):
+    u = read("深圳医保局有多少辆车？房屋面积多少？", gaz, aliases)
+    assert u.metric == "车辆" and not u.item, (u.metric, u.item)
+    u = read("深圳医保局三公经费多少？其中出国费多少？", gaz, aliases)   # a whole and its part: both still asked
+    assert {u.metric, *u.also_metrics} == {"三公经费", "因公出国(境)费"}, (u.metric, u.also_metrics)
+
+
+def test_words_set_apart_by_spaces_stay_apart_in_a_long_run(gaz, aliases):
+    u = read("北京 医保局 行政事业性收费 特种设备检验检测费 预计收多少", gaz, aliases)
+    assert u.item == "特种设备检验检测费", u.item
+    u = read("北京 医保局 信息化 建设 项目", gaz, aliases)   # a short name typed in two stays one
+    assert u.item == "信息化建设", u.item

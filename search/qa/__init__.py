@@ -333,8 +333,28 @@ def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None
             "facts": [fact_dict(f) for f in answer.facts], "rows": answer.rows,
             "citations": citations[:max(k, len(citations))]}, answer.facts)
         reply["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
-        return _respond(engine, u, reply)
-    return _respond(engine, u, sentence_answer(engine, u, k, started))
+        return _respond(engine, u, _with_second(engine, u, reply, k))
+    return _respond(engine, u, _with_second(engine, u, sentence_answer(engine, u, k, started), k))
+
+
+def _with_second(engine, u: Understood, reply: dict, k: int) -> dict:
+    """"广州市民政局有多少辆车？房屋面积多少？": the second question, asked of the same units, answered after the
+    first; when it finds nothing, the first's answer is shown but the question counts as not answered."""
+    if not u.second or reply["answer_type"] == "none":
+        return reply
+    asked = " ".join(m.text for m in u.units) + " " + u.second
+    second = answer_question(engine, asked, k)
+    if second["answer_type"] == "none":
+        # half the question answered is not an answer to it: said as found, the whole not claimed answered
+        reply["answer"] = (f"只回答了前一问：{reply['answer'].rstrip('。')}；另问的“{u.second.rstrip('?？')}”"
+                           f"未找到载明的内容。")[:MAX_ANSWER_CHARS]
+        reply["answer_type"] = "none"
+        return reply
+    seen = {c["id"] for c in reply["citations"]}
+    reply["answer"] = (reply["answer"].rstrip("。") + "；" + second["answer"])[:MAX_ANSWER_CHARS]
+    reply["citations"] += [c for c in second["citations"] if c["id"] not in seen]
+    reply["facts"] = reply.get("facts", []) + second.get("facts", [])
+    return reply
 
 
 def _other_year_notice(gen, u: Understood, answer: Answer) -> str:

@@ -107,6 +107,7 @@ class Understood:
     not_held: str = ""               # set when a named unit or year is not in the corpus: why, and what is
     absent_year: int | None = None   # the one year asked, not held for the named unit (its next year's
                                      # document may print that year's figure in a column: 2025年预算数)
+    second: str = ""                 # a second question after the first's "？" asking something else ("房屋面积多少")
     subunit: str = ""                # a unit no document is of, named as written ("强戒所"): a row of its
                                      # department's tables may still be it
 
@@ -856,7 +857,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         bare = bare.replace(asked, " ")
     org = _UNHELD_ORG.search(rest)
     rest = _FILLER.sub(" ", rest)
-    chunks = _chunks(rest)
+    chunks = _as_spaced(_chunks(rest), compact, spaced)
     if org and not u.units and u.scope_region is not None and not u.scope_type \
             and all(c in org.group(1) for c in chunks):
         # "上海 财政所 公务接待费": a name with an organisation ending that no held unit answers to, and nothing
@@ -877,6 +878,14 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     named = [c for c in chunks if c not in table_names() and not _metrics_own_word(u, c)] \
         or ([] if u.metric else chunks)
     quoted = _quoted_item(q, compact)
+    if u.metric and named and not quoted:
+        # "广州市民政局有多少辆车？房屋面积多少？": a second question after the first's end asks something else;
+        # the metric the first asks is still answered, not replaced by the second's words as its item
+        first_end = compact.find("?", compact.find(u.metric_text)) if u.metric_text in compact else -1
+        later = [c for c in named if first_end >= 0 and compact.find(c) > first_end]
+        if later:
+            named = [c for c in named if c not in later]
+            u.second = compact[first_end + 1:]
     if u.operation not in ("reason", "definition") and (named or quoted):
         # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
         # subordinate unit whose row is asked, not the row
@@ -1084,6 +1093,26 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
 def table_names() -> frozenset[str]:
     """The table words of tables.tsv as a chunk may stand alone (政府性基金, 政府性基金预算)."""
     return frozenset({asked for asked, _t in lexicon.table_words()} | {asked + "预算" for asked, _t in lexicon.table_words()})
+
+
+_LONG_RUN = 10
+
+
+def _as_spaced(chunks: list[str], compact: str, spaced: frozenset[int]) -> list[str]:
+    """Words the question set apart with spaces stay apart when together they would be a long run no row is
+    named ("行政事业性收费 特种设备检验检测费 预计收多少": three words, not one item of nineteen characters); a short
+    name typed in two ("信息化 建设") stays one."""
+    if not spaced:
+        return chunks
+    out = []
+    for chunk in chunks:
+        at = compact.find(chunk)
+        cuts = [k for k in range(1, len(chunk)) if at >= 0 and at + k in spaced and len(chunk) >= _LONG_RUN]
+        pieces = [chunk[a:b] for a, b in zip([0] + cuts, cuts + [len(chunk)])]
+        # (a unit's name among them — "生态环境监测中心站 业务用房 物业费" — is read with its row as before)
+        split = cuts and not any(ORG_NAME_END.search(p) for p in pieces)
+        out += [p for p in pieces if len(p) >= 2] if split else [chunk]
+    return out
 
 
 def _chunks(rest: str) -> list[str]:
