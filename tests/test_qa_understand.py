@@ -941,3 +941,12 @@ def test_words_set_apart_by_spaces_stay_apart_in_a_long_run(gaz, aliases):
     assert u.item == "特种设备检验检测费", u.item
     u = read("北京 医保局 信息化 建设 项目", gaz, aliases)   # a short name typed in two stays one
     assert u.item == "信息化建设", u.item
+
+
+def test_last_year_and_this_year_asked_in_turn():
+    held = [Doc("sz-jt", "深圳市交通运输局")]
+    gaz, aliases = Gazetteer(held), build_aliases(held)
+    u = read("深圳交通局三公经费上年预算多少，今年又是多少", gaz, aliases)
+    assert u.years == [2026] and u.with_last_year and not u.not_held, (u.years, u.not_held)
+    u = read("深圳交通局2026年三公经费比2025年增加多少", gaz, aliases)   # a change: no second figure asked
+    assert not u.with_last_year

@@ -76,8 +76,14 @@ def _operate(engine, u: Understood) -> Answer | None:
 def _run_operations(engine, u: Understood) -> Answer | None:
     answer = _run_one(engine, u)
     if answer is not None and answer.answer_type != "none" and u.operation == "lookup" and len(u.units) == 1 \
-            and _BOTH_YEARS.search(u.normalized):
-        answer = _with_last_year(engine, u, answer)
+            and (u.with_last_year or _BOTH_YEARS.search(u.normalized)):
+        both = _with_last_year(engine, u, answer)
+        if both is answer and u.with_last_year:
+            # the earlier year was asked on its own and nothing prints it: half the question is not its answer
+            year = u.years[0] - 1 if u.years else None
+            return Answer(f"只找到{u.years[0]}年的数：{answer.text.rstrip('。')}；{year}年的数本库没有载明（没有该单位{year}年的文件，"
+                          f"其下一年文件也未列出）。", "none", answer.facts, answer.passages, answer.rows)
+        answer = both
     if not u.also_metrics or u.operation != "lookup" or answer is None or answer.answer_type == "none":
         return answer
     # "会议费、培训费各多少": each figure named, answered in turn (one that is not stated is left out)

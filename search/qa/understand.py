@@ -108,6 +108,7 @@ class Understood:
     absent_year: int | None = None   # the one year asked, not held for the named unit (its next year's
                                      # document may print that year's figure in a column: 2025年预算数)
     second: str = ""                 # a second question after the first's "？" asking something else ("房屋面积多少")
+    with_last_year: bool = False     # this year's figure and last year's both asked ("上年多少，今年又是多少")
     subunit: str = ""                # a unit no document is of, named as written ("强戒所"): a row of its
                                      # department's tables may still be it
 
@@ -909,6 +910,7 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
             u.tables.append("项目支出")
     _purpose(u, compact)
     _structure(u, compact)
+    _both_years(u, compact, gaz)
     _check_held(u, gaz)
     if unlisted and not u.not_held and u.operation in ("max", "min"):
         # which of the city's units is largest among "这8个" is not said when the 8 are not (a list of those at
@@ -1214,6 +1216,17 @@ def _check_count(u: Understood, counted, gaz: Gazetteer) -> str:
         named = "、".join(m.text for m in u.units)
         u.not_held = f"问题说列出{n}个单位，本库只认出{len(u.units)}个（{named}），未能逐一对应，不作比较"
     return ""
+
+
+def _both_years(u: Understood, compact: str, gaz: Gazetteer) -> None:
+    """"深圳交通局三公经费上年预算多少，今年又是多少": two consecutive years asked of one figure, no change between
+    them asked, the earlier not held for the unit — this year's figure, and last year's as this year's document
+    prints it (qa._with_last_year)."""
+    if u.operation == "lookup" and len(u.years) == 2 and abs(u.years[0] - u.years[1]) == 1 and u.units \
+            and not _CHANGE_WORD.search(compact):
+        held = gaz.years_of(u.doc_ids or set())
+        if max(u.years) in held and min(u.years) not in held:
+            u.years, u.with_last_year = [max(u.years)], True
 
 
 def _check_held(u: Understood, gaz: Gazetteer) -> None:
