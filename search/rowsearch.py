@@ -538,15 +538,19 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
 
+# a table column of an earlier year (上年预算数, 2025年预算数) or of the change between years (增减, 变化): not this
+# year's figure (here for a table's total; qa/table_ops for a row's cells)
+LAST_YEAR_HEADER = re.compile(r"上年|20(?:1\d|2[0-5])年")
+CHANGE_HEADER = re.compile(r"增减|变化|比上年|增长")
+
+
 def kind_totals(gen_or_conn, doc_id: str, kind: str) -> list[dict]:
     """The 合计 / 总计 row of each of the document's tables of one kind (search/tables.table_kind: 三公经费 …),
     in the row's total column, this year's (a column headed 上年 or an earlier year is not); one per figure."""
     rows = [r for r in _total_rows(gen_or_conn, doc_id) if r["kind"] == kind and TOTAL_LABEL.fullmatch(r["row_label"] or "")
-            and not _EARLIER_COLUMN.search(r["header_path"] or "")]
+            and not LAST_YEAR_HEADER.search(r["header_path"] or "") and not CHANGE_HEADER.search(r["header_path"] or "")]
     return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
 
-
-_EARLIER_COLUMN = re.compile(r"上年|20(?:1\d|2[0-5])年|增减|变化")
 
 
 def own_row_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...], unit: str) -> list[dict]:

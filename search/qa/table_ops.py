@@ -410,8 +410,8 @@ class SubunitAsRow(Operation):
             cells = [r for r in fund_ok if any(w in _norm(r["title"] or "") for w in words if len(w) >= 4)
                      and re.fullmatch(r"(?:合\s*计|总\s*计|小\s*计|金额|预算数?)?", (r["header_path"] or "").rsplit(" › ", 1)[-1])]
         last_year = bool(re.search(r"上年|去年", compact))
-        cells = [r for r in cells if bool(_LAST_YEAR.search(r["header_path"])) == last_year
-                 and not _CHANGE_COLUMN.search(r["header_path"])]
+        cells = [r for r in cells if bool(rows_mod.LAST_YEAR_HEADER.search(r["header_path"])) == last_year
+                 and not rows_mod.CHANGE_HEADER.search(r["header_path"])]
         # a fund named ("土地储备中心 政府性基金预算收入"): its column among the row's cells (收入总表)
         funds = [f for f in FUNDS if f in compact]
         in_fund = [r for r in cells if any(f in _norm(r["header_path"]) for f in funds)]
@@ -458,7 +458,7 @@ class LastYearColumn(Operation):
         labels = {_norm(r["row_label"]) for r in found}
         # the row as every table of the document prints it: the year's column may be in any of them
         cells = [c for c in rows_mod.cells_labelled(ctx.gen, found[0]["doc_id"], found[0]["row_label"])
-                 if re.search(rf"{year}年|上年", c["header_path"] or "") and not _CHANGE_COLUMN.search(c["header_path"] or "")
+                 if re.search(rf"{year}年|上年", c["header_path"] or "") and not rows_mod.CHANGE_HEADER.search(c["header_path"] or "")
                  and rows_mod.parse_value(c["value_text"] or "") is not None]
         if len(labels) != 1 or not cells or len({rows_mod.parse_value(c["value_text"]) for c in cells}) != 1:
             return None
@@ -520,8 +520,6 @@ _SANGONG_LEAVES = {"三公经费": "", "因公出国(境)费": r"因公出国.*"
                    "公务用车购置费": r"公务用车购置费?",
                    "公务用车运行维护费": r"公务用车运行(?:维护)?费?"}
 _FUND_TABLE = re.compile(r"政府性基金|国有资本")
-_LAST_YEAR = re.compile(r"上年|20(?:1\d|2[0-5])年")
-_CHANGE_COLUMN = re.compile(r"增减|变化|比上年|增长")
 
 
 def _subunit_form(u: Understood) -> str:
