@@ -508,6 +508,11 @@ def _total_rows(gen_or_conn, doc_id: str) -> list[dict]:
                   (doc_id,))
 
 
+def _totals(rows: list[dict]) -> list[dict]:
+    """Total rows -> each row's total cell, in document order, one per figure printed."""
+    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+
+
 def one_per_figure(cells: list[dict]) -> list[dict]:
     """The first cell (in the order given) of each figure printed: tables that agree are quoted once, tables
     that disagree each."""
@@ -535,7 +540,7 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     rows = _total_rows(gen_or_conn, doc_id)
     rows = [r for r in rows if all(w in _norm(r["title"]) for w in title_words)
             and TOTAL_LABEL.fullmatch(r["row_label"] or "")]
-    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+    return _totals(rows)
 
 
 # a table column of an earlier year (上年预算数, 2025年预算数) or of the change between years (增减, 变化): not this
@@ -549,7 +554,7 @@ def kind_totals(gen_or_conn, doc_id: str, kind: str) -> list[dict]:
     in the row's total column, this year's (a column headed 上年 or an earlier year is not); one per figure."""
     rows = [r for r in _total_rows(gen_or_conn, doc_id) if r["kind"] == kind and TOTAL_LABEL.fullmatch(r["row_label"] or "")
             and not LAST_YEAR_HEADER.search(r["header_path"] or "") and not CHANGE_HEADER.search(r["header_path"] or "")]
-    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+    return _totals(rows)
 
 
 
@@ -558,7 +563,7 @@ def own_row_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...], unit:
     "深圳市水务局 134,022.00" over its 本级 and centres): that row's total, for tables whose title holds every one
     of title_words; one per figure printed."""
     rows = [r for r in cells_labelled(gen_or_conn, doc_id, unit) if all(w in _norm(r["title"]) for w in title_words)]
-    return one_per_figure(sorted(_preferred_column(rows, None), key=lambda r: r["line_start"]))
+    return _totals(rows)
 
 
 def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list[dict]:

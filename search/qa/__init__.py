@@ -23,7 +23,7 @@ from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms, total_labels
 from .operations import OPERATIONS, Answer, Context
-from .passages import MAX_ANSWER_CHARS, fact_dict, none_answer
+from .passages import MAX_ANSWER_CHARS, document_passages, fact_dict, none_answer
 from .reasons import states_a_reason, with_reason
 from .sentence_ops import add_reason, sentence_answer
 from .table_ops import (
@@ -210,7 +210,7 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
     of a figure read from a sentence (政府采购支出表 "合计 25.30" for "政府采购支出预算总额25.3万元"). A
     reader checks one statement against the other; prose comes first."""
     from ..tokens import canonical_text, compact_text, normalize_number
-    from ..vocab import LIST_NUMBER, passage_id
+    from ..vocab import LIST_NUMBER
 
     targets = []   # (document, words the passage must state, the figure, how far after the words)
     for row in answer.rows[:1 if first_only else 3]:
@@ -252,14 +252,12 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
         named = re.compile(r"\s*".join(map(re.escape, name)))
         number = normalize_number(value)   # 3210.1 is 3,210.10 in a table: trailing zeros are the same figure
         figure = re.compile(rf"(?<![\d.]){re.escape(number)}" + (r"0*(?!\d)" if "." in number else r"(?:\.0+)?(?![\d]|\.\d)"))
-        ordinal = 0
-        while (pid := passage_id(doc_id, ordinal)) in gen.passages:
-            ordinal += 1
+        for pid, passage in document_passages(gen, doc_id):
             if pid in cited or name not in gen.compact_texts.get(pid, ""):
                 continue
-            text = canonical_text(gen.passages[pid].text)
+            text = canonical_text(passage.text)
             if any(figure.search(text[m.end():m.end() + reach] if reach else text) for m in named.finditer(text)):
-                (tables if gen.passages[pid].is_table else prose).append(pid)
+                (tables if passage.is_table else prose).append(pid)
     if own:
         tables.sort(key=lambda pid: own not in compact_text(gen.passages[pid].text[:60]))
     if not prose and not tables and answer.rows:
@@ -272,17 +270,16 @@ def _same_figure_elsewhere(gen, row: dict, cited: set) -> list[str]:
     (a project's 148.90 is its 功能分类 row "2110303 噪声 148.90" too) — a figure of four or more digits only,
     which two different rows of one document seldom share; at most two."""
     from ..tokens import canonical_text, compact_text, normalize_number
-    from ..vocab import passage_id
-
     number = normalize_number(compact_text(row.get("value_text") or ""))
     if not re.fullmatch(r"[\d.]+", number) or len(number.replace(".", "").lstrip("0")) < 4:
         return []
     figure = re.compile(rf"(?<![\d.,]){re.escape(number)}" + (r"0*(?![\d])" if "." in number else r"(?:\.0+)?(?![\d]|\.\d)"))
-    found, ordinal = [], 0
-    while (pid := passage_id(row["doc_id"], ordinal)) in gen.passages and len(found) < 2:
-        ordinal += 1
-        if pid not in cited and gen.passages[pid].is_table and figure.search(canonical_text(gen.passages[pid].text)):
+    found = []
+    for pid, passage in document_passages(gen, row["doc_id"]):
+        if pid not in cited and passage.is_table and figure.search(canonical_text(passage.text)):
             found.append(pid)
+            if len(found) == 2:
+                break
     return found
 
 

@@ -10,7 +10,7 @@ from ..facts import MENTION, _compact
 from ..highlight import find_spans
 from ..query import ASKS_REASON, without_mentions
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
-from ..vocab import strip_quotes
+from ..vocab import passage_id, strip_quotes
 
 MAX_ANSWER_CHARS = 300
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -222,6 +222,14 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     citations = [hit] + [r for r in result["results"] if r["id"] != hit["id"]]
     return {"question": question, "answer": text[:MAX_ANSWER_CHARS], "answer_type": "passage", "facts": [],
             "citations": citations[:max(k, 1)], "took_ms": round((time.perf_counter() - started) * 1000, 2)}
+
+
+def document_passages(gen, doc_id: str):
+    """(passage id, passage) of one document, in document order (a passage's id is its ordinal)."""
+    ordinal = 0
+    while (pid := passage_id(doc_id, ordinal)) in gen.passages:
+        yield pid, gen.passages[pid]
+        ordinal += 1
 
 
 def fact_dict(fact) -> dict:

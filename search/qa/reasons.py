@@ -12,6 +12,7 @@ import re
 
 from ..facts import _compact
 from ..vocab import passage_id
+from .passages import document_passages
 
 # what introduces a reason in the text after a stated change
 _CUE_AFTER = re.compile(r"主要原因(?:说明|如下|是|为|系)?[:：]?|"
@@ -51,8 +52,6 @@ def _digits(text: str | None) -> str:
 def reason_passage(gen, fact, reason: str) -> str | None:
     """The passage the quoted reason is printed in when it is not the change's own (the reason ran on past a
     page or section break): it is cited beside the change's."""
-    from ..vocab import passage_id
-
     passage = gen.passages.get(fact.passage_id)
     start = _compact(reason)[:16]
     if passage is None or not start or start in _compact(passage.text):
@@ -178,10 +177,7 @@ def _reason_where_restated(gen, fact) -> tuple[str, object] | None:
     anchor = _compact(fact.change_text)
     if not re.search(r"\d", anchor):
         return None
-    ordinal = 0
-    while (pid := passage_id(fact.doc_id, ordinal)) in gen.passages:
-        ordinal += 1
-        passage = gen.passages[pid]
+    for pid, passage in document_passages(gen, fact.doc_id):
         if pid == fact.passage_id or passage.is_table:
             continue
         text = _compact(passage.text)

@@ -16,6 +16,7 @@ from . import lexicon
 from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
 from .operations import Answer, Operation
+from .passages import document_passages
 from .understand import FUNDS, ROW_WORDS, Understood
 
 # a column the question may ask for, as the metric it reads as -> the header word of the table
@@ -295,17 +296,12 @@ def _only_its_basic_part(row: dict, u: Understood, column) -> bool:
 def _stated_in_text(ctx, doc_id: str, label: str, printed: str) -> bool:
     """A sentence of the document (not a table) states an amount for the row's name — another amount than the
     row's: the name, then within a few characters of the same clause, a figure in 万元 or 元."""
-    from ..vocab import passage_id
-
     name = _norm(re.sub(r"^\d+\s*", "", label))
     if len(name) < 3:
         return False
     stated = re.compile(re.escape(name) + r"[^，,。；;：:\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(?:万元|元)")
     own = _norm(printed)
-    ordinal = 0
-    while (pid := passage_id(doc_id, ordinal)) in ctx.gen.passages:
-        ordinal += 1
-        passage = ctx.gen.passages[pid]
+    for pid, passage in document_passages(ctx.gen, doc_id):
         if passage.is_table or name not in ctx.gen.compact_texts.get(pid, ""):
             continue
         for m in stated.finditer(_norm(passage.text)):
