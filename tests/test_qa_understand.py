@@ -719,12 +719,28 @@ def test_a_unit_abbreviated_between_the_city_and_a_type_word_is_the_first_of_a_l
     ("北京审计局有多少辆公务车？2026年计划购置几辆？", {"车辆", "购置车辆"}),
     ("北京审计局 车辆 多少辆 26年 买几辆", {"车辆", "购置车辆"}),
     ("北京审计局三公经费和机关运行经费", {"三公经费", "机关运行经费"}),
-    ("北京审计局基本支出中公务用车运行维护费是多少", {"公务用车运行维护费"}),   # 基本支出 only places it
+    ("北京审计局基本支出中公务用车运行维护费是多少", {"基本支出"}),   # the row's column (below)
     ("北京审计局三公经费中公务接待费", {"公务接待费"}),                    # a part of a whole named
 ])
 def test_every_figure_a_lookup_names_is_asked(gaz, aliases, q, asked):
     u = read(q, gaz, aliases)
     assert {u.metric, *u.also_metrics} == asked, (u.metric, u.also_metrics)
+
+
+@pytest.mark.parametrize("q", ["北京审计局 会议费 项目支出", "北京审计局项目支出中的会议费多少", "北京审计局会议费的项目支出是多少",
+                               "北京审计局 项目支出 会议费"])
+def test_a_figure_that_is_a_table_row_beside_a_column_is_that_rows_cell(gaz, aliases, q):
+    # 会议费 is a figure of its own (the text's 三公/会议费 statement) and a row of the 经济分类 tables, which split
+    # it into 基本支出 / 项目支出: named beside a column, the column of that row is asked — not the unit's whole
+    # 项目支出 and its 会议费 as two figures
+    u = read(q, gaz, aliases)
+    assert (u.metric, u.also_metrics, u.item) == ("项目支出", [], "会议费"), (u.metric, u.also_metrics, u.item)
+
+
+@pytest.mark.parametrize("q", ["北京审计局会议费和项目支出各多少", "北京审计局 会议费、项目支出"])
+def test_a_figure_and_a_column_joined_are_two_figures(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert {u.metric, *u.also_metrics} == {"会议费", "项目支出"}, (u.metric, u.also_metrics)
 
 
 def test_a_list_of_units_announced_after_the_city():

@@ -52,6 +52,10 @@ WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",)
              "公务用车运行维护费": ("三公经费",), "政府采购货物": ("政府采购",), "政府采购工程": ("政府采购",),
              "政府采购服务": ("政府采购",)}
 _ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
+# the figures that are also rows of the 经济分类 tables ("30215 会议费"), and the columns those tables split a row
+# into: "会议费 项目支出" asks the row's cell in that column, not two figures
+_ROW_METRICS = ("因公出国(境)费", "公务接待费", "公务用车运行维护费", "公务用车购置费", "会议费", "培训费")
+_COLUMN_METRICS = ("基本支出", "项目支出", "人员经费", "公用经费")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
@@ -810,6 +814,10 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     u.years = _years(compact)
     u.basis = "决算" if KIND_FINAL.search(compact) else ("预算" if "预算" in compact else "")
     u.metric, u.metric_text = detect_metric(compact)
+    column = _row_and_column(compact)
+    if column:
+        # "深圳人社局 会议费 项目支出": the column is asked, of the row the other metric names (read as the item)
+        u.metric, u.metric_text = column
     if not u.metric:
         # a column named as some tables head it ("差旅费中专项业务经费支出", 西安): the column asked
         u.metric, u.metric_text = _column_as_headed(compact)
@@ -942,6 +950,25 @@ def _without_metric(u: Understood, compact: str, rest: str) -> str:
     return rest
 
 
+def _row_and_column(compact: str) -> tuple[str, str] | None:
+    """(column metric, its words) when the question names one figure that is also an 经济分类 row and one column
+    those tables split it into, beside each other ("会议费 项目支出", "项目支出中的培训费") — not two figures asked
+    ("培训费和项目支出各多少")."""
+    found = [f for f in detect_metrics(compact) if f[0]]
+    if len(found) != 2:
+        return None
+    column = [f for f in found if f[0] in _COLUMN_METRICS]
+    row = [f for f in found if f[0] in _ROW_METRICS]
+    if len(column) != 1 or len(row) != 1 or _EACH.search(compact):
+        return None
+    lo, hi = sorted((compact.find(column[0][1]), compact.find(row[0][1])))
+    return None if _JOINED.search(compact[lo:hi]) else column[0]
+
+
+_EACH = re.compile(r"各|分别")
+_JOINED = re.compile(r"[，,、和及与]|[？?]")
+
+
 def _metrics_own_word(u: Understood, chunk: str) -> bool:
     """"不买公车 购置费0": 购置费 is the asked metric's own word (公务用车购置费, asked as 买公务用车), no item."""
     return bool(u.metric) and chunk.endswith("费") and chunk in u.metric and chunk not in u.metric_text
@@ -955,6 +982,8 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
             and re.search(r"各|分别|[？?].+[？?]|[，,、和及与]|\s\S+\s", u.normalized)):
         return rest
     for other, other_text in detect_metrics(compact):
+        if u.metric in _COLUMN_METRICS and other in _ROW_METRICS and _row_and_column(compact):
+            continue   # "会议费 项目支出": the row whose column is asked, the item
         each = _each_asked(compact, u.metric_text, other_text)
         if other and other_text and other not in (u.metric, *u.also_metrics) \
                 and (other not in (*_TOTALS, "收支总计") or each) and (not _whole_and_part(u.metric, other) or each) \
