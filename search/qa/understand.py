@@ -4,6 +4,8 @@ Slots: the units named (each resolved to documents or to *not held*), a type sco
 scope ("广州哪个局"), the year(s), the basis (预算/决算), the metric (synonyms from search/data/metrics.tsv),
 the operation, a threshold, an item (a table row or project the question names), and the unparsed rest.
 Operations (search/qa/operations.py) read only these slots, so each can be unit-tested without an index.
+read_question runs registered readers in order (units — units.py —, year and basis, metric, operation, the
+rest, the item, …); a new slot is a new reader, not another branch of one long function.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, KIND_FINAL, normalize_query
 from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
 from . import lexicon
-from .gazetteer import Gazetteer, Mention, bare_name, in_order
+from .gazetteer import Gazetteer, Mention
+from .units import merged_spans, not_held_reason, resolve_units, rest_of_names
 
 _MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
 _MIN = re.compile(r"最低|最少|最小|最省")
@@ -248,320 +251,6 @@ def _years(normalized: str) -> list[int]:
     return years
 
 
-def _named_units(gaz: Gazetteer, compact: str, aliases) -> tuple[list[Mention], list[tuple[int, int]], list[bool]]:
-    """Units named by their own name ("海东市平安区医疗保障局", "上海市中医文献馆", "中医文献馆"), longest first."""
-    spans: list[tuple[int, int]] = []
-    taken = [False] * len(compact)
-    mentions: list[Mention] = []
-    by_text: dict[tuple[int, int], set[str]] = {}
-    for alias_text, doc_id in gaz.name_aliases(aliases):
-        start = compact.find(alias_text)
-        while start >= 0:
-            end = start + len(alias_text)
-            if _other_region_before(gaz, compact, start, doc_id):
-                pass    # "深圳医保中心" does not name 上海市医疗保险事业管理中心
-            elif not any(taken[start:end]):
-                by_text.setdefault((start, end), set()).add(doc_id)
-                for k in range(start, end):
-                    taken[k] = True
-            elif (start, end) in by_text:
-                by_text[(start, end)].add(doc_id)
-            start = compact.find(alias_text, start + 1)
-    for (start, end), docs in sorted(by_text.items()):
-        docs = _own_office_or_whole(gaz, docs, compact.startswith("本级", end))
-        mentions.append(Mention(compact[start:end], doc_ids=docs, by_name=True, start=start))
-        spans.append((start, end))
-    return mentions, spans, taken
-
-
-def _own_office_or_whole(gaz: Gazetteer, docs: set[str], own_office: bool) -> set[str]:
-    """"无锡市教育局本级" names the own office's budget (无锡市教育局（本级）) where the corpus also holds the
-    whole department's (无锡市教育局); the department named alone names both. Other documents stay."""
-    names = {d: gaz.entries[d].unit for d in docs if d in gaz.entries}
-    office = {d for d, n in names.items() if n != lexicon.without_own_office(n)
-              and lexicon.without_own_office(n) in names.values()}
-    whole = {d for d, n in names.items() if any(lexicon.without_own_office(names[o]) == n for o in office)}
-    if not office or not whole or not own_office:
-        return docs   # the department named: its whole budget and its own office's both (the files' titles agree)
-    return docs - whole
-
-
-def _other_region_before(gaz: Gazetteer, compact: str, start: int, doc_id: str) -> bool:
-    """Whether a place the unit is not in is written right before its name (its own region is fine)."""
-    _by_code, by_form = lexicon.regions()
-    entry = gaz.entries.get(doc_id)
-    if entry is None:
-        return False
-    for size in (4, 3, 2):
-        form = compact[max(0, start - size):start]
-        if len(form) == size and form in by_form:
-            names = {r.name for r in by_form[form]}
-            return not (names & set(entry.region_names)) and not any(form in n for n in entry.region_names)
-    return False
-
-
-def resolve_units(gaz: Gazetteer, text: str, aliases, spaced: frozenset[int] = frozenset()
-                  ) -> tuple[list[Mention], str, Mention | None, list[tuple[int, int]]]:
-    """Units named in text: (mentions, type scope, region scope, spans consumed). aliases: the
-    generation's unit aliases (query.build_aliases), longest first. spaced: where the question had a space
-    ("北京 办公厅 国资委 公安 卫健委" lists 公安 on its own)."""
-    compact = text.replace(" ", "")
-    mentions, spans, taken = _named_units(gaz, compact, aliases)
-    pattern, forms = lexicon.type_mention_pattern()
-    region_hits = [r for r in gaz.region_mentions(compact) if not any(taken[r[0]:r[1]])]
-    region_ends = {r[1] for r in region_hits}
-    type_hits = [(m.start(), m.end(), forms[m.group()]) for m in pattern.finditer(compact)
-                 if not any(taken[m.start():m.end()])
-                 and _stands_as_department(compact, m.start(), m.group(), region_ends | spaced)]
-    # a short form that begins inside the region's name ("烟台市府办": 市府办 over 烟台市) is the same type's
-    # form after it (府办), so the region heads it
-    for k, (t0, t1, name) in enumerate(type_hits):
-        after = next((e for e in region_ends if t0 < e < t1), None)
-        rest = pattern.match(compact, after) if after is not None else None
-        if rest is not None and rest.end() == t1 and forms[rest.group()] == name:
-            type_hits[k] = (after, t1, name)
-        elif after is not None and after == t0 + 1 and compact[t0] in "市区县" and t1 - after >= 2:
-            # "北京市监局": the region's 市 is the short form's first character too (市监局 after 北京市)
-            type_hits[k] = (after, t1, name)
-    # a region inside a type word ("公安" of 公安局 is also 公安县) is part of the type word
-    region_hits = [r for r in region_hits if not any(t0 <= r[0] and r[1] <= t1 for t0, t1, _ in type_hits)]
-    # a unit named by its bare name plus its region elsewhere ("中医文献馆 上海"): keep the region's documents
-    for m in mentions:
-        if len(m.doc_ids) < 2:
-            continue
-        for start, end, candidates in list(region_hits):
-            codes = {r.code for r in candidates}
-            narrowed = m.doc_ids & gaz.docs_in_region(codes)
-            if narrowed:
-                m.doc_ids = narrowed
-                region_hits.remove((start, end, candidates))
-                spans.append((start, end))
-    # region + type pairs, in order of appearance
-    used_types: set[int] = set()
-    region_only: list[Mention] = []
-    context = {c for _, _, cands in region_hits for r in cands for c in (r.code,)}
-    regions_resolved = []
-    for start, end, candidates in region_hits:
-        region = gaz.resolve_region(candidates, context - {r.code for r in candidates})
-        regions_resolved.append((start, end, region))
-    # merge "城市 + 区县" written together into the more specific region
-    merged = []
-    for start, end, region in regions_resolved:
-        if merged and start - merged[-1][1] <= 1 and merged[-1][2].code in {a.code for a in lexicon.ancestors(region)}:
-            merged[-1] = (merged[-1][0], end, region)
-        else:
-            merged.append((start, end, region))
-    for i, (start, end, region) in enumerate(merged):
-        nxt_start = merged[i + 1][0] if i + 1 < len(merged) else len(compact)
-        dept = next(((j, t) for j, t in enumerate(type_hits) if t[0] >= end and t[0] < nxt_start
-                     and t[0] - end <= 6 and j not in used_types), None)
-        m, used_type = _unit_of_region(gaz, compact, start, end, nxt_start, region, dept)
-        if used_type is not None:
-            used_types.add(used_type)
-        spans.append((start, m.start + len(m.text)))
-        (mentions if m.dept_type or m.by_name else region_only).append(m)
-    leftover_types = [t for j, t in enumerate(type_hits) if j not in used_types]
-    leftover_types = _same_region_types(gaz, compact, merged, mentions, leftover_types, spans)
-    _same_region_named(gaz, compact, merged, mentions, spans)
-    for t0, t1, _ in leftover_types:
-        spans.append((t0, t1))
-    scope_type = leftover_types[0][2] if leftover_types else ""
-    scope_region = None
-    if region_only and not leftover_types and mentions and all(_joined_by_and(compact, m) or not _county_only(m)
-                                                               for m in region_only):
-        # "深圳和北京的医保局": the type word was read inside a named unit; the other regions share it (a region
-        # name inside other words, 广州水务局中心城区污水…, is no second unit)
-        named_types = {gaz.entries[d].dept_type for m in mentions for d in m.doc_ids if d in gaz.entries}
-        if len(named_types) == 1 and "" not in named_types:
-            leftover_types = [(len(compact), len(compact), named_types.pop())]
-            scope_type = leftover_types[0][2]
-            mentions_before = list(mentions)
-            mentions = []
-            region_only_typed = True
-        else:
-            region_only_typed = False
-    else:
-        region_only_typed = False
-    if region_only:
-        if leftover_types and not mentions:
-            # "深圳和广州的人社局": one type for every region named
-            for m in region_only:
-                docs = gaz.docs_of_type(scope_type, m.doc_ids)
-                m.dept_type, m.held = scope_type, bool(docs)
-                if not docs:
-                    m.reason = _not_held_reason(gaz, m.region, m.doc_ids, scope_type)
-                m.doc_ids = docs
-                mentions.append(m)
-            scope_type = ""
-            if region_only_typed:
-                mentions += mentions_before
-        elif len(region_only) == 1 and not mentions:
-            only = region_only[0]
-            if not only.held:
-                mentions.append(only)      # a region the corpus does not hold at all
-            elif len(only.doc_ids) == 1:
-                mentions.append(only)      # the region's one document is the unit
-            else:
-                scope_region = only        # "广州哪个局…": every unit of the region
-        else:
-            # beside a named unit, a county's name inside other words (广州水务局中心城区污水…: 城区) is no unit
-            mentions += [m for m in region_only if (m.held and len(m.doc_ids) == 1)
-                         or (not m.held and (_joined_by_and(compact, m) or not _county_only(m)))]
-    if not mentions and not region_only:
-        leftover_types = _unit_without_region(gaz, compact, leftover_types, mentions, spans)
-        scope_type = leftover_types[0][2] if leftover_types else ""
-    mentions.sort(key=lambda m: m.start)
-    return _parents_dropped(compact, mentions), scope_type, scope_region, spans
-
-
-def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: list[Mention],
-                         spans: list[tuple[int, int]]) -> list:
-    """No city written and no unit found: a held unit named by its own words. Adds the mention (and its
-    span) and returns the department-type words left over."""
-    if not types:
-        # "上科大附校交电费": a held unit's whole name abbreviated (its region's first character included)
-        found = gaz.abbreviated_anywhere(compact)
-        if found is not None:
-            start, size, docs = found
-            mentions.append(Mention(compact[start:start + size], "", set(), "", docs, True, by_name=True,
-                                    start=start))
-            spans.append((start, start + size))
-            return types
-    # a unit of the department's type named after it ("应急局执法总队": 上海市应急管理局执法总队)
-    for t0, t1, dept_type in types:
-        size, docs = _unit_under_missing_department(gaz, compact, t0, t1, len(compact),
-                                                    gaz.docs_of_type(dept_type) - gaz.departments(dept_type))
-        if docs:
-            mentions.append(Mention(compact[t0:t1 + size], "", set(), "", docs, True, by_name=True, start=t0))
-            spans.append((t0, t1 + size))
-            return [t for t in types if t[0] != t0]
-    # a held unit's name written out after its department ("市政府办公厅文印中心", "教育局下面职业教育基地综合
-    # 协调办") or on its own ("文印中心")
-    starts = [_UNDER.match(compact, t1).end() for _, t1, _ in types] or range(len(compact) - 3)
-    found = gaz.written_out_anywhere(compact, starts)
-    if found is None:
-        return types
-    start, size, docs = found
-    head = next((t0 for t0, t1, _ in types if _UNDER.match(compact, t1).end() == start), start)
-    mentions.append(Mention(compact[head:start + size], "", set(), "", docs, True, by_name=True, start=head))
-    spans.append((head, start + size))
-    return [t for t in types if t[0] != head]
-
-
-_UNDER = re.compile(r"(?:的|下属的?|所属的?|直属的?|下设的?|属下的?|旗下的?|下面的?|底下的?|"
-                    r"(?:这个|这份|那份|该)?(?:文件|预算)[里中]?的?|(?:那|这)份(?:预算|文件)?[里中]?的?)?[,，]?[（(]?")
-
-
-def _parents_dropped(compact: str, mentions: list[Mention]) -> list[Mention]:
-    """"上海统计局下属统计数据管理中心": a department the corpus lacks, written just before a unit it holds,
-    only says whose unit that is; the held unit is the one asked."""
-    out = []
-    for i, m in enumerate(mentions):
-        child = mentions[i + 1] if i + 1 < len(mentions) else None
-        end = m.start + len(m.text)
-        if not m.held and child is not None and child.held and child.start >= end \
-                and _UNDER.fullmatch(compact[end:child.start]):
-            continue
-        if out and m.doc_ids and m.doc_ids == out[-1].doc_ids and m.start < out[-1].start + len(out[-1].text):
-            continue   # "上海市卫健委下属中医文献馆" and, inside it, "中医文献馆": one unit named once
-        out.append(m)
-    return out
-
-
-def _unit_of_region(gaz: Gazetteer, compact: str, start: int, end: int, nxt_start: int, region, dept):
-    """The mention a region starts (compact[start:end]): region + department type (深圳人社局), region +
-    an abbreviation of a held unit's own name (深圳口岸办, 西安强戒所), or the region alone. Returns the
-    mention and the index of the type word it used (or None)."""
-    codes = {region.code}
-    region_docs = gaz.docs_in_region(codes)
-    if dept is not None and dept[1][0] > end:
-        # "深圳口岸办、卫健委": a held unit abbreviated between the city and the type word is the first unit;
-        # the type word is the next one's
-        gap = compact[end:dept[1][0]]
-        lead = len(gap) - len(gap.lstrip("（(：:"))   # "深圳这9家（口岸办 公安局…": the list's bracket
-        size, docs = gaz.abbreviated(gap[lead:], region_docs)
-        if docs and size == len(gap[lead:].rstrip("、，,和与及跟")):
-            return Mention(compact[start:end + lead + size], region.name, codes, "", docs, True, by_name=True,
-                           start=start), None
-    if dept is None or not gaz.docs_of_type(dept[1][2], region_docs):
-        size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs)
-        if docs and dept is not None and (dept[1][0], dept[1][1]) == (end, end + size) \
-                and all(gaz.entries[d].dept_type not in ("", dept[1][2]) for d in docs):
-            # "佛山交通局": the type's own short form, not an abbreviation of 佛山市轨道交通局 (another type)
-            docs = set()
-        if docs:
-            used = dept[0] if dept is not None and dept[1][0] < end + size else None
-            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
-                           start=start), used
-    if dept is not None:
-        t0, t1, dept_type = dept[1]
-        docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
-        if not docs:
-            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt_start, region_docs, dept_type)
-            if child:
-                return Mention(compact[start:t1 + size], region.name, codes, "", child, True, by_name=True,
-                               start=start), dept[0]
-        if not docs and "文件" in compact:
-            # "上海医保局 文件 机关运行经费": the file named after the department, whose unit is another
-            docs = gaz.filed_under(dept_type, region_docs)
-        m = Mention(compact[start:t1], region.name, codes, dept_type, docs, bool(docs), start=start)
-        if not docs:
-            m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
-        return m, dept[0]
-    if dept is None:
-        # nothing else read after the city: the head of a held unit's name (长沙职教基地)
-        size, docs = gaz.abbreviated(compact[end:nxt_start], region_docs, head=True)
-        if docs:
-            return Mention(compact[start:end + size], region.name, codes, "", docs, True, by_name=True,
-                           start=start), None
-    m = Mention(compact[start:end], region.name, codes, "", region_docs, bool(region_docs), start=start)
-    if not region_docs:
-        m.reason = f"本库未收录{region.name}的文件"
-    return m, None
-
-
-def _unit_under_missing_department(gaz: Gazetteer, compact: str, t0: int, t1: int, nxt_start: int,
-                                   region_docs: set[str], dept_type: str = "") -> tuple[int, set[str]]:
-    """"上海生态环境局减污降碳中心", "上海退役军人局 服务中心": a department the corpus lacks followed by the
-    short name of a unit under it that the corpus holds (上海市减污降碳管理运行技术中心, 上海市退役军人服务中心).
-    The short name abbreviates the held unit's name on its own, or with the department's words before it
-    (退役军人 + 服务中心). Returns (characters after the department word, documents) or (0, set())."""
-    after = _UNDER.match(compact, t1).end()
-    size, docs = gaz.abbreviated(compact[after:nxt_start], region_docs)
-    if docs:
-        return after - t1 + size, docs
-    stem = compact[t0:t1].rstrip("局委办厅部会署")
-    if len(stem) >= 2:
-        size, docs = gaz.abbreviated(stem + compact[after:nxt_start], region_docs)
-        if docs and size > len(stem) + 1:
-            return after - t1 + size - len(stem), docs
-    # "上海民政局 福彩": the head of the name of the unit whose file is named after the department
-    # (among the few units filed so, two characters of the name's head in order suffice: 福彩 for 福利彩票发行中心)
-    filed = gaz.filed_under(dept_type, region_docs) if dept_type else set()
-    for size in range(min(8, nxt_start - after), 1, -1):
-        form = compact[after:after + size]
-        fits = {d for d in filed if _heads(form, gaz.entries[d].rest)}
-        if fits and len({gaz.entries[d].unit for d in fits}) == 1:
-            return after - t1 + size, fits
-    return 0, set()
-
-
-def _heads(form: str, name: str) -> bool:
-    """form's characters stand in name in order, from its first character."""
-    return bool(name) and form[0] == name[0] and in_order(form, name) is not None
-
-
-_ORG_END = set("局委办厅队部会室处署站所")
-
-
-def _stands_as_department(text: str, start: int, word: str, region_ends: set[int]) -> bool:
-    """A short form with its own organisation ending (医保局, 卫健委) always names a department; a bare
-    one (医保, 人社, 公安) only right after a region or on its own, not inside a phrase (医保基金)."""
-    if word[-1] in _ORG_END:
-        return True
-    return start == 0 or start in region_ends or text[start - 1] in " 和与及、的,，"
-
-
 def _column_as_headed(compact: str) -> tuple[str, str]:
     from ..rowsearch import column_forms
 
@@ -585,30 +274,6 @@ def _two_rows_compared(u: Understood, compact: str, named: list[str]) -> list[st
     return []
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Consumed spans merged where they overlap (a type word read inside a named unit), last first, so each
-    can be cut out of the text without shifting the others."""
-    out: list[list[int]] = []
-    for s0, s1 in sorted(spans):
-        if out and s0 <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], s1)
-        else:
-            out.append([s0, s1])
-    return [(a, b) for a, b in reversed(out)]
-
-
-def _joined_by_and(compact: str, m: Mention) -> bool:
-    """The region mention stands in a list: a conjunction or list mark right before or after it."""
-    before, after = compact[m.start - 1:m.start], compact[m.start + len(m.text):m.start + len(m.text) + 1]
-    return before in _AND or after in _AND or after == "的"
-
-
-def _county_only(m: Mention) -> bool:
-    by_code, _ = lexicon.regions()
-    return bool(m.region_codes) and all(by_code[c].level == "county" for c in m.region_codes if c in by_code)
-
-
-_AND = {"和", "与", "及", "、", "跟", "同", "或", ",", "，"}
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
 
 
@@ -650,134 +315,9 @@ def _quoted_item(q: str, compact: str) -> str:
     return max(names, key=len) if names else ""
 
 
-def _unit_names(gaz: Gazetteer, m: Mention) -> set[str]:
-    """The names of the units a mention resolved to, compact and without their bracketed notes."""
-    return {re.sub(r"\s", "", normalize_query(bare_name(gaz.entries[d].unit))) for d in m.doc_ids if d in gaz.entries}
-
-
-def _rest_of_names(gaz: Gazetteer, compact: str, mentions) -> list[tuple[int, int]]:
-    """"上海 文旅执法总队": the words right after a mention that end the name of the one unit it resolved
-    to (上海市文化和旅游局执法总队) are part of the unit's name, not the item asked (海东市医疗保障局医疗服务…:
-    医疗 is inside the name, not its end)."""
-    spans = []
-    for m in mentions:
-        names = _unit_names(gaz, m)
-        if len(names) != 1:
-            continue
-        name, end = names.pop(), m.start + len(m.text)
-        # the longest run of what follows that ends the unit's name (执法总队, 本级)
-        size = next((k for k in range(min(len(name), len(compact) - end), 1, -1)
-                     if name.endswith(compact[end:end + k])), 0)
-        if size >= 2:
-            spans.append((end, end + size))
-    return spans
-
-
-def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
-    """"北京水务局和交通委": a later type word without a region of its own is in the question's one region.
-    Adds those mentions; returns the type words still unplaced."""
-    home = _single_region(gaz, merged, mentions)
-    if home is None or not mentions or not leftover_types:
-        return leftover_types
-    end, region = home
-    region_docs = gaz.docs_in_region({region.code})
-    for t0, t1, dept_type in [t for t in leftover_types if t[0] >= end]:
-        if _ends_the_name(gaz, compact, mentions, t0, t1):
-            spans.append((t0, t1))   # "深圳文旅体育局": the type word ends the named unit's own name
-            continue
-        docs = gaz.departments(dept_type, region_docs, own_office=compact.startswith("本级", t1))
-        if not docs:
-            # "…和商务局文件的钻石宝玉石办": the unit under a department the corpus holds no file of its own for
-            nxt = min([m.start for m in mentions if m.start >= t1] + [len(compact)])
-            size, child = _unit_under_missing_department(gaz, compact, t0, t1, nxt, region_docs, dept_type)
-            if child:
-                mentions.append(Mention(compact[t0:t1 + size], region.name, {region.code}, "", child, True,
-                                        by_name=True, start=t0))
-                spans.append((t0, t1 + size))
-                continue
-        if not docs and "文件" in compact:
-            docs = gaz.filed_under(dept_type, region_docs)   # "上海市信访局、医疗保障局…这几个文件所列的单位"
-        m = Mention(compact[t0:t1], region.name, {region.code}, dept_type, docs, bool(docs), start=t0)
-        if not docs:
-            m.reason = _not_held_reason(gaz, region.name, region_docs, dept_type)
-        mentions.append(m)
-        spans.append((t0, t1))
-    return [t for t in leftover_types if t[0] < end]
-
-
-_LISTED = re.compile(r"[、，,和与及：:]")
-
-
-def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
-    """"无锡市水利局、应急管理综合行政执法监督局": a unit of the question's one region listed after another
-    by its own name (or an abbreviation of it), without the region written again. Adds those mentions."""
-    home = _single_region(gaz, merged, mentions)
-    if home is None or not mentions:
-        return
-    end, region = home
-    region_docs = gaz.docs_in_region({region.code})
-    # after a list separator, or right after another unit ("无锡 水利局 住建局 应急执法监督局": spaces are gone)
-    starts = sorted({sep.end() for sep in _LISTED.finditer(compact, end)}
-                    | {m.start + len(m.text) for m in mentions if m.start >= end - len(m.text)}
-                    | ({end + 1} if compact[end:end + 1] in ("（", "(") else set()))   # "上海（考试院 …）"
-    tried: set[int] = set()
-    while starts:
-        start = starts.pop(0)
-        if start in tried or any(a <= start < b for a, b in spans):
-            continue
-        tried.add(start)
-        size, docs = gaz.abbreviated(compact[start:], region_docs)
-        if size >= 3 and docs and not any(m.doc_ids == docs for m in mentions):
-            mentions.append(Mention(compact[start:start + size], region.name, {region.code}, "", docs, True,
-                                    by_name=True, start=start))
-            spans.append((start, start + size))
-            starts = sorted(set(starts) | {start + size})   # the next of a list written without separators
-
-
-def _ends_the_name(gaz: Gazetteer, compact: str, mentions, t0: int, t1: int) -> bool:
-    """A type word written right after a mention whose one unit's name ends with it."""
-    word = compact[t0:t1]
-    for m in mentions:
-        if m.start + len(m.text) != t0 or not m.doc_ids:
-            continue
-        names = _unit_names(gaz, m)
-        if names and all(n.endswith(word) for n in names):
-            return True
-    return False
-
-
-def _single_region(gaz: Gazetteer, merged, mentions) -> tuple[int, lexicon.Region] | None:
-    """The one region a question is about, and where its first mention ends (None when several)."""
-    if len(merged) == 1:
-        return merged[0][1], merged[0][2]
-    if merged or not mentions:
-        return None
-    by_code, _ = lexicon.regions()
-    shared = None
-    for m in mentions:
-        for d in m.doc_ids:
-            codes = gaz.entries[d].regions if d in gaz.entries else []
-            shared = set(codes) if shared is None else shared & set(codes)
-    if not shared:
-        return None
-    region = max((by_code[c] for c in shared), key=lambda r: {"province": 0, "city": 1, "county": 2}[r.level])
-    return mentions[0].start + len(mentions[0].text), region
-
-
 # a name ending as organisations do (财政所, 监测站, 服务中心), left over once the question is read
 _UNHELD_ORG = re.compile(r"(?<![哪各个本全每该此])([\u4e00-\u9fff]{1,8}?(?:研究所|所|中心|研究院|院|馆|站|队|处|室|学校|校))"
                          r"(?![\u4e00-\u9fff])")
-
-
-def _not_held_reason(gaz: Gazetteer, region: str, region_docs: set[str], dept_type: str) -> str:
-    same_type = gaz.units(gaz.docs_of_type(dept_type))
-    reason = f"本库未收录{region}{dept_type}的文件"
-    if region_docs:
-        here = gaz.units(region_docs)
-        reason += f"；已收录的{region}单位有：{'、'.join(here[:6])}{'等' + str(len(here)) + '个' if len(here) > 6 else ''}"
-    if same_type:
-        reason += f"；已收录的{dept_type}有：{'、'.join(same_type[:6])}{'等' + str(len(same_type)) + '个' if len(same_type) > 6 else ''}"
-    return reason
 
 
 def understand(engine, q: str) -> Understood:
@@ -789,18 +329,61 @@ def understand(engine, q: str) -> Understood:
 
 def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     """The question's slots, from the gazetteer of the indexed documents and their unit aliases
-    (query.build_aliases); needs no index, so every rule is unit-tested on small document lists."""
-    normalized = normalize_query(q)
-    u = Understood(q, normalized)
-    compact = normalized.replace(" ", "")
-    # "（不含基本支出）": what the question excludes is not what it asks for
-    compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
-    counted = _LISTED_COUNT.search(compact)
-    compact = _LIST_INTRO.sub("", compact)
-    spaced = _spaces_in(normalized) if compact == normalized.replace(" ", "") else frozenset()
-    u.units, u.scope_type, u.scope_region, spans = resolve_units(gaz, _quoted_items_masked(q, compact), aliases,
-                                                                 spaced)
-    unlisted = _check_count(u, counted, gaz)
+    (query.build_aliases); needs no index, so every rule is unit-tested on small document lists.
+    The registered readers run in the order they are defined below, each filling its slots of `Understood`
+    and narrowing what is left unread (`Reading.rest`)."""
+    r = Reading.start(q, gaz, aliases)
+    for read in _READERS:
+        read(r)
+    return r.u
+
+
+@dataclass
+class Reading:
+    """A question being read: its forms, what the readers have found so far (`u`) and what is left."""
+    q: str
+    gaz: Gazetteer
+    aliases: object
+    u: Understood
+    normalized: str
+    compact: str                     # without spaces, asides and the words announcing a list of units
+    spaced: frozenset[int]           # where the question put spaces (positions in compact)
+    counted: re.Match | None         # "这8个": the number of units the question says it lists
+    spans: list[tuple[int, int]] = field(default_factory=list)   # what the units' names take of compact
+    unlisted: str = ""               # why a ranking over the city's units is not the answer ("这8个", none named)
+    definition: re.Match | None = None
+    rest: str = ""                   # compact without what the readers have read
+    bare: str = ""                   # rest without the tables' names
+    chunks: list[str] = field(default_factory=list)   # the words left, as the question grouped them
+
+    @classmethod
+    def start(cls, q: str, gaz: Gazetteer, aliases) -> Reading:
+        normalized = normalize_query(q)
+        compact = normalized.replace(" ", "")
+        # "（不含基本支出）": what the question excludes is not what it asks for
+        compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
+        counted = _LISTED_COUNT.search(compact)
+        compact = _LIST_INTRO.sub("", compact)
+        spaced = _spaces_in(normalized) if compact == normalized.replace(" ", "") else frozenset()
+        return cls(q, gaz, aliases, Understood(q, normalized), normalized, compact, spaced, counted)
+
+
+_READERS: list = []
+
+
+def reader(read):
+    """Register a reader of the question grammar: read(r: Reading) -> None fills slots of r.u. Readers run
+    in the order they are registered (the order of this file), each seeing what the earlier ones found."""
+    _READERS.append(read)
+    return read
+
+
+@reader
+def _read_units(r: Reading) -> None:
+    u = r.u
+    u.units, u.scope_type, u.scope_region, r.spans = resolve_units(
+        r.gaz, _quoted_items_masked(r.q, r.compact), r.aliases, r.spaced)
+    r.unlisted = _check_count(u, r.counted, r.gaz)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
     again = [m for i, m in enumerate(u.units)
@@ -808,11 +391,20 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
              and any(o.held and o.doc_ids == m.doc_ids for o in u.units[:i])]
     if again:
         u.units = [m for m in u.units if m not in again]
-        spans = [sp for sp in spans if not any(sp == (m.start, m.start + len(m.text)) for m in again)]
-    spans += [(a, b) for a, b in _rest_of_names(gaz, compact, u.units)
-              if not any(a < s1 and s0 < b for s0, s1 in spans)]
-    u.years = _years(compact)
-    u.basis = "决算" if KIND_FINAL.search(compact) else ("预算" if "预算" in compact else "")
+        r.spans = [sp for sp in r.spans if not any(sp == (m.start, m.start + len(m.text)) for m in again)]
+    r.spans += [(a, b) for a, b in rest_of_names(r.gaz, r.compact, u.units)
+                if not any(a < s1 and s0 < b for s0, s1 in r.spans)]
+
+
+@reader
+def _read_year_and_basis(r: Reading) -> None:
+    r.u.years = _years(r.compact)
+    r.u.basis = "决算" if KIND_FINAL.search(r.compact) else ("预算" if "预算" in r.compact else "")
+
+
+@reader
+def _read_metric(r: Reading) -> None:
+    u, compact = r.u, r.compact
     u.metric, u.metric_text = detect_metric(compact)
     column = _row_and_column(compact)
     if column:
@@ -827,19 +419,30 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
     if fund:
         # "国有资本经营预算支出": one fund's total, a row of the unit's tables, not the unit's whole total
         u.metric, u.metric_text = "", ""
-    definition = _DEFINITION.match(compact)
+
+
+@reader
+def _read_operation(r: Reading) -> None:
+    u, compact = r.u, r.compact
+    r.definition = _DEFINITION.match(compact)
     _operation(u, compact)
     if u.operation == "share" and "占" in compact:
         # "项目支出占支出预算的比例": the part is what is asked, named before 占; the whole after it
         part = detect_metric(compact[:compact.find("占")])
         if part[0] and part[0] != u.metric:
             u.metric, u.metric_text = part
-    if definition and u.operation == "lookup" and not (u.units and _UNITS_OWN.search(definition.group(0))):
+    if r.definition and u.operation == "lookup" and not (u.units and _UNITS_OWN.search(r.definition.group(0))):
         # (not "X局…项目的预算和绩效目标是什么": the unit's own figures and targets, not a term's meaning)
-        u.operation, u.defines = "definition", (definition.group(1) or definition.group(2))
-    # what is left once everything above is read
+        u.operation, u.defines = "definition", (r.definition.group(1) or r.definition.group(2))
+
+
+@reader
+def _read_rest(r: Reading) -> None:
+    """What is left once units, metric and operation are read: the other figures asked beside the metric, the
+    tables named, and (in r.bare) the rest without the tables' names."""
+    u, compact = r.u, r.compact
     rest = compact
-    for s0, s1 in _merged(spans):
+    for s0, s1 in merged_spans(r.spans):
         rest = rest[:s0] + " " + rest[s1:]
     rest = _without_metric(u, compact, rest)
     rest = _also_asked(u, compact, rest)
@@ -861,32 +464,50 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|占用|使用|怎样|公务", " ", rest)
     if "购置车辆" in (u.metric, *u.also_metrics):
         rest = re.sub(r"计划|拟|准备|打算|新?购置|购买|买|更新|公务用?车|公车|车", " ", rest)
-    bare = rest
+    r.rest = r.bare = rest
     for asked, _table in lexicon.table_words():
-        bare = bare.replace(asked, " ")
-    org = _UNHELD_ORG.search(rest)
-    rest = _FILLER.sub(" ", rest)
-    chunks = _as_spaced(_chunks(rest), compact, spaced)
+        r.bare = r.bare.replace(asked, " ")
+
+
+@reader
+def _read_words_left(r: Reading) -> None:
+    """The words left (r.chunks, u.unparsed); a name no held unit answers to among them is a unit not held."""
+    u = r.u
+    org = _UNHELD_ORG.search(r.rest)
+    r.rest = _FILLER.sub(" ", r.rest)
+    r.chunks = _as_spaced(_chunks(r.rest), r.compact, r.spaced)
     if org and not u.units and u.scope_region is not None and not u.scope_type \
-            and all(c in org.group(1) for c in chunks):
+            and all(c in org.group(1) for c in r.chunks):
         # "上海 财政所 公务接待费": a name with an organisation ending that no held unit answers to, and nothing
         # else asked of it, is a unit the corpus lacks, not the whole region (a subordinate unit's item —
         # "西安市法律援助中心 法律援助业务经费" — is looked for in the region's tables)
         name = u.scope_region.region
         u.subunit = org.group(1)
-        u.not_held = _not_held_reason(gaz, name, u.scope_region.doc_ids, org.group(1)).replace(
+        u.not_held = not_held_reason(r.gaz, name, u.scope_region.doc_ids, org.group(1)).replace(
             f"本库未收录{name}{org.group(1)}的文件", f"本库未收录名为“{org.group(1)}”的{name}单位")
-    u.unparsed = " ".join(chunks)
-    if not u.metric and not chunks and not u.tables and u.operation in _WHOLE_BUDGET_OPERATIONS \
+    u.unparsed = " ".join(r.chunks)
+
+
+@reader
+def _read_whole_budget(r: Reading) -> None:
+    u, compact = r.u, r.compact
+    if not u.metric and not r.chunks and not u.tables and u.operation in _WHOLE_BUDGET_OPERATIONS \
             and (u.units or u.scope_region is not None or u.scope_type) and _WHOLE_BUDGET.search(compact) \
             and not _SUBUNITS.search(compact):   # (not "所属预算单位有哪些")
         # "X局今年预算多少 / 预算比去年少了多少 / 谁的预算大": nothing but the budget asked is its whole total
         u.metric = "收入总计"
+
+
+@reader
+def _read_item(r: Reading) -> None:
+    """The table row or project named (u.item), as written around (item_phrase) and without its table's name
+    (item_bare); two rows compared; a second question after the first's end."""
+    u, compact, chunks = r.u, r.compact, r.chunks
     # a chunk that only names a table (政府性基金) is not the item
     # (with a metric asked, a table's name alone is where the metric is read: "三公经费里的公务接待费")
     named = [c for c in chunks if c not in table_names() and not _metrics_own_word(u, c)] \
         or ([] if u.metric else chunks)
-    quoted = _quoted_item(q, compact)
+    quoted = _quoted_item(r.q, compact)
     if u.metric and named and not quoted:
         # "广州市民政局有多少辆车？房屋面积多少？": a second question after the first's end asks something else;
         # the metric the first asks is still answered, not replaced by the second's words as its item
@@ -895,36 +516,48 @@ def read_question(q: str, gaz: Gazetteer, aliases) -> Understood:
         if later:
             named = [c for c in named if c not in later]
             u.second = compact[first_end + 1:]
-    if u.operation not in ("reason", "definition") and (named or quoted):
-        # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
-        # subordinate unit whose row is asked, not the row
-        rows_named = [c for c in named if not ORG_NAME_END.search(c)] or named
-        u.item = quoted or max(rows_named, key=len)
-        u.item = lexicon.row_words().get(u.item, u.item)   # 物业 -> 物业管理费, 出差 -> 差旅费
-        two = _two_rows_compared(u, compact, named)
-        if two:
-            u.operation, u.items = "item_compare", two
-            u.direction = -1 if re.search(r"少|低|小|省", compact) and not _MORE.search(compact) else 1
-        # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
-        bare_chunks = _chunks(_FILLER.sub(" ", bare))
-        if quoted:
-            # a quoted name is the row asked; words beside it (“信息化建设”（医疗保障管理事务）: the heading it is
-            # under) are no other name for it
-            bare_chunks = [c for c in bare_chunks if c in quoted]
-        u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
-        u.item_phrase = _as_written(compact, u.item, chunks) or _piece(normalized, compact, spans, u.item)
-        if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
-            # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
-            u.tables.append("项目支出")
-    _purpose(u, compact)
-    _structure(u, compact)
-    _both_years(u, compact, gaz)
-    _check_held(u, gaz)
-    if unlisted and not u.not_held and u.operation in ("max", "min"):
+    if u.operation in ("reason", "definition") or not (named or quoted):
+        return
+    # "西安市法律援助中心 法律援助业务经费": a name ending like an organisation, beside other words, is the
+    # subordinate unit whose row is asked, not the row
+    rows_named = [c for c in named if not ORG_NAME_END.search(c)] or named
+    u.item = quoted or max(rows_named, key=len)
+    u.item = lexicon.row_words().get(u.item, u.item)   # 物业 -> 物业管理费, 出差 -> 差旅费
+    two = _two_rows_compared(u, compact, named)
+    if two:
+        u.operation, u.items = "item_compare", two
+        u.direction = -1 if re.search(r"少|低|小|省", compact) and not _MORE.search(compact) else 1
+    # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
+    bare_chunks = _chunks(_FILLER.sub(" ", r.bare))
+    if quoted:
+        # a quoted name is the row asked; words beside it (“信息化建设”（医疗保障管理事务）: the heading it is
+        # under) are no other name for it
+        bare_chunks = [c for c in bare_chunks if c in quoted]
+    u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
+    u.item_phrase = _as_written(compact, u.item, chunks) or _piece(r.normalized, compact, r.spans, u.item)
+    if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
+        # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
+        u.tables.append("项目支出")
+
+
+@reader
+def _read_sentence_operations(r: Reading) -> None:
+    """What only a sentence answers: what an item is for, the unit's offices, units and duties."""
+    _purpose(r.u, r.compact)
+    _structure(r.u, r.compact)
+
+
+@reader
+def _read_held(r: Reading) -> None:
+    """Whether the corpus holds what is asked: both years of one figure, units and years not held, a list of
+    units said to be N long."""
+    u = r.u
+    _both_years(u, r.compact, r.gaz)
+    _check_held(u, r.gaz)
+    if r.unlisted and not u.not_held and u.operation in ("max", "min"):
         # which of the city's units is largest among "这8个" is not said when the 8 are not (a list of those at
         # zero, or above it, is still the city's list: each unit in it is one of them or not)
-        u.not_held = unlisted
-    return u
+        u.not_held = r.unlisted
 
 
 def _without_metric(u: Understood, compact: str, rest: str) -> str:
@@ -1111,7 +744,7 @@ def _piece(normalized: str, compact: str, spans: list[tuple[int, int]], item: st
     for i in range(len(compact) + 1):
         extra += i in spaced
         shift[i] = i + extra
-    for s0, s1 in _merged(spans):
+    for s0, s1 in merged_spans(spans):
         marked = marked[:shift[s0]] + "|" + marked[shift[s1]:]
     marked = ONE_CHAR_ASIDE.sub("", marked)   # 办公厅（室）: a one-character aside
     pieces = [p for p in _ASKING.split(marked) if p and len(p) >= 2]
