@@ -543,17 +543,33 @@ def table_totals(gen_or_conn, doc_id: str, title_words: tuple[str, ...]) -> list
     return _totals(rows)
 
 
-# a table column of an earlier year (上年预算数, 2025年预算数) or of the change between years (增减, 变化): not this
-# year's figure (here for a table's total; qa/table_ops for a row's cells)
-LAST_YEAR_HEADER = re.compile(r"上年|20(?:1\d|2[0-5])年")
+# a table column of the change between years (增减, 变化): not this year's figure (here for a table's total;
+# qa/table_ops for a row's cells)
 CHANGE_HEADER = re.compile(r"增减|变化|比上年|增长")
+_HEADER_YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+def earlier_year_column(header: str, year: int | None) -> bool:
+    """Whether a column headed so holds an earlier year's figure than the document's own year (上年预算数, or
+    "2025年预算数" in a 2026 budget — "2026年预算数" in a 2027 one). A document of unknown year: any year
+    named before a later one in its own header is none of this."""
+    if "上年" in (header or ""):
+        return True
+    named = [int(y) for y in _HEADER_YEAR.findall(header or "")]
+    return bool(named) and year is not None and max(named) < year
+
+
+def document_year(gen_or_conn, doc_id: str) -> int | None:
+    found = _query(gen_or_conn, "SELECT year FROM documents WHERE doc_id = ?", (doc_id,), table="documents")
+    return found[0]["year"] if found else None
 
 
 def kind_totals(gen_or_conn, doc_id: str, kind: str) -> list[dict]:
     """The 合计 / 总计 row of each of the document's tables of one kind (search/tables.table_kind: 三公经费 …),
     in the row's total column, this year's (a column headed 上年 or an earlier year is not); one per figure."""
+    year = document_year(gen_or_conn, doc_id)
     rows = [r for r in _total_rows(gen_or_conn, doc_id) if r["kind"] == kind and TOTAL_LABEL.fullmatch(r["row_label"] or "")
-            and not LAST_YEAR_HEADER.search(r["header_path"] or "") and not CHANGE_HEADER.search(r["header_path"] or "")]
+            and not earlier_year_column(r["header_path"], year) and not CHANGE_HEADER.search(r["header_path"] or "")]
     return _totals(rows)
 
 

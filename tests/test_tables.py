@@ -884,3 +884,12 @@ def test_the_same_figure_in_another_table_of_the_document_is_shown_beside_a_row(
             assert figure.rstrip("0").rstrip(".") in canonical_text(p.text).replace(",", "")
     assert seen   # 行政运行 is printed in several tables of a document (支出总表, 一般公共预算支出表 …)
     assert _same_figure_elsewhere(gen, dict(rows[0], value_text="148"), set()) == []   # three digits: too common
+
+
+def test_an_earlier_years_column_is_earlier_than_the_documents_own_year():
+    from search.rowsearch import earlier_year_column
+    assert earlier_year_column("2025年预算数 › 合计", 2026) and earlier_year_column("上年预算数", 2026)
+    assert not earlier_year_column("2026年预算数 › 合计", 2026)
+    # a 2027 budget prints 2026 as its last year; a 2024 决算 prints that year's 预算数 beside its 决算数
+    assert earlier_year_column("2026年预算数", 2027) and not earlier_year_column("2027年预算数", 2027)
+    assert not earlier_year_column("2024年预算数", 2024) and not earlier_year_column("合计", 2026)

@@ -406,7 +406,7 @@ class SubunitAsRow(Operation):
             cells = [r for r in fund_ok if any(w in _norm(r["title"] or "") for w in words if len(w) >= 4)
                      and re.fullmatch(r"(?:合\s*计|总\s*计|小\s*计|金额|预算数?)?", (r["header_path"] or "").rsplit(" › ", 1)[-1])]
         last_year = bool(re.search(r"上年|去年", compact))
-        cells = [r for r in cells if bool(rows_mod.LAST_YEAR_HEADER.search(r["header_path"])) == last_year
+        cells = [r for r in cells if rows_mod.earlier_year_column(r["header_path"], ctx.gen.documents[r["doc_id"]].year) == last_year
                  and not rows_mod.CHANGE_HEADER.search(r["header_path"])]
         # a fund named ("土地储备中心 政府性基金预算收入"): its column among the row's cells (收入总表)
         funds = [f for f in FUNDS if f in compact]
