@@ -446,7 +446,12 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                                 and any(n in _norm(r["title"] or "") for n in names)]
     named = [r for r in picked if any(w in r["title"] or w == r["kind"] for w in tables)]
     picked = named or picked
-    # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table
+    # one row printed in several tables (支出总表, 一般公共预算支出表 …): keep its best table — also where one of
+    # those tables prints no money unit (上海's 收入预算总表) and the same digits stand in a table that does
+    printed_with_unit = {(r["doc_id"], _norm(r["row_label"]), r["value_text"]) for r in picked
+                         if r["value_wan"] is not None}
+    picked = [r for r in picked if r["value_wan"] is not None
+              or (r["doc_id"], _norm(r["row_label"]), r["value_text"]) not in printed_with_unit]
     seen: dict[tuple, dict] = {}
     for r in sorted(picked, key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["line_start"])):
         key = (r["doc_id"], _norm(r["row_label"]), round(r["value_wan"] or 0, 2) if r["value_wan"] is not None

@@ -1,4 +1,4 @@
-"""Search and answers over the documents of a unit the question names (a real index of twelve 2026 PDFs):
+"""Search and answers over the documents of a unit the question names (a real index of fourteen 2026 PDFs):
 within them the unit's own name ranks nothing, a fund's total is its table's first row where the table is by
 unit, a whole stated only by its own table is that table's 合计, row words people use (维修维护费, 维修费) find
 the printed rows, a comparison's second figure is shown with the text restating it, and the answers that
@@ -19,7 +19,8 @@ from search.query import without_mentions
 PDFS = ["2026年北京市退役军人事务局部门预算.pdf", "2026年深圳市水务局部门预算.pdf", "2026年上海市生态环境局_部门预算.pdf",
         "2026年深圳市气象局部门预算.pdf", "2026年福州市商务局部门预算.pdf", "2026年重庆市委宣传部部门预算.pdf",
         "2026年湖州市交通运输局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年北京市市场监督管理局部门预算.pdf",
-        "2026年深圳市公安局部门预算.pdf", "2026年深圳市医疗保障局部门预算.pdf", "2026年深圳市民政局部门预算.pdf"]
+        "2026年深圳市公安局部门预算.pdf", "2026年深圳市医疗保障局部门预算.pdf", "2026年深圳市民政局部门预算.pdf",
+        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年上海市政务服务和数据管理局_部门预算.pdf"]
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +124,17 @@ def test_the_larger_is_named_as_the_question_named_it(client):
 def test_a_second_question_is_answered_after_the_first(client):
     body = client.get("/api/ask", query_string={"q": "深圳市公安局有多少辆车？单价100万元以上设备有多少台？"}).get_json()
     assert "411" in body["answer"] and "辆" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q", ["苏州土储中心 政府性基金 多少万", "苏州土地储备中心 政府性基金 多少万"])
+def test_a_subordinate_units_fund_is_its_row_of_the_departments_income_table(client, q):
+    # 苏州市土地储备中心 is a row of 苏州市自然资源和规划局's 收入总表 (政府性基金预算 65,163.58) and of its 政府采购
+    # table (what procurement draws from the fund, 4,754.00): the unit's fund is the income table's cell
+    body = client.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] == "figure" and "65,163.58" in body["answer"] and "收入总表" in body["answer"], body
+
+
+def test_a_row_printed_in_a_table_without_its_money_unit_is_the_same_row(client):
+    # 上海's 收入预算总表 prints no money unit; the same digits in the 支出预算总表 (元) are one row, not two
+    body = client.get("/api/ask", query_string={"q": "沪数据局今年一般行政管理事务有多少钱"}).get_json()
+    assert body["answer_type"] == "figure" and "285,039,000元" in body["answer"], body

@@ -966,3 +966,32 @@ def test_last_year_and_this_year_asked_in_turn():
     assert u.years == [2026] and u.with_last_year and not u.not_held, (u.years, u.not_held)
     u = read("深圳交通局2026年三公经费比2025年增加多少", gaz, aliases)   # a change: no second figure asked
     assert not u.with_last_year
+
+
+@pytest.mark.parametrize("q, unit", [("沪审计局 三公经费", "sh-sj"), ("渝 规自局 三公", "cq-gz"), ("京医保局 政府采购", "bj-yb"),
+                                     ("鹏城 医保局 三公", "sz-yb")])
+def test_a_citys_one_character_abbreviation_or_byname_names_it(q, unit):
+    # query_synonyms.tsv: 沪 / 渝 / 京 / 鹏城 … at the start of a word are the city (not 渝中区, not 南京)
+    docs_ = DOCS + [Doc("sh-sj", "上海市审计局")]
+    u = read(q, Gazetteer(docs_), build_aliases(docs_))
+    assert [m.doc_ids for m in u.units] == [{unit}], [m.text for m in u.units]
+
+
+def test_nanjing_is_not_beijing():
+    u = read("南京市医保局三公", Gazetteer(DOCS), build_aliases(DOCS))
+    assert [m.held for m in u.units] == [False]
+
+
+@pytest.mark.parametrize("q", ["深圳人社局 PMI编制 多少钱", "深圳人社局 采购经理指数编制经费"])
+def test_bianzhi_beside_money_is_an_items_word_not_the_staff_count(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert u.metric != "编制" and "采购经理指数" in u.item_phrase + u.item, (u.metric, u.item, u.item_phrase)
+
+
+@pytest.mark.parametrize("q", ["深圳人社局今年钱主要花在哪个科目，多少", "深圳人社局 大头 是哪个项目"])
+def test_where_the_money_mainly_goes_is_the_largest_row(gaz, aliases, q):
+    assert read(q, gaz, aliases).operation == "item_max"
+
+
+def test_where_the_money_goes_in_general_is_no_ranking(gaz, aliases):
+    assert read("深圳人社局钱主要花在哪些方面", gaz, aliases).operation != "item_max"

@@ -412,8 +412,9 @@ class SubunitAsRow(Operation):
         funds = [f for f in FUNDS if f in compact]
         in_fund = [r for r in cells if any(f in _norm(r["header_path"]) for f in funds)]
         cells = in_fund or cells
-        if not funds and len({rows_mod.parse_value(r["value_text"]) for r in cells}) > 1:
-            # no fund named: the unit's whole, as its department's 支出总表 / 收入总表 prints it, not one fund's part
+        if len({rows_mod.parse_value(r["value_text"]) for r in cells}) > 1:
+            # the unit's whole (or its whole of the fund named), as its department's 支出总表 / 收入总表 prints it —
+            # not one fund's part, nor what its 政府采购 table draws from that fund
             cells = [r for r in cells if _WHOLE_TABLE.search(r["title"] or "")] or cells
         values = {rows_mod.parse_value(r["value_text"]) for r in cells}
         if not cells or len(values) != 1 or None in values:
@@ -523,7 +524,8 @@ def _subunit_form(u: Understood) -> str:
     longest unread word that ends like an organisation (工务署工程管理中心)."""
     if u.subunit:
         return u.subunit
-    named = [c for c in u.unparsed.split() if len(c) >= 3 and ORG_NAME_END.search(c)]
+    # (the item without the table's name too: "土储中心政府性基金" is 土储中心's row of the fund's table)
+    named = [c for c in (*u.unparsed.split(), u.item_bare) if len(c) >= 3 and ORG_NAME_END.search(c)]
     return max(named, key=len) if named else ""
 
 
@@ -541,6 +543,8 @@ def _column_words(u: Understood) -> set[str]:
     form = _subunit_form(u)
     words = {_norm(u.metric_text), _norm(u.metric), COLUMNS.get(u.metric, "")}
     words |= {_norm(w) for w in (u.item, u.item_phrase) if w and form not in w and w not in form}
+    # a fund named as the table asked ("土储中心 政府性基金"): its column of the unit's row
+    words |= {t for t in u.tables if t in FUNDS}
     return {w for w in words if len(w) >= 2}
 
 

@@ -20,7 +20,7 @@ from . import lexicon
 from .gazetteer import Gazetteer, Mention
 from .units import merged_spans, not_held_reason, resolve_units, rest_of_names
 
-_MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首")
+_MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首|主要(?:花|用)在了?哪(?:一?个|一项)(?!方面)|大头")
 _MIN = re.compile(r"最低|最少|最小|最省")
 _THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
                         r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
@@ -208,8 +208,8 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
                     and compact[pos + len(word):pos + len(word) + 1] not in lexicon.BARE_WORD_NOT_AFTER)):
                 hit = (word, metric)
                 break
-        if hit and hit[1] in _COUNTS_NOT_OF_MONEY and re.match(r"经费|费|资金|工作|项目", compact[pos + len(hit[0]):]):
-            hit = None   # "采购经理指数编制经费": the 编制 of an item's name, not the staff count
+        if hit and hit[1] in _COUNTS_NOT_OF_MONEY and re.match(r"经费|费|资金|工作|项目|多少钱|花|[万亿]?元|金额", compact[pos + len(hit[0]):]):
+            hit = None   # "采购经理指数编制经费", "PMI编制多少钱": the 编制 of an item's name, not the staff count
             pos += 1
             continue
         if hit:
