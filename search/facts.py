@@ -90,7 +90,7 @@ _STANDALONE_CHANGE = re.compile(r"\s*(?:比|较)\s*上年\s*(?:预算)?(?:数)?\
 _STATED_AT_ONCE = re.compile(r"\s*(?:为|是)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|千元|元)")
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 WHOLE_BUDGET_METRICS = ("收入总计", "支出总计", "收支总计")   # one figure in nearly every disclosure
-_UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府本")   # "本部门预算收入" is the unit's own
+_UNIT_ENDINGS = set("年度门位局委会心院办厅所队站馆处署部府本室场校台")   # "本部门预算收入", "…办公室部门预算收入": the unit's own
 TO_WAN = {"元": 1 / 10000, "千元": 1 / 10, "万元": 1.0, "亿元": 10000.0}
 
 

@@ -280,6 +280,17 @@ def test_whole_totals_written_as_total_income_or_expenditure(sentence, expected)
     assert [(f["metric"], f["value_text"]) for f in extract_from_sentence(sentence, "决算")] == expected
 
 
+@pytest.mark.parametrize("unit", ["深圳市人民政府口岸办公室", "上海市花卉良种试验场", "上海交通职业技术学校", "北京市气象台"])
+def test_a_units_own_budget_total_after_its_name_is_its_total(unit):
+    # "…口岸办公室部门预算收入55,884.67万元": the budget's total, its change stated after it
+    from search.facts import extract_from_sentence
+
+    found = extract_from_sentence(f"2026年{unit}部门预算收入55,884.67万元，较2025年年初预算增加2,757.53万元，增长5.2%。",
+                                  "预算")
+    assert [(f["metric"], f["value_text"], f["change_wan"]) for f in found] == [("收入总计", "55,884.67万元", 2757.53)]
+
+
+
 @pytest.mark.parametrize("line, expected", [
     # 西安's 收支总表 names the halves 人员经费和公用经费支出 / 专项业务经费支出, mid-row in two columns
     ("2 1、财政拨款 74868.34 1、一般公共服务支出 1、人员经费和公用经费支出 19443.34 1、机关工资福利支出 2243.55",

@@ -995,3 +995,41 @@ def test_where_the_money_mainly_goes_is_the_largest_row(gaz, aliases, q):
 
 def test_where_the_money_goes_in_general_is_no_ranking(gaz, aliases):
     assert read("深圳人社局钱主要花在哪些方面", gaz, aliases).operation != "item_max"
+
+
+def test_units_listed_without_their_type_word_take_the_counts():
+    docs_ = [Doc("yt-xf", "烟台市信访局"), Doc("yt-sj", "烟台市大数据局"), Doc("yt-jy", "烟台市教育局")]
+    gaz_, aliases_ = Gazetteer(docs_), build_aliases(docs_)
+    for q in ("烟台信访 大数据 教育 三个局 公务接待费比较", "烟台 信访、大数据 两个局 三公 谁多"):
+        u = read(q, gaz_, aliases_)
+        expected = [{"yt-xf"}, {"yt-sj"}, {"yt-jy"}][:3 if "三个" in q else 2]
+        assert [m.doc_ids for m in u.units] == expected, (q, [m.text for m in u.units])
+
+
+@pytest.mark.parametrize("q", ["深圳人社局 vs 医保局 三公 谁高", "深圳人社局对比医保局三公经费谁高"])
+def test_a_unit_after_vs_is_the_second_of_two(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert [m.doc_ids for m in u.units] == [{"sz-rs"}, {"sz-yb"}] and u.operation == "compare"
+
+
+@pytest.mark.parametrize("q", ["深圳人社局 百万元以上设备 几台", "深圳人社局单价100万元以上设备有几台"])
+def test_a_price_class_of_assets_is_no_threshold(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert u.threshold is None and u.operation == "lookup", (u.operation, u.threshold)
+
+
+@pytest.mark.parametrize("q, second", [("深圳人社局政府性基金预算支出多少？用于什么？", "用于什么"),
+                                       ("深圳人社局项目支出多少？主要用于哪些方面？", "主要用于哪些方面")])
+def test_what_a_figure_is_for_asked_after_its_amount_is_a_second_question(gaz, aliases, q, second):
+    u = read(q, gaz, aliases)
+    assert u.second.endswith(second + "?") and u.operation == "lookup", (u.operation, u.second)
+
+
+def test_the_reason_asked_after_a_change_is_no_second_question(gaz, aliases):
+    u = read("深圳人社局2026年部门预算收入比上年增加多少？原因有哪些？", gaz, aliases)
+    assert u.operation == "reason" and not u.second
+
+
+@pytest.mark.parametrize("q", ["深圳人社局“规划类经费”项目的绩效目标是什么？", "深圳人社局 规划类经费 绩效目标"])
+def test_a_projects_performance_target_is_a_sentence_not_its_amount(gaz, aliases, q):
+    assert read(q, gaz, aliases).operation == "purpose"

@@ -26,6 +26,7 @@ _WANTED_NUMBER = [
     (re.compile(r"得分|分数|评分"), re.compile(r"\d+(?:\.\d+)?\s*分")),
     (re.compile(r"比例|占比|比重|百分"), re.compile(r"\d+(?:\.\d+)?\s*%")),
     (re.compile(r"人数|多少人|编制"), re.compile(r"\d+\s*(?:人|名)")),
+    (re.compile(r"[几多少]+(?:台|套|件)|台[（(]?套"), re.compile(r"\d+\s*(?:台|套|件)")),   # assets held (设备20台（套）)
 ]
 
 
@@ -66,7 +67,9 @@ def _states_for_term(sentence: str, terms: list[str], number: re.Pattern) -> boo
 
 # words every disclosure uses; a sentence sharing only these with the question does not answer it
 QUESTION_WORDS = frozenset("为什么 为何 怎么 怎么样 是多少 有多少 哪些 哪个 什么 多少钱 有没有 有无 是不是 是否 干什么 做什么 干嘛 用来 用途".split())
-GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排".split())
+# (and a money unit with 以上/以下: "100万元以上设备" is printed "100万元（含）以上设备")
+GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项目 收入 财政 拨款 部门 单位 年度 合计 金额 其中 主要 安排 "
+                          "万元以上 万元以下 亿元以上 元以上 元以下".split())
 
 
 def _plain(text: str) -> str:

@@ -101,12 +101,22 @@ def _definition(engine, u: Understood, k: int, scope, started: float) -> dict:
     if answer is not None:
         return answer
     # "计划购置的单价100万元以上设备是什么": what is bought is said where the buying is, not the assets held
+    # — and of the thing asked (设备, not the cars bought beside it)
     acted = _ACTION.search(u.normalized)
-    verify = (lambda sentence: bool(_ACTION.search(sentence))) if acted and u.units else None
+    thing = re.sub(r"\s", "", u.defines)[-2:]
+    # (and of the price class named: "单价100万元以上" — the figure the question writes is in the sentence)
+    named = re.findall(r"\d+(?:\.\d+)?", u.defines)
+
+    def verify(sentence: str) -> bool:
+        plain = re.sub(r"\s", "", sentence)
+        return bool(_ACTION.search(sentence)) and thing in plain and all(n in plain for n in named) \
+            and not _CODED_ROW.match(sentence)   # (a sentence, not a table row)
+    verify = verify if acted and u.units else None
     return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify)
 
 
 _ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用")
+_CODED_ROW = re.compile(r".*?(?:[\d,.]+\s+){2,}[\d,.]+")   # three figures in a row: a table's row
 
 
 @sentence_operation("structure")
@@ -263,11 +273,11 @@ def _quoted_reply(u: Understood, hit: dict, quoted: str, results: list[dict], k:
 
 def _purpose_of(words: list[str]):
     """A sentence saying what the figure named is used for ("项目支出9,399.23万元，主要用于…")."""
-    named = re.compile(f"(?:{'|'.join(re.escape(w) for w in words if w)})[^。；;]{{0,30}}?用于")
+    named = re.compile(f"(?:{'|'.join(re.escape(w) for w in words if w)})[^。；;]{{0,30}}?(?:用于|具体包括|主要包括)")
     return named.search
 
 
-_STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施")
+_STATES_PURPOSE = re.compile(r"用于|用途|主要(?:是|为|包括|内容)|保障|开展|支持|购买|支付|维护|建设|实施|目标|完成|达到|确保")
 
 _GLOSSARY_ITEM = re.compile(r"(?:^|(?<=[。；;\n]))\s*(?:[（(]?[一二三四五六七八九十\d]+[)）]?[、.．]?\s*)?"
                             r"(?P<term>[^：:。；;\n]{2,16}?)\s*(?:[:：]\s*(?:是指|指)?|是指|指的是)(?P<body>[^。\n]{4,200}。?)")

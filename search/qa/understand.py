@@ -24,6 +24,8 @@ _MAX = re.compile(r"最高|最多|最大|最贵|排名第一|排第一|居首|�
 _MIN = re.compile(r"最低|最少|最小|最省")
 _THRESHOLD = re.compile(r"(?P<op>超过|超出|高于|大于|多于|不少于|不低于|以上|低于|少于|小于|不足|不到|以下)\s*"
                         r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)?")
+_ASSETS_COUNTED = re.compile(r"[几多少]+(?:台|套|件)|台[（(]?套")   # "…设备有几台": the assets held, counted
+_ASSETS_AFTER = re.compile(r"(?:[（(]含[）)])?(?:的)?(?:大型|专用|通用)?(?:设备|仪器|资产)")
 _A_PRICE_BEFORE = re.compile(r"(?:单价|单位价值|价值)\s*(?:在|为)?\s*$")
 _THRESHOLD_AFTER = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)\s*(?P<op>以上|以下)")
 _CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增幅|降幅|增减|变化|变动|比上年|较上年|同比|多了|少了|涨了|降了|"
@@ -358,7 +360,7 @@ class Reading:
 
     @classmethod
     def start(cls, q: str, gaz: Gazetteer, aliases) -> Reading:
-        normalized = normalize_query(q)
+        normalized = _shared_type_ending(normalize_query(q))
         compact = normalized.replace(" ", "")
         # "（不含基本支出）": what the question excludes is not what it asks for
         compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
@@ -366,6 +368,28 @@ class Reading:
         compact = _LIST_INTRO.sub("", compact)
         spaced = _spaces_in(normalized) if compact == normalized.replace(" ", "") else frozenset()
         return cls(q, gaz, aliases, Understood(q, normalized), normalized, compact, spaced, counted)
+
+
+# "烟台信访 大数据 教育 民政 四个局": units listed without their type word, which the count after them gives once
+_LISTED_WITHOUT_TYPE = re.compile(r"(?P<list>[\u4e00-\u9fff]{2,6}(?:(?:\s+|\s*[、，,和及与]\s*)[\u4e00-\u9fff]{2,6})+)"
+                                  r"\s*(?:这|等|共)?(?P<n>[两二三四五六七八九十\d]{1,2})(?:个|家)(?P<type>局|委|办)")
+
+
+def _shared_type_ending(normalized: str) -> str:
+    """"烟台信访 大数据 教育 民政 四个局" -> "烟台信访局、大数据局、教育局、民政局 四个局": each listed name takes the
+    type word the count gives, when none of them ends with an organisation word of its own."""
+    m = _LISTED_WITHOUT_TYPE.search(normalized)
+    if not m:
+        return normalized
+    names = [n for n in re.split(r"\s+|\s*[、，,和及与]\s*", m.group("list")) if n]
+    text = m.group("n")
+    count = int(text) if text.isdigit() else _NUMERALS.get(text, 0)
+    if not 2 <= count <= len(names) or any(ORG_NAME_END.search(n) for n in names):
+        return normalized
+    # the last `count` names are the units ("烟台 信访 大数据 两个局": 烟台 is the city before them)
+    kept, typed = names[:len(names) - count], names[len(names) - count:]
+    listed = " ".join(kept + ["、".join(n + m.group("type") for n in typed)])
+    return normalized[:m.start()] + listed + " " + normalized[m.start("n"):]
 
 
 _READERS: list = []
@@ -513,7 +537,8 @@ def _read_item(r: Reading) -> None:
         # the metric the first asks is still answered, not replaced by the second's words as its item
         first_end = compact.find("?", compact.find(u.metric_text)) if u.metric_text in compact else -1
         later = [c for c in named if first_end >= 0 and compact.find(c) > first_end]
-        if later:
+        if later and not (u.operation == "reason" and ASKS_REASON.search(compact[first_end + 1:])):
+            # (not "…增加多少？原因有哪些？": the reason asked after the change is what the reason answer gives)
             named = [c for c in named if c not in later]
             u.second = compact[first_end + 1:]
     if u.operation in ("reason", "definition") or not (named or quoted):
@@ -538,6 +563,19 @@ def _read_item(r: Reading) -> None:
     if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
         # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
         u.tables.append("项目支出")
+
+
+@reader
+def _read_purpose_asked_after(r: Reading) -> None:
+    """"政府性基金预算支出多少？用于什么？": what the figure (or item) is for, asked after its amount — a second
+    question of the same figure, answered after the first (qa._with_second)."""
+    u, compact = r.u, r.compact
+    named = u.metric_text or u.item_phrase or u.item
+    if u.second or u.operation != "lookup" or not named or named not in compact:
+        return
+    first_end = compact.find("?", compact.find(named))
+    if first_end >= 0 and _PURPOSE.search(compact[first_end + 1:]):
+        u.second = named + compact[first_end + 1:]
 
 
 @reader
@@ -687,12 +725,12 @@ def _purpose(u: Understood, compact: str) -> None:
     """"规划类经费是用来干什么的": what a named item is for — the sentence saying so; a question asking its
     amount too stays a lookup."""
     if (u.item or u.metric) and u.operation == "lookup" and _PURPOSE.search(compact) \
-            and not re.search(r"多少|几|金额", compact):
+            and not re.search(r"多少|几|金额|(?:预算|资金)数?[和及与、](?:绩效)?目标", compact):
         u.operation = "purpose"   # (of a figure too: "项目支出主要用于哪些工作")
 
 
 # what a named item is for ("用来干什么", "用途", "主要用于什么"): a sentence, not its figure
-_PURPOSE = re.compile(r"用途|用来(?:干|做)|干什么|做什么|干嘛|用于(?:什么|哪)|用在(?:什么|哪)|作什么用|有什么用")
+_PURPOSE = re.compile(r"用途|用来(?:干|做)|干什么|做什么|干嘛|用于(?:什么|哪)|用在(?:什么|哪)|作什么用|有什么用|(?:绩效)?目标是(?:什么|啥)|绩效目标")
 
 
 ROW_WORDS = re.compile(r"预算|拨款|收入|支出|经费|资金|费用|项目")
@@ -791,7 +829,8 @@ def _operation(u: Understood, text: str) -> None:
         u.operation = "reason"
         return
     threshold = _THRESHOLD.search(text) or _THRESHOLD_AFTER.search(text)
-    if threshold and _A_PRICE_BEFORE.search(text[:threshold.start()]):
+    if threshold and (_A_PRICE_BEFORE.search(text[:threshold.start()]) or (
+            _ASSETS_AFTER.match(text[threshold.end():]) and _ASSETS_COUNTED.search(text))):
         threshold = None   # "单价100万元以上设备" names the assets (国有资产占用), it is no condition on a figure
     if threshold:
         op = threshold.group("op")

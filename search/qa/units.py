@@ -410,7 +410,7 @@ def _same_region_types(gaz, compact, merged, mentions, leftover_types, spans):
     return [t for t in leftover_types if t[0] < end]
 
 
-_LISTED = re.compile(r"[、，,和与及：:]")
+_LISTED = re.compile(r"[、，,和与及：:跟同]|(?i:vs|pk)|对比|相比|还是|比")   # (also "A vs B", "A比B"…)
 
 
 def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
