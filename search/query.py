@@ -32,6 +32,7 @@ def exact_phrases(raw: str) -> list[str]:
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})\s*年")
+_CN_SHORT_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十百千万两几\d])([一二][〇零○一二三四五六七八九])\s*年(?!\d)")   # 一九年, 二六年
 _SHORT_YEAR = re.compile(r"(?<![\d.])([1-3]\d)\s*年(?!度?[\d])")
 _BARE_YEAR = re.compile(r"(?<![\d.,])(20[1-3]\d)(?![\d.,%]|\s*(?:万|亿|元|年|个|人|名|辆|项))")
 # relative years; "比去年/较上年" compares with the previous year and names no year of its own
@@ -41,8 +42,9 @@ _RELATIVE_YEARS = (("前年", -2), ("去年", -1), ("上一年度", -1), ("今�
 
 
 def normalize_years(text: str, this_year: int | None = None) -> str:
-    """Written years -> "2026年": 二〇二六年, 26年, 今年/去年/明年, a bare 2026 in a keyword query."""
+    """Written years -> "2026年": 二〇二六年, 二六年, 26年, 今年/去年/明年, a bare 2026 in a keyword query."""
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
+    text = _CN_SHORT_YEAR.sub(lambda m: "20" + "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
     text = _COMPARED_YEAR.sub(lambda m: m.group(1) + "上年", text)
     # "三公经费上年预算多少": the year asked (not "比上年", "上年结转", the compared year or the carry-over)

@@ -120,7 +120,8 @@ def test_a_year_not_held_is_said_with_the_years_held(gaz, aliases):
 
 
 @pytest.mark.parametrize("text, year", [("二〇二六年", "2026年"), ("26年", "2026年"), ("今年", "2026年"),
-                                        ("去年", "2025年"), ("深圳 人社局 2026", "2026年")])
+                                        ("去年", "2025年"), ("深圳 人社局 2026", "2026年"),
+                                        ("西安支队一九年项目", "2019年"), ("二六年三公", "2026年")])
 def test_year_expressions(text, year):
     assert year in normalize_years(text, this_year=2026)
 
@@ -1033,3 +1034,15 @@ def test_the_reason_asked_after_a_change_is_no_second_question(gaz, aliases):
 @pytest.mark.parametrize("q", ["深圳人社局“规划类经费”项目的绩效目标是什么？", "深圳人社局 规划类经费 绩效目标"])
 def test_a_projects_performance_target_is_a_sentence_not_its_amount(gaz, aliases, q):
     assert read(q, gaz, aliases).operation == "purpose"
+
+
+def test_a_year_in_two_chinese_digits_is_no_year_inside_a_number():
+    assert normalize_years("十二年", this_year=2026) == "十二年"
+
+
+def test_a_unit_named_data_bureau_is_of_the_data_bureau_type():
+    # 上海市数据局 (the file of 上海市政务服务和数据管理局): "市数据局" in a list of 上海 units is that unit, not
+    # an unheld 政务服务和数据管理局
+    docs_ = [Doc("sh-ks", "上海市职业能力考试院"), Doc("sh-sj", "上海市数据局")]
+    u = read("上海职业能力考试院、市数据局 公务接待费 谁多", Gazetteer(docs_), build_aliases(docs_))
+    assert [m.doc_ids for m in u.units] == [{"sh-ks"}, {"sh-sj"}] and not u.not_held, u.not_held
