@@ -86,6 +86,7 @@ def _squash(text: str) -> str:
 
 def _clean_unit(unit: str) -> str:
     unit = re.sub(r"^(?:关于|印发|公开|\d+|日(?!照))", "", unit)   # "…27日泉州市商务局": a date ends before the name
+    unit = re.sub(r"^[^（(]*[）)]", "", unit)   # "（此件主动公开）浙江省…": a remark closed before the name
     unit = re.sub(r"[（(](?:本级|汇总|单位)[）)]$", "", unit)
     for tail in _GENERIC_TAILS:
         if unit.endswith(tail) and len(unit) > len(tail) + 2:

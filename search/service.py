@@ -25,13 +25,17 @@ class SearchService:
                kind: str = "") -> dict:
         from .qa import answer_passages
 
-        pinned, restating, named, mentions = answer_passages(self.engine, q)
+        pinned, restating, named, mentions, each_unit = answer_passages(self.engine, q)
         result = self.engine.search(q, k=k, offset=(page - 1) * k, pinned=pinned, unit=unit, year=year,
                                     kind=kind, named=named, mentions=mentions)
         if page == 1 and pinned:
             self._answer_first(result, pinned[0])
         if page == 1 and restating:
             self._beside_the_first(result, q, restating, unit, year, kind)
+        if page == 1 and each_unit:
+            self._each_unit_shown(result, each_unit, lambda: self.engine.search(
+                q, k=self.EACH_UNIT_DEPTH, pinned=pinned, unit=unit, year=year, kind=kind, named=named,
+                mentions=mentions)["results"])
         result["page"] = page
         return result
 
@@ -43,6 +47,43 @@ class SearchService:
         at = next((i for i, r in enumerate(results) if r["id"] == pid), None)
         if at:
             results.insert(0, results.pop(at))
+
+    EACH_UNIT_WITHIN = 5   # the first results in which each unit a question names (up to five) has a passage
+    EACH_UNIT_DEPTH = 30   # how deep its best passage is looked for
+
+    @classmethod
+    def _each_unit_shown(cls, result: dict, each_unit: tuple[frozenset[str], ...], deeper) -> None:
+        """"烟台信访、大数据、教育、民政四个局公务接待费比较": each unit named has its best passage among the first
+        results — one unit's several passages do not push the others' out of sight. The first result stays;
+        a unit's best passage (from a deeper ranking — deeper() — when the page lacks it) moves up only when
+        none of its passages is among the first five, in place of another unit's second or later passage."""
+        results = result["results"]
+        within = cls.EACH_UNIT_WITHIN
+        if len(each_unit) > within or len(results) <= 1:
+            return
+        size, more = len(results), None
+        top, rest = results[:within], results[within:]
+
+        def unit_of(r: dict) -> int | None:
+            return next((j for j, d in enumerate(each_unit) if r["doc_id"] in d), None)
+
+        for docs in each_unit:
+            if any(r["doc_id"] in docs for r in top):
+                continue
+            found = next((r for r in rest if r["doc_id"] in docs), None)
+            if found is None:
+                more = deeper() if more is None else more
+                found = next((r for r in more if r["doc_id"] in docs and r not in top), None)
+            # the passage it replaces: the lowest of the first results whose unit has another above it
+            counts = [sum(unit_of(o) == unit_of(r) for o in top[:i]) for i, r in enumerate(top)]
+            victim = next((i for i in range(len(top) - 1, 0, -1) if counts[i] > 0 or unit_of(top[i]) is None), None)
+            if found is None or victim is None:
+                continue
+            rest = [r for r in rest if r is not found]
+            rest.insert(0, top.pop(victim))
+            top.insert(victim, found)
+        results[:] = top + rest
+        del results[size:]
 
     RESTATING_SHOWN = 4   # passages repeating a quoted table row (prose, other tables), right after the first result
     RESTATING_KEPT = 2    # shown even when they push the passage of another figure of the answer out of the five

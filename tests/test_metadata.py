@@ -46,3 +46,11 @@ def test_query_names_a_unit_longest_match_wins():
     assert set(parse_query("临夏州医疗保障局2024年监督执法经费", aliases).doc_scores) == {"001_dc584abfb0b9932f.txt"}
     parsed = parse_query("东昌府区2024年决算", aliases, {2024, 2025})
     assert set(parsed.doc_scores) == {"004_0a8a22fa5a2243d7.txt"} and parsed.year == 2024 and parsed.kind == "决算"
+
+
+def test_a_remark_closed_before_the_units_name_is_not_part_of_it():
+    from search.metadata import _clean_unit
+
+    assert _clean_unit("主动公开）浙江省卫生健康委员会办公室") == "浙江省卫生健康委员会办公室"
+    # a second name in brackets after the name stays
+    assert _clean_unit("上海市财务会计综合管理事务中心（上海市财政科学研究所）") == "上海市财务会计综合管理事务中心（上海市财政科学研究所）"

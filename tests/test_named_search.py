@@ -138,3 +138,13 @@ def test_a_row_printed_in_a_table_without_its_money_unit_is_the_same_row(client)
     # 上海's 收入预算总表 prints no money unit; the same digits in the 支出预算总表 (元) are one row, not two
     body = client.get("/api/ask", query_string={"q": "沪数据局今年一般行政管理事务有多少钱"}).get_json()
     assert body["answer_type"] == "figure" and "285,039,000元" in body["answer"], body
+
+
+@pytest.mark.parametrize("q", ["深圳 医保局 民政局 公安局 气象局 三公 谁多", "深圳医保局、民政局、公安局、水务局的会议费比较"])
+def test_each_unit_a_question_names_has_a_passage_among_the_first_five(client, q):
+    # one unit's several passages do not push the others' out of sight (the first result stays where it was)
+    results = client.get("/api/search", query_string={"q": q, "k": 10}).get_json()["results"]
+    units = {r["unit"].replace("（本级）", "") for r in results[:5]}
+    expected = {"深圳市" + n for n in re.findall(r"医保局|民政局|公安局|气象局|水务局", q)}
+    expected = {e.replace("医保局", "医疗保障局") for e in expected}
+    assert expected <= units, units

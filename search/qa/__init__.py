@@ -173,6 +173,7 @@ class AnswerPassages(NamedTuple):
     restating: list[str]
     named: set[str] | None
     mentions: tuple[str, ...] = ()
+    each_unit: tuple[frozenset[str], ...] = ()   # the documents of each unit named, when it names several
 
 
 def answer_passages(engine, q: str) -> AnswerPassages:
@@ -182,7 +183,10 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     u = understand_question(engine, q)
     named = u.doc_ids if u.units and all(m.held and m.doc_ids for m in u.units) else None
     mentions = tuple(m.text for m in u.units) if named else ()
+    each = tuple(dict.fromkeys(frozenset(m.doc_ids) for m in u.units)) if named and len(u.units) >= 2 else ()
     answer = _operate(engine, u)
+    if answer is not None and u.operation in ("max", "min"):
+        each = ()   # a ranking answered: the winner's passages are its evidence, not one of each unit's
     if answer is not None:
         # an ambiguous row ("有2行…相符") still names the rows the question is about
         found = list(dict.fromkeys([f.passage_id for f in answer.facts] + answer.passages))
@@ -190,14 +194,14 @@ def answer_passages(engine, q: str) -> AnswerPassages:
         # (both figures of a comparison: the question is about each)
         first_only = u.operation not in ("compare", "item_compare")
         return AnswerPassages(found, [p for p in _restating(engine.generation(), answer, first_only=first_only)
-                                      if p not in found], named, mentions)
+                                      if p not in found], named, mentions, each)
     if u.not_held:
         return AnswerPassages([], [], None)
     reply = sentence_answer(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
-        return AnswerPassages([], [], named, mentions)
+        return AnswerPassages([], [], named, mentions, each)
     cited = [c["id"] for c in reply["citations"]]
-    return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named, mentions)
+    return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named, mentions, each)
 
 
 # what a table of a fund or of a metric is called where its total is written out in the text

@@ -110,13 +110,14 @@ def _definition(engine, u: Understood, k: int, scope, started: float) -> dict:
     def verify(sentence: str) -> bool:
         plain = re.sub(r"\s", "", sentence)
         return bool(_ACTION.search(sentence)) and thing in plain and all(n in plain for n in named) \
-            and not _CODED_ROW.match(sentence)   # (a sentence, not a table row)
+            and not _TABLE_LINE.match(sentence)   # (a sentence, not a table row)
     verify = verify if acted and u.units else None
     return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify)
 
 
 _ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用")
-_CODED_ROW = re.compile(r".*?(?:[\d,.]+\s+){2,}[\d,.]+")   # three figures in a row: a table's row
+# a table's line, not a sentence: three figures in a row, or two amounts without a money unit
+_TABLE_LINE = re.compile(r".*?(?:[\d,.]+\s+){2,}[\d,.]+|(?:.*?\d[\d,]*\.\d{2}(?!\d|\s*(?:[万亿千]?元|%|％))){2}")
 
 
 @sentence_operation("structure")
@@ -146,7 +147,10 @@ def _unit_duties(engine, u: Understood, k: int, scope, started: float) -> dict:
 def _purpose(engine, u: Understood, k: int, scope, started: float) -> dict:
     """What the item is for: a sentence naming it with its use, never only its figure."""
     named = u.item_phrase or u.item or u.metric_text
-    verify = _STATES_PURPOSE.search if u.item else _purpose_of(required_words(u) or [u.metric])
+    states = _STATES_PURPOSE.search if u.item else _purpose_of(required_words(u) or [u.metric])
+
+    def verify(sentence: str) -> bool:
+        return bool(states(sentence)) and not _TABLE_LINE.match(sentence)   # a sentence, not a table's line
     return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
                           verify=verify, query=f"{named} 用于")
 

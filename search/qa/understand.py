@@ -573,9 +573,11 @@ def _read_purpose_asked_after(r: Reading) -> None:
     named = u.metric_text or u.item_phrase or u.item
     if u.second or u.operation != "lookup" or not named or named not in compact:
         return
-    first_end = compact.find("?", compact.find(named))
-    if first_end >= 0 and _PURPOSE.search(compact[first_end + 1:]):
-        u.second = named + compact[first_end + 1:]
+    # the first question ends at its "？" or, typed without one, right after its 多少 ("…支出多少 用于什么")
+    asked = re.compile(r"[?]|(?:是|有)?多少(?:钱|万元?|元)?").search(compact, compact.find(named) + len(named))
+    after = compact[asked.end():].lstrip("?") if asked else ""
+    if after and _PURPOSE.search(after):
+        u.second = named + after
 
 
 @reader
