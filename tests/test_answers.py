@@ -370,3 +370,25 @@ def test_answers_and_search_order_do_not_depend_on_the_hash_seed(tmp_path):
     assert len(runs) == 1, runs
     answer = json.loads(runs.pop())[0]
     assert "512,434.34" in answer and "131,349.6" in answer
+
+
+def test_a_sentence_announcing_a_list_is_quoted_with_its_items():
+    from search.qa.passages import _with_its_list
+
+    text = ("（五）项目支出 1,531.45 万元，具体包括：1.规划类经费 6.50 万元，主要用于编制规划。2.审计管理业务 506.95 万元，"
+            "主要用于审计业务经费。")
+    quoted = _with_its_list("（五）项目支出 1,531.45 万元，具体包括：", text)
+    assert quoted.endswith("主要用于审计业务经费。") and "规划类经费" in quoted
+    assert _with_its_list("不在文中：", text) == "不在文中："
+
+
+@pytest.mark.parametrize("line, is_table", [
+    ("五、其他收入 77.00 八、卫生健康支出 285.83九、节能环保支出", True),
+    ("30201 办公费 12.50 10.00 2.50", True),
+    ("2026 年计划购置车辆 30 辆、667.10 万元，主要是一般执法执勤用车 25 辆", False),
+    ("项目支出 9,399.23 万元，主要用于信息化建设 1,200.00 万元", False),
+])
+def test_a_table_line_is_no_sentence_to_quote(line, is_table):
+    from search.qa.sentence_ops import _TABLE_LINE
+
+    assert bool(_TABLE_LINE.match(line)) == is_table

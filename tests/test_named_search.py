@@ -148,3 +148,9 @@ def test_each_unit_a_question_names_has_a_passage_among_the_first_five(client, q
     expected = {"深圳市" + n for n in re.findall(r"医保局|民政局|公安局|气象局|水务局", q)}
     expected = {e.replace("医保局", "医疗保障局") for e in expected}
     assert expected <= units, units
+
+
+def test_how_much_one_unit_exceeds_another_is_the_difference_of_the_two_figures_quoted(client):
+    body = client.get("/api/ask", query_string={"q": "深圳医保局比民政局三公经费多多少"}).get_json()
+    assert body["answer_type"] == "comparison", body
+    assert "66.04万元" in body["answer"] and "66.00万元" in body["answer"] and "相差0.04万元" in body["answer"]

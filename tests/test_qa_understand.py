@@ -1046,3 +1046,10 @@ def test_a_unit_named_data_bureau_is_of_the_data_bureau_type():
     docs_ = [Doc("sh-ks", "上海市职业能力考试院"), Doc("sh-sj", "上海市数据局")]
     u = read("上海职业能力考试院、市数据局 公务接待费 谁多", Gazetteer(docs_), build_aliases(docs_))
     assert [m.doc_ids for m in u.units] == [{"sh-ks"}, {"sh-sj"}] and not u.not_held, u.not_held
+
+
+@pytest.mark.parametrize("q, operation", [("深圳人社局跟医保局比，三公经费差多少", "compare"),
+                                          ("深圳人社局比医保局三公经费多多少", "compare"),
+                                          ("深圳人社局和医保局三公经费比上年多多少", "change")])
+def test_the_difference_of_two_units_is_a_comparison_not_a_change(gaz, aliases, q, operation):
+    assert read(q, gaz, aliases).operation == operation

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..facts import WHOLE_BUDGET_METRICS, Fact, money_aside
 from ..vocab import strip_quotes
 from . import lexicon
-from .understand import WHOLE_OF, Understood
+from .understand import DIFFERENCE, WHOLE_OF, Understood
 
 MAX_LIST_CHARS = 200
 # "三公经费主要花在哪 / 由什么构成": its three parts, each as the document states it
@@ -332,7 +332,11 @@ class Compare(Operation):
         figures = "，".join(f"{r.unit}{label(r)}{r.metric}{shown(r, u)}" for r in rows)
         if _value_key(ordered[0]) == _value_key(ordered[1]):
             return Answer(f"{figures}；两者相同。", "comparison", rows)
-        return Answer(f"{figures}；{lexicon.as_asked(ordered[0].unit, u.question)}更{word}。", "comparison", rows)
+        gap = ""
+        if len(rows) == 2 and DIFFERENCE.search(u.normalized) and None not in (rows[0].value_wan, rows[1].value_wan):
+            # "差多少": the difference of the two figures quoted, said to be computed from them
+            gap = f"，相差{abs(rows[0].value_wan - rows[1].value_wan):,.2f}万元（两数相减）"
+        return Answer(f"{figures}；{lexicon.as_asked(ordered[0].unit, u.question)}更{word}{gap}。", "comparison", rows)
 
 
 class Rank(Operation):

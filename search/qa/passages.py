@@ -189,6 +189,17 @@ def whole_clause(sentence: str, terms: list[str], limit: int = 200) -> str:
     return "".join(clauses[start:end]).rstrip("，,") + "。" if len("".join(clauses[start:end])) <= limit else ""
 
 
+def _with_its_list(sentence: str, text: str, limit: int = 200) -> str:
+    """"（五）项目支出 1,531.45 万元，具体包括：": what it announces follows it — its items, to the last whole
+    one within the limit (the sentence alone when it is not found in the passage)."""
+    at = text.find(sentence.rstrip())
+    if at < 0:
+        return sentence
+    following = text[at + len(sentence.rstrip()):][:limit]
+    ends = [m.end() for m in re.finditer(r"[。；;]", following)]
+    return sentence.rstrip() + following[:ends[-1]].strip() if ends else sentence
+
+
 def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None,
                    required: list[str] | None = None, verify=None, query: str | None = None) -> dict:
     """The best whole sentence of the best passages from the allowed documents, or an abstention.
@@ -217,6 +228,8 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
             best = (sentence, score, hit)
     sentence, score, hit = best
     quoted = whole_clause(sentence, terms) if hit else ""
+    if quoted.rstrip().endswith(("：", ":")):
+        quoted = _with_its_list(quoted, _joined(hit["text"], hit.get("is_table", False)))
     if not hit or score < 2 or not quoted:
         return none_answer(question, "没有找到可靠的答案：所问单位和年份的文件中没有陈述所问内容的句子。",
                            result["results"][:k], started)

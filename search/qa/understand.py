@@ -39,6 +39,8 @@ _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未�
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
 _COMPARED = re.compile(r"比较|对比|比一比|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
+DIFFERENCE = re.compile(r"差多少|相差|差距|差额|差了?几|[多高少低]多少|[多高少低]出多少")
+_DIFFERENCE = DIFFERENCE
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
@@ -875,6 +877,10 @@ def _operation(u: Understood, text: str) -> None:
     if _COMPARE.search(text) and (_MORE.search(text) or re.search(r"少|低|小", text)) and len(u.units) >= 2:
         u.operation = "compare"
         u.direction = -1 if re.search(r"少|低|小|省", text) and not re.search(r"多|高|大", text) else 1
+        return
+    if len(u.units) >= 2 and _DIFFERENCE.search(text) and not re.search(r"上年|去年|同比|[比较]20[1-3]\d", text):
+        # "审计局跟执法总队比，机关运行经费差多少": the two figures, which is more, and by how much
+        u.operation, u.direction = "compare", 1
         return
     if len(u.units) >= 2 and _COMPARED.search(text) and not _CHANGE_WORD.search(text):
         # "深圳 医保局 民政局 三公 比较": two units set side by side — which is more is what a comparison says
