@@ -392,3 +392,16 @@ def test_a_table_line_is_no_sentence_to_quote(line, is_table):
     from search.qa.sentence_ops import _TABLE_LINE
 
     assert bool(_TABLE_LINE.match(line)) == is_table
+
+
+def test_a_share_stated_of_a_classification_row_answers_its_share():
+    # "湖州交通局 一般公共预算 交通运输类支出 占比": the row prints its level in brackets (交通运输（类）支出), and the
+    # fund named beside the item only places it — the sentence need not repeat 一般公共预算
+    from search.qa.passages import best_sentence
+    from search.query import normalize_query
+
+    text = "2.一般公共预算当年拨款结构情况。\n教育（类）支出 3797.62 万元，占 7.3%；交通运输（类）支出 41783.67 万元，占 80.0%。"
+    question = normalize_query("湖州交通局 一般公共预算 交通运输类支出 占比")
+    terms = ["一般公共预算", "交通运输", "支出", "占比"]
+    sentence, score = best_sentence(text, terms, True, question, ["交通运输"])
+    assert "80.0%" in sentence and score > 0, sentence

@@ -72,8 +72,13 @@ GENERIC_TERMS = frozenset("经费 支出 预算 决算 情况 资金 费用 项�
                           "万元以上 万元以下 亿元以上 元以上 元以下".split())
 
 
+_FUND_WORDS = frozenset(("一般公共预算", "政府性基金", "国有资本经营"))
+
+
 def _plain(text: str) -> str:
-    return re.sub(r"\s", "", strip_quotes(text)).replace("（", "(").replace("）", ")")
+    # (a classification level printed in brackets is no part of the name: "交通运输（类）支出" is 交通运输支出)
+    plain = re.sub(r"\s", "", strip_quotes(text)).replace("（", "(").replace("）", ")")
+    return re.sub(r"\([类款项]\)", "", plain)
 
 
 _REASON_START = re.compile(r"^(?:主要原因|原因|主要是|这主要是|增加的原因|减少的原因|变动原因|增减变化原因)")
@@ -131,7 +136,10 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     specific = [t for t in terms if t not in GENERIC_TERMS and t not in QUESTION_WORDS and len(t) >= 2]
     # the question's main content word ("财政拨款收入", "内设机构") must be in the answering sentence:
     # "机关运行经费财政拨款预算6.08万元" does not answer a question about 财政拨款收入
-    key = max((t for t in specific if len(t) >= 3 and not t.isdigit()), key=len, default="")
+    # (a fund named beside the item only places it: "一般公共预算 交通运输支出 占比" asks of 交通运输)
+    key = max((t for t in specific if len(t) >= 3 and not t.isdigit()
+               and not (t in _FUND_WORDS and required and not any(t in _plain(r) for r in required))),
+              key=len, default="")
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
     asks_reason = bool(ASKS_REASON.search(question))
