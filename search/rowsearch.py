@@ -95,7 +95,8 @@ def _norm(text: str) -> str:
     """A name compared: no punctuation or spaces, no list number in front ("3.国有资本经营预算拨款")."""
     text = LIST_NUMBER.sub("", (text or "").strip())
     text = ONE_CHAR_ASIDE.sub("", text)    # 维修（护）费 is 维修费, 因公出国（境）费 is 因公出国费
-    return _PUNCT.sub("", text).replace("（", "(").replace("）", ")")
+    # (污水处理费安排的支出 is asked as 污水处理费安排支出: 的 names nothing)
+    return _PUNCT.sub("", text).replace("（", "(").replace("）", ")").replace("的", "")
 
 
 def _core(item: str) -> str:

@@ -154,3 +154,30 @@ def test_how_much_one_unit_exceeds_another_is_the_difference_of_the_two_figures_
     body = client.get("/api/ask", query_string={"q": "深圳医保局比民政局三公经费多多少"}).get_json()
     assert body["answer_type"] == "comparison", body
     assert "66.04万元" in body["answer"] and "66.00万元" in body["answer"] and "相差0.04万元" in body["answer"]
+
+
+def test_which_units_hold_a_row_no_table_has_is_not_answered_with_some_units_sentence(client):
+    body = client.get("/api/ask", query_string={"q": "2026年哪些单位预算里安排了“月球基地建设专项资金安排支出”？"}).get_json()
+    assert body["answer_type"] == "none" and "哪些单位" in body["answer"], body
+
+
+def _figures(text: str) -> list[str]:
+    return sorted(set(re.findall(r"\d[\d,]*\.\d+|\d{2,}", text.replace(",", ""))))
+
+
+@pytest.mark.parametrize("q", ["深圳市水务局2026年政府性基金预算支出总计是多少？", "北京市退役军人事务局2026年的其他收入是多少？",
+                               "深圳市医疗保障局2026年的三公经费是多少？", "苏州市土地储备中心的政府性基金是多少？",
+                               "深圳市民政局2026年的公务接待费是多少？"])
+def test_an_answer_does_not_hang_on_how_the_question_is_typed(client, q):
+    # the same question without 的, with 今年 or 26年 for 2026年, without its question mark, with 多少 for 是多少:
+    # the same kind of answer with the same figures (a metamorphic check: no gold needed, and it fails on any form
+    # that reads differently)
+    def ask(text):
+        return client.get("/api/ask", query_string={"q": text}).get_json()
+    base = ask(q)
+    assert base["answer_type"] != "none", base
+    forms = [q.replace("的", ""), q.replace("2026年", "今年"), q.replace("2026年", "26年"), q.rstrip("？"),
+             q.replace("是多少", "多少")]
+    for form in {f for f in forms if f != q}:
+        got = ask(form)
+        assert (got["answer_type"], _figures(got["answer"])) == (base["answer_type"], _figures(base["answer"])), form

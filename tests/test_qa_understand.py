@@ -1053,3 +1053,14 @@ def test_a_unit_named_data_bureau_is_of_the_data_bureau_type():
                                           ("深圳人社局和医保局三公经费比上年多多少", "change")])
 def test_the_difference_of_two_units_is_a_comparison_not_a_change(gaz, aliases, q, operation):
     assert read(q, gaz, aliases).operation == operation
+
+
+def test_a_second_figure_after_a_question_mark_is_asked_without_a_final_one(gaz, aliases):
+    u = read("深圳人社局有多少辆公务车？2026年计划购置几辆", gaz, aliases)
+    assert {u.metric, *u.also_metrics} == {"车辆", "购置车辆"}, (u.metric, u.also_metrics)
+
+
+def test_the_money_word_ending_a_question_is_not_the_items(gaz, aliases):
+    # "…用了超长期特别国债钱": 钱 is how much, not part of the row's name
+    u = read("深圳哪几个单位用了超长期特别国债钱", gaz, aliases)
+    assert u.item == "超长期特别国债", u.item

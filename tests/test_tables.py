@@ -893,3 +893,9 @@ def test_an_earlier_years_column_is_earlier_than_the_documents_own_year():
     # a 2027 budget prints 2026 as its last year; a 2024 决算 prints that year's 预算数 beside its 决算数
     assert earlier_year_column("2026年预算数", 2027) and not earlier_year_column("2027年预算数", 2027)
     assert not earlier_year_column("2024年预算数", 2024) and not earlier_year_column("合计", 2026)
+
+
+def test_a_rows_name_is_compared_without_de():
+    from search.rowsearch import _norm
+
+    assert _norm("污水处理费安排的支出") == _norm("污水处理费安排支出")

@@ -83,9 +83,12 @@ def sentence_answer(engine, u: Understood, k: int, started: float) -> dict:
     if scope is None or cross_document:
         # no unit named, or a cross-document question the figures table cannot answer: a sentence from
         # some unit would be a guess
-        if u.metric or u.operation != "lookup" or _ASKS_AMOUNT.search(u.normalized):
-            # a figure asked of no unit ("一般公共预算支出是多少") would be some unit's figure: a guess
+        which = _WHICH_UNITS.search(u.normalized)
+        if u.metric or u.operation != "lookup" or _ASKS_AMOUNT.search(u.normalized) or which:
+            # a figure asked of no unit ("一般公共预算支出是多少") would be some unit's figure: a guess; and which
+            # units hold something ("哪些单位安排了X") is never one unit's sentence
             why = "没有找到可靠的答案：" + ("本库的数据表中没有足够的已载明数字来回答这个比较或排序问题" if cross_document
+                                  else "问的是哪些单位，本库的数据表中没有找到与所问相符的行" if which
                                   else "问题没有指明单位，无法确定回答哪个单位的数字") + "。"
             return none_answer(u.question, why, engine.search(u.question, k=k)["results"], started)
         return passage_answer(engine, u, k, allowed=None)
@@ -115,6 +118,7 @@ def _definition(engine, u: Understood, k: int, scope, started: float) -> dict:
     return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify)
 
 
+_WHICH_UNITS = re.compile(r"哪些(?:单位|部门|局|委)|哪(?:几|一)?个(?:单位|部门|局|委)|哪几家|哪家")
 _ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用")
 # a table's line, not a sentence: three figures in a row, or two amounts without a money unit
 _TABLE_LINE = re.compile(r".*?(?:[\d,.]+\s+){2,}[\d,.]+|(?:.*?\d[\d,]*\.\d{2}(?!\d|\s*(?:[万亿千]?元|%|％))){2}")
