@@ -435,6 +435,7 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         elif r["quality"] == 0.8 and _only_generic_around(item, label):
             # "第四次全国农业普查": 广州市第四次全国农业普查经费 (the city and 经费 around it), not …农业普查宣传经费
             r["quality"] = 0.85
+    _with_its_heading(gen_or_conn, scored, item)
     picked = _preferred_column(scored, column, words)
     # a column the question names by its header: the rows of tables that have it — unless a table without
     # that column names the item better ("一般公共预算中地震监测支出": the 功能分类 row 地震监测, not a project
@@ -472,6 +473,25 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         r["citation"] = r["passage_id"]
     out.sort(key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["doc_id"], r["line_start"]))
     return out[:limit]
+
+
+def _with_its_heading(gen_or_conn, rows: list[dict], item: str) -> None:
+    """"监狱行政运行", "公安行政运行": a 项 named with the 款 it is under written before it (20404 监狱 ›
+    2040401 行政运行) is that row, not one of the unit's other 行政运行 rows: its match becomes whole."""
+    headings: dict[str, dict[str, str]] = {}
+    for r in rows:
+        label = _norm(r["row_label"] or "")
+        code = re.sub(r"\D", "", r.get("code") or "")
+        if r["quality"] >= 1.0 or not label or len(item) < len(label) + 2 or not item.endswith(label) \
+                or len(code) not in (5, 7):
+            continue
+        if r["table_id"] not in headings:
+            coded = _query(gen_or_conn, "SELECT code, row_label FROM table_rows WHERE table_id = ? AND code != ''",
+                           (r["table_id"],))
+            headings[r["table_id"]] = {re.sub(r"\D", "", c["code"]): _norm(c["row_label"]) for c in coded}
+        parent = headings[r["table_id"]].get(code[:-2], "")
+        if parent and parent.startswith(item[:-len(label)]):
+            r["quality"] = 1.0
 
 
 _GENERIC_BEFORE = re.compile(r"(?:[\u4e00-\u9fff]{1,4}[省市区县])?(?:20[1-3]\d年度?)?")

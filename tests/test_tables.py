@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS_2026, SAMPLE_CORPUS, make_app
+from conftest import CORPUS_2026, SAMPLE_CORPUS, make_app, require_shared
 
 from search.cli import build_stages
 from search.indexer import build_index
@@ -899,3 +899,21 @@ def test_a_rows_name_is_compared_without_de():
     from search.rowsearch import _norm
 
     assert _norm("污水处理费安排的支出") == _norm("污水处理费安排支出")
+
+
+def test_a_row_named_with_the_heading_it_is_under_is_that_row(tmp_path):
+    # "监狱行政运行": 2040701 行政运行 under 20407 监狱, not the unit's other 行政运行 rows (广州市司法局's 表5)
+    pdf = "广州_司法局_2026年部门预算.pdf"
+    source = require_shared(CORPUS_2026 / pdf)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copyfile(source, corpus / pdf)
+    from search.cli import build_stages
+    from search.indexer import build_index
+
+    build_index(corpus, tmp_path / "index", None, extra_stages=build_stages())
+    client = make_app(tmp_path / "index").test_client()
+    body = client.get("/api/ask", query_string={"q": "广州市司法局2026年监狱行政运行支出是多少？"}).get_json()
+    assert body["answer_type"] == "figure" and "33,703.50" in body["answer"], body
+    plain = client.get("/api/ask", query_string={"q": "广州司法局 行政运行"}).get_json()
+    assert plain["answer_type"] == "none", plain    # no heading named: several rows, no answer
