@@ -1064,3 +1064,12 @@ def test_the_money_word_ending_a_question_is_not_the_items(gaz, aliases):
     # "…用了超长期特别国债钱": 钱 is how much, not part of the row's name
     u = read("深圳哪几个单位用了超长期特别国债钱", gaz, aliases)
     assert u.item == "超长期特别国债", u.item
+
+
+def test_a_squad_named_right_before_its_item_is_two_words():
+    # "执法监察支队专项业务" (the 的 left out) reads as "执法监察支队的专项业务": the squad, then its item
+    docs_ = [Doc("xa-aj", "西安市安全生产监督管理局", 2019)]
+    gaz_, aliases_ = Gazetteer(docs_), build_aliases(docs_)
+    joined = read("2019年西安市安全生产执法监察支队专项业务经费支出预算是多少？", gaz_, aliases_)
+    apart = read("2019年西安市安全生产执法监察支队的专项业务经费支出预算是多少？", gaz_, aliases_)
+    assert (joined.item, joined.unparsed) == (apart.item, apart.unparsed), (joined.item, apart.item)

@@ -822,8 +822,13 @@ def _as_spaced(chunks: list[str], compact: str, spaced: frozenset[int]) -> list[
 
 
 def _chunks(rest: str) -> list[str]:
-    # single characters left between removed words are debris (局, 委, 总 …), not content
+    # single characters left between removed words are debris (局, 委, 总 …), not content; a squad named right
+    # before its item ("执法监察支队专项业务", the 的 left out) is two words, as "执法监察支队的专项业务" is
+    rest = _SQUAD_THEN_ITEM.sub(r"\1 ", rest)
     return [c for c in re.sub(r"\s+", " ", rest).strip().split(" ") if len(c) >= 2]
+
+
+_SQUAD_THEN_ITEM = re.compile(r"([\u4e00-\u9fff]{2,}?(?:支队|大队|总队))(?=[\u4e00-\u9fff]{2})")
 
 
 def _operation(u: Understood, text: str) -> None:
