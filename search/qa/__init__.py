@@ -34,7 +34,7 @@ from .table_ops import (
     SUBUNIT_AS_ROW,
     TABLE_OPERATIONS,
 )
-from .understand import Understood, detect_metric, detect_metrics, understand
+from .understand import COLUMN_METRICS, Understood, detect_metric, detect_metrics, understand
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
@@ -150,7 +150,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
             total = METRIC_TABLE_TOTAL.answer(ctx, u)
             if total is not None:
                 return total
-        if u.metric in ("基本支出", "项目支出", "人员经费", "公用经费"):
+        if u.metric in COLUMN_METRICS:
             # stated only as a column of the whole-expenditure table (上海: 支出预算总表 合计 / 基本支出 / 项目支出)
             half = HALF_OF_THE_WHOLE.answer(ctx, u)
             if half is not None:

@@ -17,7 +17,7 @@ from .gazetteer import abbreviation_span, bare_name
 from .lexicon import short_forms
 from .operations import Answer, Operation
 from .passages import document_passages
-from .understand import FUNDS, ROW_WORDS, Understood
+from .understand import COLUMN_METRICS, FUNDS, ROW_WORDS, Understood
 
 # a column the question may ask for, as the metric it reads as -> the header word of the table
 COLUMNS = {"基本支出": "基本支出", "项目支出": "项目支出", "财政拨款收入": "财政拨款", "人员经费": "人员经费",
@@ -795,7 +795,7 @@ class HalfOfTheWhole(Operation):
     document, one cell, or no answer."""
 
     def applies(self, u):
-        return u.metric in ("基本支出", "项目支出", "人员经费", "公用经费") and bool(u.units) \
+        return u.metric in COLUMN_METRICS and bool(u.units) \
             and u.operation == "lookup" and not u.item
 
     def answer(self, ctx, u):

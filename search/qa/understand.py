@@ -40,7 +40,6 @@ _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|
 _COMPARED = re.compile(r"比较|对比|比一比|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
 DIFFERENCE = re.compile(r"差多少|相差|差距|差额|差了?几|[多高少低]多少|[多高少低]出多少")
-_DIFFERENCE = DIFFERENCE
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
@@ -62,7 +61,7 @@ _ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
 # the figures that are also rows of the 经济分类 tables ("30215 会议费"), and the columns those tables split a row
 # into: "会议费 项目支出" asks the row's cell in that column, not two figures
 _ROW_METRICS = ("因公出国(境)费", "公务接待费", "公务用车运行维护费", "公务用车购置费", "会议费", "培训费")
-_COLUMN_METRICS = ("基本支出", "项目支出", "人员经费", "公用经费")
+COLUMN_METRICS = ("基本支出", "项目支出", "人员经费", "公用经费")
 _WHOLE_BUDGET = re.compile(r"预算|决算")
 _WHOLE_BUDGET_OPERATIONS = ("lookup", "change", "compare", "max", "min")
 _TOTALS = _WHOLE_TOTALS + ("本年收入合计", "本年支出合计")
@@ -632,7 +631,7 @@ def _row_and_column(compact: str) -> tuple[str, str] | None:
     found = [f for f in detect_metrics(compact) if f[0]]
     if len(found) != 2:
         return None
-    column = [f for f in found if f[0] in _COLUMN_METRICS]
+    column = [f for f in found if f[0] in COLUMN_METRICS]
     row = [f for f in found if f[0] in _ROW_METRICS]
     if len(column) != 1 or len(row) != 1 or _EACH.search(compact):
         return None
@@ -656,8 +655,9 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
     if not (u.operation == "lookup" and len(u.units) == 1 and u.metric
             and re.search(r"各|分别|[？?].|[，,、和及与]|\s\S+\s", u.normalized)):
         return rest
+    row_of_column = u.metric in COLUMN_METRICS and _row_and_column(compact) is not None
     for other, other_text in detect_metrics(compact):
-        if u.metric in _COLUMN_METRICS and other in _ROW_METRICS and _row_and_column(compact):
+        if row_of_column and other in _ROW_METRICS:
             continue   # "会议费 项目支出": the row whose column is asked, the item
         each = _each_asked(compact, u.metric_text, other_text)
         if other and other_text and other not in (u.metric, *u.also_metrics) \
@@ -883,7 +883,7 @@ def _operation(u: Understood, text: str) -> None:
         u.operation = "compare"
         u.direction = -1 if re.search(r"少|低|小|省", text) and not re.search(r"多|高|大", text) else 1
         return
-    if len(u.units) >= 2 and _DIFFERENCE.search(text) and not re.search(r"上年|去年|同比|[比较]20[1-3]\d", text):
+    if len(u.units) >= 2 and DIFFERENCE.search(text) and not re.search(r"上年|去年|同比|[比较]20[1-3]\d", text):
         # "审计局跟执法总队比，机关运行经费差多少": the two figures, which is more, and by how much
         u.operation, u.direction = "compare", 1
         return
