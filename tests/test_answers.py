@@ -348,6 +348,20 @@ def test_a_projects_budget_line_below_its_name_answers_for_the_project():
     assert "……" not in sentence
 
 
+def test_a_projects_targets_line_below_its_name_answers_what_its_targets_are():
+    from search.qa.passages import best_sentence
+
+    text = ("1.学前免费政策市级财政补助（1）政策依据：为贯彻落实《意见》要求，推进学前教育普及普惠安全优质发展。"
+            "（2）绩效目标：全面保障免费学前教育政策落地见效。（3）预算安排：2026 年安排市级资金预算 3 亿元。"
+            "2.北京第六实验学校建设项目（1）政策依据：根据《计划》。（2）绩效目标：建成学校。（3）预算安排：安排 5,000.00 万元。")
+    terms = ["学前", "免费", "政策", "市级", "财政", "补助", "绩效目标"]
+    sentence, _ = best_sentence(text, terms, False, "学前免费政策市级财政补助的绩效目标是什么", ["学前免费政策市级财政补助"])
+    assert sentence.startswith("1.学前免费政策市级财政补助……（2）绩效目标") and "落地见效" in sentence, sentence
+    # a question not asking the targets keeps the name apart from them
+    sentence, _ = best_sentence(text, terms[:-1], False, "学前免费政策市级财政补助的政策依据", ["学前免费政策市级财政补助"])
+    assert "……（2）绩效目标" not in sentence, sentence
+
+
 def test_answers_and_search_order_do_not_depend_on_the_hash_seed(tmp_path):
     """Two documents of one unit (a department's file and its 本级's) are read in a fixed order: the answer and
     the search order were once taken from set iteration and changed between server starts."""

@@ -817,6 +817,23 @@ def test_a_units_project_and_target_asked_is_no_definition(gaz, aliases):
     assert read("三公经费是什么", gaz, aliases).operation == "definition"
 
 
+@pytest.mark.parametrize("q, thing", [("北京审计局今年计划购置什么设备", "设备"), ("北京审计局 今年 买什么大型设备 多少钱", "大型设备"),
+                                       ("北京审计局今年买哪些车", "车")])
+def test_what_a_unit_buys_is_asked_as_a_thing_not_its_budget(gaz, aliases, q, thing):
+    u = read(q, gaz, aliases)
+    assert (u.operation, u.defines) == ("definition", thing), (u.operation, u.defines)
+    # what it spends on buying, of no thing named, stays the 政府采购 figure
+    assert read("北京审计局今年买什么", gaz, aliases).operation != "definition"
+
+
+@pytest.mark.parametrize("q", ["北京审计局 2026年 财政拨款三公经费预算 是多少", "北京审计局 财政拨款“三公”经费 多少"])
+def test_a_fund_written_before_a_figure_is_no_second_figure_when_words_are_spaced(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert (u.metric, u.also_metrics) == ("三公经费", []), (u.metric, u.also_metrics)
+    # figures typed side by side are each asked
+    assert read("北京审计局 会议费培训费 多少", gaz, aliases).also_metrics == ["会议费"]
+
+
 def test_a_count_word_inside_an_items_name_is_no_count(gaz, aliases):
     u = read("北京审计局采购经理指数编制经费多少", gaz, aliases)
     assert u.metric == "" and u.item.startswith("采购经理指数"), (u.metric, u.item)
@@ -1073,3 +1090,11 @@ def test_a_squad_named_right_before_its_item_is_two_words():
     joined = read("2019年西安市安全生产执法监察支队专项业务经费支出预算是多少？", gaz_, aliases_)
     apart = read("2019年西安市安全生产执法监察支队的专项业务经费支出预算是多少？", gaz_, aliases_)
     assert (joined.item, joined.unparsed) == (apart.item, apart.unparsed), (joined.item, apart.item)
+
+
+@pytest.mark.parametrize("q", ["无锡教委（本级）培训费", "无锡教育局本级培训费", "无锡市教育局(本级)培训费"])
+def test_a_department_named_with_its_own_office_is_that_offices_budget(q):
+    docs = [Doc("wx-jy", "无锡市教育局"), Doc("wx-jy-bj", "无锡市教育局（本级）")]
+    u = read_question(q, Gazetteer(docs), build_aliases(docs))
+    assert u.doc_ids == {"wx-jy-bj"}, (q, u.doc_ids)
+    assert read_question("无锡教委培训费", Gazetteer(docs), build_aliases(docs)).doc_ids == {"wx-jy", "wx-jy-bj"}

@@ -333,7 +333,7 @@ class Compare(Operation):
         if _value_key(ordered[0]) == _value_key(ordered[1]):
             return Answer(f"{figures}；两者相同。", "comparison", rows)
         gap = ""
-        if len(rows) == 2 and DIFFERENCE.search(u.normalized) and None not in (rows[0].value_wan, rows[1].value_wan):
+        if len(rows) == 2 and DIFFERENCE.search(u.normalized.replace(" ", "")) and None not in (rows[0].value_wan, rows[1].value_wan):
             # "差多少": the difference of the two figures quoted, said to be computed from them
             gap = f"，相差{abs(rows[0].value_wan - rows[1].value_wan):,.2f}万元（两数相减）"
         return Answer(f"{figures}；{lexicon.as_asked(ordered[0].unit, u.question)}更{word}{gap}。", "comparison", rows)

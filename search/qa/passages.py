@@ -31,7 +31,9 @@ _WANTED_NUMBER = [
 
 
 def wanted_number(question: str) -> re.Pattern:
-    """The asked-for quantity is named last: "…补助资金项目自评得分" wants a score, not money."""
+    """The asked-for quantity is named last: "…补助资金项目自评得分" wants a score, not money (spaces aside:
+    "几 台" asks a count of 台)."""
+    question = re.sub(r"\s", "", question)
     best, best_position = _STATED_NUMBER, -1
     for asks, pattern in _WANTED_NUMBER:
         for match in asks.finditer(question):
@@ -88,15 +90,24 @@ _REASON_START = re.compile(r"^(?:主要原因|原因|主要是|这主要是|增�
 # (1)政策依据…(3)预算安排：2026年安排市级资金预算3亿元。", "四环主路维修专项工程：…。本项目计划安排年初预算21384.60万元")
 _BUDGET_LINE = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]\s*)?(?:预算安排|资金安排|安排资金|资金规模|预算金额|年初预算安排|"
                           r"本项目(?:计划)?(?:年初)?(?:预算)?安排)")
+_TARGET_LINE = re.compile(r"^(?:[（(]?\d{1,2}[)）.、．]\s*)?(?:绩效目标|项目目标|年度目标|实施内容|主要内容)[：:]")
+ASKS_TARGET = re.compile(r"绩效目标|目标是|做什么|干什么|干嘛|用途|用于(?:什么|哪)|内容")
 _MONEY_CLAUSE = re.compile(r"^[^，,；;。]*?\d[\d,.]*\s*(?:万元|亿元|元)")
 _FOLLOWING = 5   # sentences below the name read for its budget line
 
 
-def _candidates(text: str, asks_reason: bool):
+_FULL_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+
+
+def _candidates(text: str, asks_reason: bool, whole: bool = False, asks_target: bool = False):
     """Whole sentences; for a reason question also a sentence with the next one when that one gives the
     reason ("…比上年减少64.79万元。主要原因是…"); a sentence naming a project with the budget line below it
-    (quoted as printed, the words between left out and marked ……)."""
+    (quoted as printed, the words between left out and marked ……). With whole, also a sentence of clauses
+    (；) as one: "2026年计划购置车辆30辆…；单价100万元以上设备1台（套）…" says in its first clause what the
+    second one's 设备 are (bought, not held). With asks_target, a project's name with its targets' line below it."""
     parts = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    if whole:
+        yield from (m.group().strip() for m in _FULL_SENTENCE.finditer(text) if re.search(r"[；;]", m.group()))
     for i, part in enumerate(parts):
         yield part
         if asks_reason and i + 1 < len(parts) and _REASON_START.match(parts[i + 1]):
@@ -109,6 +120,11 @@ def _candidates(text: str, asks_reason: bool):
                     if amount:
                         yield name + "……" + amount.group() + "。"
                     break
+            if asks_target:
+                # its targets on their own line below it ("（2）绩效目标：…"), for a question asking them
+                target = next((f for f in parts[i + 1:i + 1 + _FOLLOWING] if _TARGET_LINE.match(f)), None)
+                if target:
+                    yield name + "……" + target
 
 
 _CARRIED_OVER = re.compile(r"上年结转|结转结余|年初结转|结转和结余")
@@ -130,8 +146,9 @@ def _key_found(sentence: str, key: str, terms: list[str]) -> bool:
 
 
 def best_sentence(text: str, terms: list[str], wants_number: bool, question: str = "",
-                  required: list[str] | None = None, verify=None) -> tuple[str, float]:
-    """required: the sentence must hold one of these (the asked item or metric, in any written form)."""
+                  required: list[str] | None = None, verify=None, whole: bool = False) -> tuple[str, float]:
+    """required: the sentence must hold one of these (the asked item or metric, in any written form); whole:
+    a sentence of several clauses is also a candidate as one (see _candidates)."""
     best, best_score = "", 0.0
     specific = [t for t in terms if t not in GENERIC_TERMS and t not in QUESTION_WORDS and len(t) >= 2]
     # the question's main content word ("财政拨款收入", "内设机构") must be in the answering sentence:
@@ -143,7 +160,7 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     question = re.sub(r"\s", "", question)
     number = wanted_number(question)
     asks_reason = bool(ASKS_REASON.search(question))
-    for sentence in _candidates(text, asks_reason):
+    for sentence in _candidates(text, asks_reason, whole, bool(ASKS_TARGET.search(question))):
         if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):
             continue   # a heading or table title names a topic; it answers nothing
         if specific and not find_spans(sentence, specific) and not any(t in _plain(sentence) for t in specific):
@@ -209,7 +226,8 @@ def _with_its_list(sentence: str, text: str, limit: int = 200) -> str:
 
 
 def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants_figure: bool | None = None,
-                   required: list[str] | None = None, verify=None, query: str | None = None) -> dict:
+                   required: list[str] | None = None, verify=None, query: str | None = None,
+                   whole_sentences: bool = False) -> dict:
     """The best whole sentence of the best passages from the allowed documents, or an abstention.
 
     u: the understood question (search.qa.understand.Understood). The sentence must hold the question's
@@ -230,7 +248,8 @@ def passage_answer(engine, u, k: int = 5, allowed: set[str] | None = None, wants
     best = ("", 0.0, None)
     for rank, hit in enumerate(hits[:6]):
         text = _joined(hit["text"], hit.get("is_table", False))
-        sentence, score = best_sentence(text, terms, wants_figure, parsed.keyword_text, required, verify)
+        sentence, score = best_sentence(text, terms, wants_figure, parsed.keyword_text, required, verify,
+                                        whole_sentences)
         score *= 1.0 - 0.05 * rank   # the sentence's own match matters more than its passage's rank
         if score > best[1]:
             best = (sentence, score, hit)

@@ -110,16 +110,24 @@ def _definition(engine, u: Understood, k: int, scope, started: float) -> dict:
     # (and of the price class named: "单价100万元以上" — the figure the question writes is in the sentence)
     named = re.findall(r"\d+(?:\.\d+)?", u.defines)
 
+    # (and how many: a purchase plan counts what it buys — "车辆30辆", "设备1台（套）"; a sentence naming the
+    # thing and buying without a count is a definition or a project's purpose, not what is bought)
+    counted = re.compile(re.escape(thing) + r"[^。；;，,\d]{0,8}?\d+\s*(?:辆|台|套|件)")
+
     def verify(sentence: str) -> bool:
         plain = re.sub(r"\s", "", sentence)
         return bool(_ACTION.search(sentence)) and thing in plain and all(n in plain for n in named) \
-            and not _TABLE_LINE.match(sentence)   # (a sentence, not a table row)
+            and bool(counted.search(plain)) and not _TABLE_LINE.match(sentence)   # (a sentence, not a table row)
     verify = verify if acted and u.units else None
-    return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify)
+    # (what is bought is often said in the sentence's first clause, the thing asked in a later one; and it is
+    # found by the documents' words for it: "买哪些车" is 购置 车辆)
+    query = f"购置 {re.sub(r'(?<!车)车$', '车辆', u.defines)}" if verify is not None else None
+    return passage_answer(engine, u, k, allowed=scope if u.units else None, wants_figure=False, verify=verify,
+                          whole_sentences=verify is not None, query=query)
 
 
 _WHICH_UNITS = re.compile(r"哪些(?:单位|部门|局|委)|哪(?:几|一)?个(?:单位|部门|局|委)|哪几家|哪家")
-_ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用")
+_ACTION = re.compile(r"购置|购买|新购|采购|报废|处置|租用|(?<![交])买(?!卖)")
 # a table's line, not a sentence: three figures in a row, or two amounts without a money unit
 _TABLE_LINE = re.compile(r".*?(?:[\d,.]+\s+){2,}[\d,.]+|(?:.*?\d[\d,]*\.\d{2}(?!\d|\s*(?:[万亿千]?元|%|％))){2}")
 

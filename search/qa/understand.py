@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..facts import _GROUPS, MENTION, TO_WAN, _compact
 from ..query import ASKS_REASON, KIND_FINAL, normalize_query
-from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END
+from ..vocab import ONE_CHAR_ASIDE, ORG_NAME_END, strip_quotes
 from . import lexicon
 from .gazetteer import Gazetteer, Mention
 from .units import merged_spans, not_held_reason, resolve_units, rest_of_names
@@ -41,6 +41,10 @@ _COMPARED = re.compile(r"比较|对比|比一比|(?i:vs|pk)")
 _MORE = re.compile(r"多|高|大|贵")
 DIFFERENCE = re.compile(r"差多少|相差|差距|差额|差了?几|[多高少低]多少|[多高少低]出多少")
 _DEFINITION = re.compile(r"^(?:什么是|何为|何谓)(.+?)[?？]?$|^(.+?)(?:指的是什么|是指什么|指什么|是什么意思|什么意思|是什么|的定义|的含义)[?？]?$")
+# "计划购置什么设备", "今年买哪些车": what is bought is said as the thing is (the sentence naming the buying, the thing
+# and its kind: "单价100万元以上设备1台（套）…主要是排爆便携式X光机"), as a definition is — not a figure
+_BOUGHT_WHAT = re.compile(r"(?:购置|购买|新购|采购|买)(?:了|的)?(?:什么|哪些|啥)(?:样的?)?((?:大型|主要|专用)?(?:设备|车辆?|装备))"
+                          r"(?:[,，]?(?:花了?|需要|要|用了?)?多少(?:钱|万元|元)?)?[?？]?$")
 _EXCLUDED = re.compile(r"[（(]?(?:不含|不包括|不计|除去|扣除)[^（）()，,。？?]{1,10}[）)]?"
                        r"|(?:基本支出|项目支出|人员经费|公用经费|三公经费|政府采购)(?:之外|以外)")
 # "培训费（三公经费、会议费、培训费支出表）": where to look, in brackets; its words are not the row asked
@@ -419,6 +423,22 @@ def _read_units(r: Reading) -> None:
         r.spans = [sp for sp in r.spans if not any(sp == (m.start, m.start + len(m.text)) for m in again)]
     r.spans += [(a, b) for a, b in rest_of_names(r.gaz, r.compact, u.units)
                 if not any(a < s1 and s0 < b for s0, s1 in r.spans)]
+    _own_office_named(r)
+
+
+_OWN_OFFICE = re.compile(r"[（(]?本级[）)]?")
+
+
+def _own_office_named(r: Reading) -> None:
+    """"无锡教委（本级）", "无锡教育局本级": a department named with 本级 right after it is its own office's
+    budget, not the department's whole one, where the corpus holds both."""
+    for i, m in enumerate(r.u.units):
+        at = r.compact.find(m.text, m.start)
+        if at < 0 or not _OWN_OFFICE.match(r.compact, at + len(m.text)) or len(m.doc_ids) < 2:
+            continue
+        own = {d for d in m.doc_ids if d in r.gaz.entries and "本级" in r.gaz.entries[d].unit}
+        if own and own != m.doc_ids:
+            r.u.units[i] = replace(m, doc_ids=own)   # (a new mention: the gazetteer's may be shared)
 
 
 @reader
@@ -459,6 +479,9 @@ def _read_operation(r: Reading) -> None:
     if r.definition and u.operation == "lookup" and not (u.units and _UNITS_OWN.search(r.definition.group(0))):
         # (not "X局…项目的预算和绩效目标是什么": the unit's own figures and targets, not a term's meaning)
         u.operation, u.defines = "definition", (r.definition.group(1) or r.definition.group(2))
+    bought = _BOUGHT_WHAT.search(re.sub(r"\s", "", r.q))   # (as typed: the synonyms read 买什么 as 政府采购)
+    if bought and u.operation == "lookup" and u.units:
+        u.operation, u.defines = "definition", bought.group(1)
 
 
 @reader
@@ -640,6 +663,7 @@ def _row_and_column(compact: str) -> tuple[str, str] | None:
 
 
 _EACH = re.compile(r"各|分别")
+_A_FUND = re.compile(r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)?(?:财政)?拨款|一般公共预算")
 _JOINED = re.compile(r"[，,、和及与]|[？?]")
 
 
@@ -659,6 +683,9 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
     for other, other_text in detect_metrics(compact):
         if row_of_column and other in _ROW_METRICS:
             continue   # "会议费 项目支出": the row whose column is asked, the item
+        if other_text and _A_FUND.fullmatch(other_text) and other_text + u.metric_text in strip_quotes(u.normalized) \
+                and not _EACH.search(compact):
+            continue   # "财政拨款三公经费": the fund written right before the figure only qualifies it (no space)
         each = _each_asked(compact, u.metric_text, other_text)
         if other and other_text and other not in (u.metric, *u.also_metrics) \
                 and (other not in (*_TOTALS, "收支总计") or each) and (not _whole_and_part(u.metric, other) or each) \
