@@ -20,9 +20,10 @@ METRICS: list[tuple[str, list[str]]] = [
     ("三公经费", [r"三公经费", r"三公经费(?:财政拨款)?(?:预算|支出)?"]),
     ("因公出国(境)费", [r"因公出国\(境\)经?费用?", r"出国\(境\)经?费用?", r"因公出国经?费用?"]),
     ("公务用车购置及运行费", [r"公务用车购置(?:及|和)运行(?:维护)?经?费"]),
-    ("公务用车购置费", [r"公务用车购置费"]),
-    ("公务用车运行维护费", [r"公务用车运行(?:维护)?经?费"]),
-    ("公务接待费", [r"公务接待费"]),
+    # (and named by what it is spent on, the figure right after: "（1）公务用车购置预算支出154.97万元")
+    ("公务用车购置费", [r"公务用车购置费", r"公务用车购置(?:预算|决算)?支出(?=[\d,.]+万?元)"]),
+    ("公务用车运行维护费", [r"公务用车运行(?:维护)?经?费", r"公务用车运行(?:维护)?(?:预算|决算)?支出(?=[\d,.]+万?元)"]),
+    ("公务接待费", [r"公务接待费", r"公务接待(?:预算|决算)?支出(?=[\d,.]+万?元)"]),
     ("会议费", [r"会议费"]),
     ("培训费", [r"培训费"]),
     ("机关运行经费", [r"机关运行经费"]),
@@ -410,6 +411,45 @@ def _table_rows(doc):
             yield p, [line for line in p.text.split("\n")]
 
 
+_SANGONG_PARTS = ("因公出国(境)费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+_EARLIER_COLUMN = re.compile(r"上年|去年|20\d\d")
+
+
+def _sangong_columns(doc):
+    """(metric, value as printed, table, row) of the 三公 parts in a recovered 三公 table printed as columns
+    (headers over one row of figures: 苏州's "合计 | 因公出国（境）费 | 公务用车购置及运行维护费 › 公务用车购置费 | …"),
+    which its text lines cannot give (the figures' line has no labels). Only the table's one row (or its total
+    row), not a column of another year, and only when the parts add up to the table's 合计 — a layout read
+    with shifted columns (西安's) adds up to nothing and gives no figure. Yields the 合计 too."""
+    for table in getattr(doc, "tables", None) or []:
+        if table.kind != "三公经费" or table.unit not in TO_WAN:
+            continue
+        totals = [r for r in table.rows if r.is_total]
+        rows = totals if totals else table.rows
+        if len(rows) != 1:
+            continue
+        row, found, total = rows[0], {}, None
+        for col, text in row.values.items():
+            if col >= len(table.columns) or _EARLIER_COLUMN.search(table.columns[col].name) \
+                    or not re.fullmatch(r"\d[\d,]*(?:\.\d+)?", text.strip()):
+                continue
+            path = [_compact(x).replace("（", "(").replace("）", ")") for x in table.columns[col].path]
+            if re.fullmatch(r"(?:三公经费)?合计|三公经费(?:合计|总计)?", path[-1]) and len(path) == 1:
+                total = _parse_number(text)
+                continue
+            m = MENTION.fullmatch(path[-1])
+            metric = next((_GROUPS[k] for k, v in m.groupdict().items() if v), "") if m else ""
+            if metric in _SANGONG_PARTS and metric not in found:
+                found[metric] = text.strip()
+        if total is None or len(found) < 2:
+            continue
+        parts = sum(_parse_number(v) for v in found.values())
+        if abs(parts - total) > 0.011 * len(found):
+            continue
+        for metric, text in found.items():
+            yield metric, text, table, row, total
+
+
 def extract_table_facts(doc) -> list[Fact]:
     """Totals (收入总计/支出总计, 本年收入/支出合计) from any table and the parts of 三公经费 from the 三公
     table, converted with the table's own unit line. Used when the text states no figure, and to flag
@@ -452,6 +492,31 @@ def extract_table_facts(doc) -> list[Fact]:
     return facts
 
 
+def sangong_column_facts(doc, text_facts: list[Fact]) -> list[Fact]:
+    """The 三公 parts a columns-layout 三公 table gives (_sangong_columns) that the text does not state — never
+    beside or against the text's own figure: a two-year table whose year headers were not read (烟台's) adds up
+    too, to last year's 合计, so the table's 合计 must also be the text's 三公经费 where the text states one."""
+    stated = {f.metric for f in text_facts}
+    totals = {round(f.value_wan, 2) for f in text_facts if f.metric == "三公经费" and f.value_wan is not None}
+    facts: list[Fact] = []
+    m = doc.meta
+    for metric, num, table, row, total in _sangong_columns(doc):
+        if metric in stated or any(f.metric == metric for f in facts) \
+                or (totals and round(total * TO_WAN[table.unit], 2) not in totals):
+            continue
+        p = next((q for q in doc.passages if q.is_table and q.line_start <= row.line_start <= q.line_end), None)
+        if p is None:
+            continue
+        value = _parse_number(num)
+        statement = next((line for line in p.text.split("\n") if num in line), num).strip()
+        facts.append(Fact(
+            doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind if m.kind in ("预算", "决算") else "预算",
+            metric, value, f"{num}{table.unit}", table.unit, value * TO_WAN[table.unit], "", None, "", "", "", "table",
+            statement, passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
+        facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, statement, num)
+    return facts
+
+
 def flag_mismatches(text_facts: list[Fact], table_facts: list[Fact]) -> list[Fact]:
     """Keep table figures that add something: a metric the text does not state, or one that disagrees with
     the text (both rows flagged). Table figures that repeat the text are dropped as redundant."""
@@ -480,6 +545,7 @@ def facts_stage(conn: sqlite3.Connection, added, removed_ids) -> None:
     for doc in added:
         text_facts = extract_document_facts(doc)
         table_facts = flag_mismatches(text_facts, extract_table_facts(doc))
+        table_facts += sangong_column_facts(doc, text_facts + table_facts)
         scanned = {passage_id(doc.doc_id, p.ordinal) for p in doc.passages if getattr(p, "ocr", False)}
         for f in text_facts + table_facts:
             if f.passage_id in scanned:

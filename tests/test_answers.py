@@ -145,6 +145,35 @@ def test_table_figures_are_read_and_disagreements_flagged():
     assert any(f.metric == "收支总计" and "不一致" in f.mismatch for f in text_facts)
 
 
+def test_three_public_parts_of_a_columns_table_only_where_the_text_states_none():
+    from search.facts import (
+        extract_document_facts,
+        extract_table_facts,
+        flag_mismatches,
+        sangong_column_facts,
+    )
+    from search.ingest import process_file
+
+    def column_facts(name):
+        doc = process_file(require_shared(CORPUS_2026 / name))
+        text = extract_document_facts(doc)
+        return text, sangong_column_facts(doc, text + flag_mismatches(text, extract_table_facts(doc)))
+
+    # 长春信访局's 三公 table (合计 | 因公出国（境）费 | 公务用车购置及运行费 › 购置费 | …) adds up: the parts its
+    # text does not state come from it, as printed
+    text, added = column_facts("2026年长春市信访局部门预算.pdf")
+    assert {(f.metric, f.value_text) for f in added} == {("因公出国(境)费", "0.00万元"), ("公务用车购置费", "0.00万元")}
+    assert not {f.metric for f in added} & {f.metric for f in text}
+    # 烟台宣传部's two-year table adds up too — to last year's 合计 (30.62; the text's 三公经费 is 27.22): even with
+    # none of the parts stated in the text, none of it is taken
+    from search.facts import _sangong_columns
+
+    doc = process_file(require_shared(CORPUS_2026 / "2026年烟台市宣传部部门预算.pdf"))
+    assert {total for *_, total in _sangong_columns(doc)} == {30.62}
+    total_only = [f for f in extract_document_facts(doc) if f.metric == "三公经费"]
+    assert total_only and sangong_column_facts(doc, total_only) == []
+
+
 def test_budget_and_actual_figures_are_not_mixed(keyword_client):
     body = ask(keyword_client, "海东市医疗保障局2024年三公经费决算是多少")
     assert "2.41万元" in body["answer"] and "2.50" not in body["answer"]

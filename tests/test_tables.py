@@ -852,10 +852,13 @@ def test_two_headers_set_close_over_two_columns_are_two_headers():
 
 @needs_pdfs
 def test_a_zero_list_over_named_units_one_of_which_states_nothing_is_no_answer(tclient):
-    # 湖州市财政局 states no 公务用车购置费 (only 购置及运行费 3.50 = 运行维护费): the list cannot be known whole
+    # 西安市司法局 states no 公务用车购置及运行费 (湖州市财政局: 3.50): the list cannot be known whole
+    body = _ask(tclient, "湖州市财政局、西安市司法局中哪个公务用车购置及运行费为零")
+    assert body["answer_type"] == "none" and "西安市司法局" in body["answer"], body["answer"]
+    # 湖州市财政局 states its 购置费 as what is spent on it ("公务用车购置支出0.00万元"): both are at zero
     body = _ask(tclient, "湖州市财政局、重庆市人民政府办公厅中哪个公务用车购置费为零")
-    assert body["answer_type"] == "none" and "湖州市财政局" in body["answer"] and "重庆市人民政府办公厅" in body["answer"], \
-        body["answer"]
+    assert body["answer_type"] == "list" and "湖州市财政局（2026年预算，0.00万元）" in body["answer"] \
+        and "重庆市人民政府办公厅" in body["answer"], body["answer"]
 
 
 @needs_pdfs
