@@ -283,6 +283,8 @@ def _header_names(path: str) -> tuple[str, ...]:
     names += [n[:-2] for n in names if n.endswith("拨款")]
     # a fund's column is asked by the fund's name (政府性基金 for 政府性基金预算)
     names += [n[:-2] for n in names if n.endswith("预算") and n[:-2] in _FUND_NAMES]
+    # (and in short: "基金预算出了多少" is the 政府性基金预算 column)
+    names += ["基金预算"] if any(n.startswith("政府性基金") for n in names) else []
     return tuple(dict.fromkeys(names))
 
 
@@ -325,7 +327,7 @@ def _asked_parent(cells: list[dict], words: str) -> tuple[dict | None, bool]:
     return None, False
 
 
-def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> list[dict]:
+def _preferred_column(rows: list[dict], column: str | None, words: str = "", own_total: bool = False) -> list[dict]:
     """One cell per row: the column asked (its header names it, or the whole table is of that column:
     a 基本支出表's total is the row's 基本支出), a column whose header the question's words name, else the
     row's total."""
@@ -355,12 +357,19 @@ def _preferred_column(rows: list[dict], column: str | None, words: str = "") -> 
             chosen, named = _asked_parent(cells, asked)
             if named and chosen is None:
                 continue   # a column asked that no one cell of this row gives: not the row's total instead
+        named_column = chosen is not None
         if chosen is not None:
             chosen["asked_column"] = True
         for name in _TOTAL_COLUMNS if chosen is None else ():
             chosen = next((c for c in cells if c["header_path"].rsplit(" › ", 1)[-1].startswith(name)), None)
             if chosen:
                 break
+        if own_total and chosen is not None and " › " in chosen["header_path"] and not named_column \
+                and chosen["header_path"].endswith("小计"):
+            # ranked by their totals: a group's subtotal ("2026年政府采购项目 › 小计") is not the row's where the
+            # table prints its own ("支出总计", 深圳's 表3)
+            chosen = next((c for c in cells if " › " not in c["header_path"] and c["header_path"].endswith("总计")),
+                          chosen)
         out.append(chosen or cells[0])
     return out
 
@@ -460,7 +469,7 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                else r["value_text"])
         if key not in seen:
             seen[key] = r
-    out = _whole_before_part(list(seen.values())) if not column else list(seen.values())
+    out = _whole_before_part(list(seen.values()), words) if not column else list(seen.values())
     best: dict[str, float] = {}
     distinct: dict[str, set] = {}
     for r in out:
@@ -510,11 +519,30 @@ def _of_a_part(title: str) -> bool:
     return any(w in title for w in _COLUMN_WORDS)
 
 
-def _whole_before_part(rows: list[dict]) -> list[dict]:
+# tables of a share of one part: the 机关运行经费 (行政经费) is part of the 基本支出's 公用经费
+_SHARE_OF_A_PART = ("机关运行经费", "行政经费")
+
+
+def _breadth(title: str) -> int:
+    """0: a table of the unit's whole spending; 1: of one part (基本支出 …); 2: of a share of one part."""
+    return 2 if any(w in (title or "") for w in _SHARE_OF_A_PART) else 1 if _of_a_part(title) else 0
+
+
+def _whole_before_part(rows: list[dict], words: str = "") -> list[dict]:
     """A label printed both in a table of the unit's whole spending (支出表 按经济分类: 劳务费 662.28) and in a
-    table of one part of it (基本支出总表: 劳务费 2.88): asked without a part, the whole is the answer."""
-    whole = {(r["doc_id"], _norm(r["row_label"])) for r in rows if not _of_a_part(r["title"])}
-    return [r for r in rows if not _of_a_part(r["title"]) or (r["doc_id"], _norm(r["row_label"])) not in whole]
+    table of one part of it (基本支出总表: 劳务费 2.88): asked without a part, the whole is the answer — and a
+    part's table before one of the 机关运行经费 drawn from it (商品和服务支出 3,462.67 in the 基本支出表, 379.20 of
+    it 机关运行经费)."""
+    # (the share asked by name — "机关运行经费中的办公费" — is its own table's row)
+    asked = [w for w in _SHARE_OF_A_PART if w in words]
+
+    def breadth(title: str) -> int:
+        return -1 if asked and any(w in (title or "") for w in asked) else _breadth(title)
+    widest: dict[tuple, int] = {}
+    for r in rows:
+        key = (r["doc_id"], _norm(r["row_label"]))
+        widest[key] = min(widest.get(key, 3), breadth(r["title"]))
+    return [r for r in rows if breadth(r["title"]) == widest[(r["doc_id"], _norm(r["row_label"]))]]
 
 
 def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
@@ -522,7 +550,7 @@ def has_whole_economic_table(gen_or_conn, doc_id: str) -> bool:
     part): an item found only in its 基本支出 table then means a table misread."""
     titles = _query(gen_or_conn, "SELECT DISTINCT title FROM table_rows WHERE doc_id = ? AND kind = '经济分类'",
                     (doc_id,))
-    return any(not _of_a_part(r["title"] or "") for r in titles)
+    return any(_breadth(r["title"] or "") == 0 for r in titles)
 
 
 # the label of a table's total row
@@ -722,7 +750,9 @@ def classified_rows(gen_or_conn, doc_id: str, kind: str, group: str = "", words:
         title = _norm(by_table[table_id][0]["title"])
         named = sum(w in asked for w in _TITLE_WORDS if w in title)
         unasked = sum(w not in asked for w in _TITLE_WORDS if w in title)
-        return (-named, unasked, table_id)
+        # (the 机关运行经费 drawn from the 公用经费 only when asked: its table is a share of the spending)
+        share = _breadth(title) == 2 and not any(w in asked for w in _SHARE_OF_A_PART)
+        return (-named, share, unasked, table_id)
 
     for table_id in sorted(by_table, key=fit):
         cells = by_table[table_id]
@@ -739,7 +769,7 @@ def classified_rows(gen_or_conn, doc_id: str, kind: str, group: str = "", words:
             under = cells
         # the lowest rows: no other row's code continues theirs
         leaves = [r for r in under if not any(c != r["code"] and c.startswith(r["code"]) for c in codes)]
-        picked = [r for r in _preferred_column(leaves, column, words)
+        picked = [r for r in _preferred_column(leaves, column, words, own_total=True)
                   if r["value_wan"] is not None and r["value_wan"] > 0]
         if not picked:
             continue
@@ -750,12 +780,13 @@ def classified_rows(gen_or_conn, doc_id: str, kind: str, group: str = "", words:
 
 def group_rows_named(gen_or_conn, doc_id: str, kind: str, words: str) -> list[str]:
     """Names of the document's top-level coded rows of kind (商品和服务支出, 工资福利支出) the words name,
-    written with or without 和 ("商品服务支出")."""
+    written with or without 和 ("商品服务支出") or 支出 ("工资福利")."""
     asked = _norm(words).replace("和", "")
     rows = _query(gen_or_conn, "SELECT DISTINCT row_label, code FROM table_rows WHERE doc_id = ? AND kind = ? "
                                "AND length(code) = 3", (doc_id, kind))
+    # (and without the 支出 they end with: "工资福利里哪项最多")
     return [r["row_label"] for r in rows if len(_norm(r["row_label"])) >= 4
-            and _norm(r["row_label"]).replace("和", "") in asked]
+            and re.sub(r"支出$", "", _norm(r["row_label"]).replace("和", "")) in asked]
 
 
 def _without_groups(rows: list[dict]) -> list[dict]:

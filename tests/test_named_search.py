@@ -205,3 +205,19 @@ def test_an_answer_does_not_hang_on_how_the_question_is_typed(client, q):
     for form in {f for f in forms if f != q}:
         got = ask(form)
         assert (got["answer_type"], _figures(got["answer"])) == (base["answer_type"], _figures(base["answer"])), form
+
+
+@pytest.mark.parametrize("q, heading, words", [
+    ("深圳市气象局2026年主要工作目标", "主要工作目标", "主要工作目标包括"),
+    ("湖州市交通运输局国有资产占有使用情况", "国有资产占有使用情况", "共有车辆 171 辆"),
+    ("深圳市民政局机构编制", "机构编制", "下设办公室"),
+])
+def test_a_heading_of_the_units_document_asked_is_answered_with_the_text_under_it(client, q, heading, words):
+    body = client.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] == "passage" and heading in body["answer"] and words in body["answer"], body
+
+
+
+def test_a_count_asked_of_a_heading_is_not_answered_with_its_text(client):
+    body = client.get("/api/ask", query_string={"q": "深圳市气象局2026年主要工作目标有几个"}).get_json()
+    assert "主要工作目标包括" not in body["answer"], body["answer"]

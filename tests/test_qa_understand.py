@@ -89,6 +89,15 @@ def test_words_after_a_region_are_not_read_as_an_abbreviation(q):
     assert not u.units, u.units
 
 
+@pytest.mark.parametrize("q", ["上海交通职院 vs 上科大附校 物业费谁高", "上科大附校和上海交通职院物业费谁高",
+                               "上海交通职院 上科大附校 物业费"])
+def test_a_unit_abbreviated_with_its_regions_first_character_is_found_beside_another(q):
+    units = ABBREVIATED + [Doc("sh-fx", "上海科技大学附属学校")]
+    u = read(q, Gazetteer(units), build_aliases(units))
+    assert [sorted(m.doc_ids) for m in u.units] == ([["sh-jz"], ["sh-fx"]] if q.startswith("上海交通")
+                                                     else [["sh-fx"], ["sh-jz"]]), u.units
+
+
 def test_an_abbreviation_fitting_two_units_names_neither():
     docs_ = [Doc("a", "深圳市皇岗口岸办公室"), Doc("b", "深圳市文锦渡口岸办公室"), Doc("c", "深圳市口岸管理办公室")]
     gaz = Gazetteer(docs_)
@@ -1098,3 +1107,9 @@ def test_a_department_named_with_its_own_office_is_that_offices_budget(q):
     u = read_question(q, Gazetteer(docs), build_aliases(docs))
     assert u.doc_ids == {"wx-jy-bj"}, (q, u.doc_ids)
     assert read_question("无锡教委培训费", Gazetteer(docs), build_aliases(docs)).doc_ids == {"wx-jy", "wx-jy-bj"}
+
+
+@pytest.mark.parametrize("q", ["福州交警 涉案车辆停车场 项目 绩效目标", "北京审计局车辆停放管理费多少"])
+def test_vehicles_inside_a_projects_name_are_no_count_of_vehicles(gaz, aliases, q):
+    assert read(q, gaz, aliases).metric != "车辆"
+    assert read("北京审计局车辆多少", gaz, aliases).metric == "车辆"

@@ -153,3 +153,14 @@ def test_a_reason_in_points_too_long_to_quote_keeps_every_point():
     answer = with_reason(statement, reason, 300)
     assert len(answer) <= 300 and "178,309.00" in answer
     assert with_reason("X。", "主要原因是人员增加。", 300) == "X。原因：主要原因是人员增加。"
+
+
+def test_a_reason_is_of_the_item_named_before_it_not_of_one_named_inside_it():
+    from search.qa.reasons import reason_of
+
+    verify = reason_of(["委托业务费"])
+    # 广州规划和自然资源局: 委托业务费 is named inside the reason given for 因公出国（境）费's increase
+    assert not verify("其中：因公出国（境）费86.47万元，比上年增加3.2万元，增长3.8%，主要原因是调整了因公出国（境）经费的"
+                      "经济分类，将国内服务费3.2万元由委托业务费调整为因公出国（境）经费；")
+    assert verify("2026年本部门一般公共预算安排委托业务费8,262.04万元，比上年减少4,073.85万元，下降33%，主要原因是落实零基"
+                  "预算改革及过“紧日子”要求。")

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms, total_labels
-from .operations import OPERATIONS, Answer, Context
+from .operations import OPERATIONS, PART_RANK, Answer, Context
 from .passages import MAX_ANSWER_CHARS, document_passages, fact_dict, none_answer
 from .reasons import states_a_reason, with_reason
 from .sentence_ops import add_reason, sentence_answer
@@ -133,7 +133,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
                     return answer
         return None
     answer = None
-    for op in TABLE_OPERATIONS + OPERATIONS:
+    for op in [PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:

@@ -252,6 +252,24 @@ class Gazetteer:
             other = other.removeprefix(normalize_query(region))
         return [other] if len(other) >= 3 else []
 
+    def abbreviated_whole(self, text: str, docs: set[str]) -> tuple[int, set[str]]:
+        """(characters used, documents) for the one held unit among docs whose whole name (its region's first
+        character included) the start of text abbreviates, four or more characters ending on an organisation
+        word ("上科大附校" listed after another 上海 unit), or (0, set())."""
+        names: dict[str, set[str]] = {}
+        for d in docs:
+            e = self.entries.get(d)
+            if e is not None and e.unit and e.kind in ("预算", "决算"):
+                names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
+        for size in range(min(len(text), 12), 3, -1):
+            form = text[:size]
+            if form[-1] not in _FORM_ENDINGS:
+                continue
+            found, chosen = _closest(form, {n: d for n, d in names.items() if n[0] == form[0]}, False)
+            if found:
+                return (size, names[chosen]) if chosen else (0, set())
+        return 0, set()
+
     def abbreviated_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
         """(start, length, documents) for a held unit whose whole name (its region's first character
         included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question

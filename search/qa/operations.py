@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from ..facts import WHOLE_BUDGET_METRICS, Fact, money_aside
 from ..vocab import strip_quotes
 from . import lexicon
-from .understand import DIFFERENCE, WHOLE_OF, Understood
+from .understand import DIFFERENCE, PARTS_OF, WHOLE_OF, Understood
 
 MAX_LIST_CHARS = 200
 # "三公经费主要花在哪 / 由什么构成": its three parts, each as the document states it
 _BREAKDOWN = re.compile(r"花在哪|用在哪|用于哪|用途|构成|组成|包括哪|明细|各多少|各是多少|分别")
-_SANGONG_PARTS = ("因公出国(境)费", "公务用车购置及运行费", "公务接待费")
+_SANGONG_PARTS = PARTS_OF["三公经费"]
+# which part is asked: "哪一项 / 哪块 / 哪部分 / 什么费" — not a project ("哪个项目")
+_PART_ASKED = re.compile(r"哪一?(?:项(?!目)|块|类|种|部分|个(?!项目|单位|部门|局|委))|什么(?:费|支出)")
+# a part stated only as its own parts: the car costs as 购置费 and 运行维护费
+_PART_STAND_INS = {"公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费")}
 # a whole total asked (收入总计) that a document states only as 收支总计, and this year's part of it
 _TOTAL_STAND_INS = {"收入总计": "本年收入合计", "支出总计": "本年支出合计"}
 _WHOLE_STAND_INS = {"收入总计": ("收支总计",), "支出总计": ("收支总计",), "收支总计": ("收入总计", "支出总计")}
@@ -339,11 +343,53 @@ class Compare(Operation):
         return Answer(f"{figures}；{lexicon.as_asked(ordered[0].unit, u.question)}更{word}{gap}。", "comparison", rows)
 
 
-class Rank(Operation):
-    """最高/最低 over a scope (all, a department type, a region, named units), by value or by change."""
+class PartRank(Operation):
+    """"北京教委三公经费中哪一项最多 / 哪块最大": one unit's figure is ranked by its parts (因公出国、公务用车、
+    公务接待), each as its text or tables state it — never a ranking of the one unit among units."""
 
     def applies(self, u):
-        return u.operation in ("max", "min") and bool(u.metric) and not u.item
+        return u.operation in ("max", "min", "item_max", "item_min") and u.metric in PARTS_OF and not u.item \
+            and len(u.units) == 1 and not u.scope_type and u.scope_region is None and not u.on_change \
+            and bool(_PART_ASKED.search(u.normalized))
+
+    def answer(self, ctx, u):
+        lines, used = [], []
+        for doc_id in sorted(u.doc_ids or ()):
+            parts = []
+            for part in PARTS_OF[u.metric]:
+                fact = _first_fact(ctx, u, doc_id, part)
+                if fact is None:
+                    parts += [f for f in (_first_fact(ctx, u, doc_id, m) for m in _PART_STAND_INS.get(part, ()))
+                              if f is not None]
+                else:
+                    parts.append(fact)
+            parts = [f for f in parts if f.value_wan is not None]
+            if len(parts) < 2:
+                continue
+            ordered = sorted(parts, key=lambda f: f.value_wan, reverse=u.operation in ("max", "item_max"))
+            whole = _first_fact(ctx, u, doc_id, u.metric)
+            word = "最多" if u.operation in ("max", "item_max") else "最少"
+            head = f"{whole.unit}{label(whole)}{u.metric}{whole.value_text}中" if whole is not None else \
+                f"{ordered[0].unit}{label(ordered[0])}{u.metric}中"
+            if ordered[0].value_wan == ordered[1].value_wan:
+                ties = [f for f in ordered if f.value_wan == ordered[0].value_wan]
+                lines.append(head + "、".join(f"{f.metric}{f.value_text}" for f in ties) + f"相同，{word}")
+            else:
+                lines.append(head + f"{word}的是{ordered[0].metric}（{ordered[0].value_text}）；其后为"
+                             + "、".join(f"{f.metric}{f.value_text}" for f in ordered[1:]))
+            used += ([whole] if whole is not None else []) + ordered
+        if not lines:
+            return None
+        return Answer("；".join(lines) + "。", "comparison", used)
+
+
+class Rank(Operation):
+    """最高/最低 over a scope (all, a department type, a region, named units), by value or by change — over one
+    unit named alone there is nothing to rank."""
+
+    def applies(self, u):
+        return u.operation in ("max", "min") and bool(u.metric) and not u.item \
+            and not (len(u.units) == 1 and not u.scope_type and u.scope_region is None)
 
     def answer(self, ctx, u):
         docs = ctx.scope_docs(u)
@@ -540,4 +586,5 @@ class Overview(Operation):
 
 
 # tried in this order; the first that answers wins
+PART_RANK = PartRank()   # (tried before the table operations: a whole's parts, not its table's rows)
 OPERATIONS: list[Operation] = [Compare(), Rank(), Threshold(), Zero(), ChangeList(), Detail(), Lookup(), Overview()]

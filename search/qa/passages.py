@@ -161,8 +161,9 @@ def best_sentence(text: str, terms: list[str], wants_number: bool, question: str
     number = wanted_number(question)
     asks_reason = bool(ASKS_REASON.search(question))
     for sentence in _candidates(text, asks_reason, whole, bool(ASKS_TARGET.search(question))):
-        if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence):
-            continue   # a heading or table title names a topic; it answers nothing
+        if len(sentence) < 4 or heading_level(sentence) is not None or is_table_title(sentence) \
+                or re.sub(r"[\W_]", "", sentence) in question:
+            continue   # a heading or table title names a topic, the question's own words say nothing: no answer
         if specific and not find_spans(sentence, specific) and not any(t in _plain(sentence) for t in specific):
             continue
         if required and not any(_plain(r) in _plain(sentence) for r in required):

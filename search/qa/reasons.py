@@ -41,6 +41,18 @@ def states_a_reason(sentence: str) -> bool:
     return cue is not None and len(_RESTATED.sub("", sentence[cue.end():])) >= 3
 
 
+def reason_of(words: list[str]):
+    """A reason given for what one of words names: the word before the reason's cue ("委托业务费…减少…，主要原因是…"),
+    not only inside the reason ("因公出国费增加3.2万元，主要原因是…由委托业务费调整为因公出国经费")."""
+    def verify(sentence: str) -> bool:
+        cue = REASON_CUE.search(sentence)
+        if cue is None or not states_a_reason(sentence):
+            return False
+        before = re.sub(r"\s", "", sentence[:cue.start()])
+        return any(re.sub(r"\s", "", w) in before for w in words if w)
+    return verify
+
+
 def reason_about_the_whole(sentence: str) -> bool:
     return states_a_reason(sentence) and not _PART_WORDS.search(sentence)
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from ..vocab import strip_quotes
+from ..vocab import passage_doc_id, passage_id, passage_ordinal, strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms
 from .operations import Context, Detail
@@ -23,6 +23,7 @@ from .passages import MAX_ANSWER_CHARS, fact_dict, none_answer, passage_answer
 from .reasons import (
     WHOLE_BUDGET_WORDS,
     reason_about_the_whole,
+    reason_of,
     reason_passage,
     stated_reason,
     states_a_reason,
@@ -157,14 +158,54 @@ def _unit_duties(engine, u: Understood, k: int, scope, started: float) -> dict:
 
 @sentence_operation("purpose")
 def _purpose(engine, u: Understood, k: int, scope, started: float) -> dict:
-    """What the item is for: a sentence naming it with its use, never only its figure."""
+    """What the item is for: a sentence naming it with its use, never only its figure — or, for its targets,
+    the 年度目标 its project's 绩效目标表 states."""
+    if u.item and _NOT_A_NAME_WORD.search(u.item):
+        # "…停车场 项目 绩效目标": the targets are asked, not a row named 绩效目标 — of the project the other
+        # words name, when one project's target table does (else a sentence about the targets: "共14个项目纳入
+        # 绩效目标管理")
+        target = _project_target(engine, u, k, scope, started)
+        if target is not None:
+            return target
     named = u.item_phrase or u.item or u.metric_text
     states = _STATES_PURPOSE.search if u.item else _purpose_of(required_words(u) or [u.metric])
 
     def verify(sentence: str) -> bool:
         return bool(states(sentence)) and not _TABLE_LINE.match(sentence)   # a sentence, not a table's line
-    return passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
-                          verify=verify, query=f"{named} 用于")
+    reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
+                           verify=verify, query=f"{named} 用于")
+    if reply["answer_type"] == "none" and _TARGET_ASKED.search(u.normalized):
+        return _project_target(engine, u, k, scope, started) or reply
+    return reply
+
+
+_TARGET_ASKED = re.compile(r"目标|做什么|干什么|用途")
+# a 项目绩效目标表: "项目名称 X 主管部门 … 年度目标 Y 一级指标 …" (福州, 烟台, 西安 print one per project)
+_TARGET_BLOCK = re.compile(r"项目名称\s*(?P<name>.+?)\s*主管部门.*?(?:年度目标|总体目标)\s*[:：]?\s*(?P<target>.+?)"
+                           r"\s*(?=一级指标|绩效指标|绩效目标指标|年度绩效|年度\s*绩效|项目名称|$)", re.S)
+_NOT_A_NAME_WORD = re.compile(r"^(?:绩效|年度|总体)?目标|^项目$|^绩效$")
+
+
+def _project_target(engine, u: Understood, k: int, scope, started: float) -> dict | None:
+    """The 年度目标 (or 总体目标) of the one project of the unit's 绩效目标表 whose name holds every word the
+    question names it by; None when no one project does."""
+    words = [w for w in dict.fromkeys([u.item, *u.unparsed.split()]) if w and len(w) >= 2
+             and not _NOT_A_NAME_WORD.search(w)]
+    if not words or sum(len(w) for w in words) < 4:
+        return None
+    result = engine.search(" ".join(words) + " 项目名称 年度目标", k=max(k, 20), documents=scope)
+    found = {}
+    for hit in result["results"]:
+        for m in _TARGET_BLOCK.finditer(hit["text"]):
+            name = re.sub(r"\s", "", m.group("name"))
+            target = re.sub(r"\s+", " ", m.group("target")).strip()
+            if all(w in name for w in words) and len(target) >= 6:
+                found.setdefault(name, (hit, target))
+    if len(found) != 1:
+        return None   # no project, or several the words fit: which one is not said
+    name, (hit, target) = next(iter(found.items()))
+    return _quoted_reply(u, hit, f"《项目绩效目标表》项目“{name}”年度目标：{target[:160]}", result["results"], k,
+                         started)
 
 
 def _stating_sentence(engine, u: Understood, k: int, scope, started: float) -> dict:
@@ -190,8 +231,52 @@ def _stating_sentence(engine, u: Understood, k: int, scope, started: float) -> d
         # "烟台信访局委托业务费多少": "2025年、2026年均未使用财政拨款安排委托业务费支出" says there is none
         stated = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=required_words(u),
                                 verify=_states_none_of(required_words(u)))
-        return stated if stated["answer_type"] != "none" else reply
+        if stated["answer_type"] != "none":
+            return stated
+    if reply["answer_type"] == "none" and u.operation == "lookup":
+        return _section_named(engine, u, k, scope, started) or reply
     return reply
+
+
+# what a question asking for a section's text ends with, and the numbering and year a heading begins with
+_SECTION_ASKED_END = re.compile(r"(?:是什么|是啥|有哪些|包括哪些|包括什么|怎么样|如何|具体内容|内容)?[?？]?$")
+_HEADING_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(]?[一二三四五六七八九十\d]+[)）、.．])\s*")
+_A_FIGURE_ASKED = re.compile(r"多少|几|金额|数额|占比|比例|增减|增长|减少|增加|为什么|原因|哪个|哪家|谁")
+
+
+def _section_named(engine, u: Understood, k: int, scope, started: float) -> dict | None:
+    """"深圳市统计局2026年主要工作目标", "湖州卫健委国有资产占有使用情况": what the question asks is a heading of
+    the unit's document — the text under it, from its start, quoted. Only for a question asking no figure, and
+    a heading of four or more characters the question writes out (or that writes out all the question asks)."""
+    from ..tokens import compact_text
+    from .passages import document_passages
+
+    if not scope or _A_FIGURE_ASKED.search(u.normalized):
+        return None
+    rest = compact_text(u.normalized)
+    for mention in u.units:
+        rest = rest.replace(compact_text(mention.text), "")
+    rest = _SECTION_ASKED_END.sub("", re.sub(r"20\d\d年度?|\d\d年|今年|明年|的", "", rest))
+    if len(rest) < 4:
+        return None
+    gen = engine.generation()
+    best = None   # (length of the heading matched, passage)
+    for doc_id in sorted(scope):
+        for _pid, p in document_passages(gen, doc_id):
+            heading = p.section.rsplit(" › ", 1)[-1] if p.section else ""
+            words = compact_text(re.sub(r"20\d\d\s*年度?", "", _HEADING_NUMBER.sub("", heading)))
+            if len(words) >= 4 and (words in rest or rest in words) and (best is None or len(words) > best[0]):
+                best = (len(words), p)
+    if best is None:
+        return None
+    p = best[1]
+    result = engine.search(p.section.rsplit(" › ", 1)[-1], k=max(k, 20), documents={p.doc_id})
+    hit = next((h for h in result["results"] if h["id"] == p.id), None)
+    if hit is None:
+        return None
+    text = re.sub(r"\s*\n\s*", " ", _with_what_it_announces(engine, hit)).strip()
+    quoted = text if len(text) <= 240 else text[:240].rsplit("。", 1)[0] + "。…"
+    return _quoted_reply(u, hit, quoted, result["results"], k, started)
 
 
 def _states_none_of(words: list[str]):
@@ -206,7 +291,7 @@ _AN_ITEM = re.compile(r"^[\u4e00-\u9fff]{2,}(?:费|经费|资金|项目|专项)$
 
 
 def _reason_of_an_item(engine, u: Understood, k: int, scope, named: list[str]) -> dict:
-    reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=named, verify=states_a_reason)
+    reply = passage_answer(engine, u, k, allowed=scope, wants_figure=False, required=named, verify=reason_of(named))
     if reply["answer_type"] != "passage" or not re.search(r"多少|几|[少多]了|减少|增加|下降|增长|涨|降", u.normalized) \
             or re.search(r"\d[\d,.]*\s*[万亿]?元", reply["answer"]):   # (or the reason's sentence states it already)
         return reply   # (the change asked with the reason: the item's own statement of it first, as for a metric)
@@ -273,10 +358,20 @@ def _first_quoted(engine, u: Understood, k: int, scope, started: float, query: s
     result = engine.search(query, k=max(k, 20), documents=scope)
     hits = sorted(result["results"], key=lambda h: h["id"]) if in_order else result["results"]
     for hit in hits:
-        quoted = extract(hit["text"])
+        quoted = extract(_with_what_it_announces(engine, hit))
         if quoted:
             return _quoted_reply(u, hit, quoted, result["results"], k, started)
     return none_answer(u.question, why, result["results"][:k], started) if why else None
+
+
+def _with_what_it_announces(engine, hit: dict) -> str:
+    """A passage ending on the words announcing a list ("主要职能包括：") with the next passage of its document,
+    where the list was cut off from it."""
+    text = hit["text"]
+    if not text.rstrip().endswith(("：", ":")):
+        return text
+    following = engine.generation().passages.get(passage_id(passage_doc_id(hit["id"]), passage_ordinal(hit["id"]) + 1))
+    return text + "\n" + following.text if following is not None else text
 
 
 def _quoted_reply(u: Understood, hit: dict, quoted: str, results: list[dict], k: int, started: float) -> dict:

@@ -607,11 +607,16 @@ def _names_unit_cell(question: str, cell: str, region: str, exact: bool = False)
 _ORG_LAST = {e[-1] for e in ORG_ENDINGS}   # an abbreviation ends where its organisation word does
 
 
+_NOT_PROJECTS = ("三公经费", "政府采购", "基本支出", "人员经费", "公用经费", "机关运行经费", "因公出国(境)费",
+                 "公务用车购置及运行费", "公务接待费", "会议费", "培训费")
+
+
 class RowRank(Operation):
     """"X局哪个项目支出最多": rank that unit's 项目支出 rows."""
 
     def applies(self, u):
-        return u.operation in ("item_max", "item_min") and len(u.units) == 1
+        # (not of another figure's parts: "政府采购里哪一项最多" is no project)
+        return u.operation in ("item_max", "item_min") and len(u.units) == 1 and u.metric not in _NOT_PROJECTS
 
     def answer(self, ctx, u):
         rows_mod = _rows()
@@ -650,7 +655,7 @@ class RowRank(Operation):
 
 
 _FUNCTION_WORDS = re.compile(r"功能(?:分类|科目)|(?<!经济)(?<!经济分类)科目")
-_ECONOMIC_WORDS = re.compile(r"经济(?:分类|科目)|公用经费")
+_ECONOMIC_WORDS = re.compile(r"经济(?:分类|科目)|公用经费|机关运行经费")
 
 
 class ClassRank(Operation):

@@ -61,6 +61,9 @@ WHOLE_OF = {"人员经费": ("基本支出",), "公用经费": ("基本支出",)
              "公务接待费": ("三公经费",), "公务用车购置及运行费": ("三公经费",), "公务用车购置费": ("三公经费",),
              "公务用车运行维护费": ("三公经费",), "政府采购货物": ("政府采购",), "政府采购工程": ("政府采购",),
              "政府采购服务": ("政府采购",)}
+# a whole's parts that together make it, for "三公经费中哪一项最多" (one unit's parts ranked)
+PARTS_OF = {"三公经费": ("因公出国(境)费", "公务用车购置及运行费", "公务接待费"),
+            "政府采购": ("政府采购货物", "政府采购工程", "政府采购服务"), "基本支出": ("人员经费", "公用经费")}
 _ASKED_BETWEEN = re.compile(r"多少|几|[？?]|是否|吗|和|与|及")
 # the figures that are also rows of the 经济分类 tables ("30215 会议费"), and the columns those tables split a row
 # into: "会议费 项目支出" asks the row's cell in that column, not two figures
@@ -85,8 +88,8 @@ _FILLER = re.compile(
     r"(?:换算|折合|折算)(?:成|为)?(?=\s*(?:是|有)?(?:多少)?\s*(?:元|万元|亿元))|"   # "换算成元是多少": the money unit asked, not an item
     r"钱(?=\s*[?？]?\s*$)|是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
-    r"(?i:vs|pk)|里头|[那这]块|所列|上述|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
-    r"哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
+    r"由(?=政府性基金|一般公共预算|国有资本|财政)|(?i:vs|pk)|里头|[那这]块|所列|上述|和|与|及|跟|或|还是|在|(?<![高初])中(?![心医央小学华教专级等职])(?!国(?!有))|里|其中|之中|给|为|对|比|上年|同比|较|相比|比较|对比|"
+    r"哪一?(?:项(?!目)|块|类|种|部分)|哪些|哪个|哪家|哪几个|哪一个|哪|谁|各|列出|名单|最高|最多|最大|最低|最少|最小|排名|第一|更[多高少低大小]|"
     r"增减|增加|增长|减少|下降|变化|变动|增幅|降幅|幅度|[这那]么[多少大高低]|超过|高于|低于|以上|以下|不足|不到|大于|小于|万元|亿元|元|"
     r"占比|比例|比重|百分比|多大|占(?!用)|完成率|完成|执行率|执行|个|支出|经费|费用|资金|拨款|数量|规模|"
     r"[两二三四五六七八九十几]+(?:家|个单位|个部门)|当中|"   # "…三家中哪个最多": the units listed, counted
@@ -180,10 +183,15 @@ def _part_before_whole(found: list[tuple[str, str]]) -> tuple[str, str] | None:
     return None
 
 
+_VEHICLES_IN_A_NAME = re.compile(r"(?:涉案|扣押|扣留|报废)车辆|车辆(?=停车|停放|管理费|租赁|保险|拍卖|扣留|处置|检测|救援)")
+
+
 def detect_metrics(text: str) -> list[tuple[str, str]]:
     """Every metric the question names, in order, as (canonical metric, words used); the last is the one
     asked ("基本支出中公用经费": 公用经费, inside 基本支出); [("", "")] when it names none."""
     compact = _compact(text).replace(" ", "")
+    # vehicles inside a project's name are no count of them ("涉案车辆停车场租赁建设及管理费项目")
+    compact = _VEHICLES_IN_A_NAME.sub(lambda m: "□" * len(m.group()), compact)
     # a count of vehicles: 车辆, 几辆, or the cars themselves compared ("哪个公务用车多", "公车最少")
     bought = re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:公务用?)?车辆(?:数|[几多少]*辆))", compact)
     if bought and not re.search(r"费|经费|[万亿]?元|钱", compact):
@@ -761,7 +769,7 @@ def _purpose(u: Understood, compact: str) -> None:
 
 
 # what a named item is for ("用来干什么", "用途", "主要用于什么"): a sentence, not its figure
-_PURPOSE = re.compile(r"用途|用来(?:干|做)|干什么|做什么|干嘛|用于(?:什么|哪)|用在(?:什么|哪)|作什么用|有什么用|(?:绩效)?目标是(?:什么|啥)|绩效目标")
+_PURPOSE = re.compile(r"用途|用来(?:干|做)|干什么|做什么|干嘛|用于(?:什么|哪)|用在(?:什么|哪)|作什么用|有什么用|(?:绩效)?目标是(?:什么|啥)|(?:绩效|年度|总体)目标")
 
 
 ROW_WORDS = re.compile(r"预算|拨款|收入|支出|经费|资金|费用|项目")

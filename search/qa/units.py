@@ -424,7 +424,8 @@ def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
     # after a list separator, or right after another unit ("无锡 水利局 住建局 应急执法监督局": spaces are gone)
     starts = sorted({sep.end() for sep in _LISTED.finditer(compact, end)}
                     | {m.start + len(m.text) for m in mentions if m.start >= end - len(m.text)}
-                    | ({end + 1} if compact[end:end + 1] in ("（", "(") else set()))   # "上海（考试院 …）"
+                    | ({end + 1} if compact[end:end + 1] in ("（", "(") else set())   # "上海（考试院 …）"
+                    | ({0} if compact[:1] == region.name[:1] else set()))   # "上科大附校和上海交通职院…"
     tried: set[int] = set()
     while starts:
         start = starts.pop(0)
@@ -432,6 +433,9 @@ def _same_region_named(gaz, compact, merged, mentions, spans) -> None:
             continue
         tried.add(start)
         size, docs = gaz.abbreviated(compact[start:], region_docs)
+        if size < 3 or not docs:
+            # (or its whole name, the region's first character kept: "上科大附校")
+            size, docs = gaz.abbreviated_whole(compact[start:], region_docs)
         if size >= 3 and docs and not any(m.doc_ids == docs for m in mentions):
             mentions.append(Mention(compact[start:start + size], region.name, {region.code}, "", docs, True,
                                     by_name=True, start=start))
