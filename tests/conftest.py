@@ -61,6 +61,21 @@ def make_app(index_dir: Path, embedder=None, corpus_dir: Path | None = None):
     return create_app(config)
 
 
+def client_over_pdfs(tmp_path_factory, name: str, pdfs: list[str]):
+    """A Flask test client over a real index (figures and tables stages included) of the named 2026 PDFs,
+    copied into a corpus folder of their own."""
+    from search.cli import build_stages
+    from search.indexer import build_index
+
+    corpus = tmp_path_factory.mktemp(name) / "corpus"
+    corpus.mkdir()
+    for pdf in pdfs:
+        shutil.copyfile(require_shared(CORPUS_2026 / pdf), corpus / pdf)
+    index = corpus.parent / "index"
+    build_index(corpus, index, None, extra_stages=build_stages())
+    return make_app(index).test_client()
+
+
 def pdf_sample_corpus(tmp_path_factory, step: int, name: str) -> Path:
     """Every step-th real 2026 PDF plus the sample .txt files, copied into a corpus folder (copies: the
     indexer skips links that point out of the corpus folder)."""

@@ -7,13 +7,10 @@ for what is bought) give the text's statement or nothing."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from conftest import CORPUS_2026, make_app, require_shared
+from conftest import client_over_pdfs
 
-from search.cli import build_stages
-from search.indexer import build_index
 from search.query import without_mentions
 
 PDFS = ["2026年北京市退役军人事务局部门预算.pdf", "2026年深圳市水务局部门预算.pdf", "2026年上海市生态环境局_部门预算.pdf",
@@ -25,13 +22,7 @@ PDFS = ["2026年北京市退役军人事务局部门预算.pdf", "2026年深圳�
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("named") / "corpus"
-    corpus.mkdir()
-    for name in PDFS:
-        shutil.copyfile(require_shared(CORPUS_2026 / name), corpus / name)
-    index = corpus.parent / "index"
-    build_index(corpus, index, None, extra_stages=build_stages())
-    return make_app(index).test_client()
+    return client_over_pdfs(tmp_path_factory, "named", PDFS)
 
 
 def _plain(text: str) -> str:

@@ -8,13 +8,9 @@ character listed beside another."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-from conftest import CORPUS_2026, make_app, require_shared
-
-from search.cli import build_stages
-from search.indexer import build_index
+from conftest import client_over_pdfs
 
 PDFS = ["2026年北京市教育委员会部门预算.pdf", "2026年苏州市交通运输局部门预算.pdf", "广州_水务局_2026年部门预算.pdf",
         "2026年深圳市财政局部门预算.pdf", "福州_公安局交通警察局_2026年部门预算.pdf", "2026年上海市政府办公厅_部门预算.pdf",
@@ -23,13 +19,7 @@ PDFS = ["2026年北京市教育委员会部门预算.pdf", "2026年苏州市交�
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("parts") / "corpus"
-    corpus.mkdir()
-    for name in PDFS:
-        shutil.copyfile(require_shared(CORPUS_2026 / name), corpus / name)
-    index = corpus.parent / "index"
-    build_index(corpus, index, None, extra_stages=build_stages())
-    return make_app(index).test_client()
+    return client_over_pdfs(tmp_path_factory, "parts", PDFS)
 
 
 def ask(client, q: str) -> dict:
