@@ -456,7 +456,6 @@ def extract_table_facts(doc) -> list[Fact]:
     disagreements with the text."""
     facts: list[Fact] = []
     seen: set[tuple[str, str]] = set()
-    m = doc.meta
     for p, lines in _table_rows(doc):
         unit = p.money_unit
         title = p.section.rsplit(" › ", 1)[-1].replace("“", "").replace("”", "")
@@ -483,12 +482,7 @@ def extract_table_facts(doc) -> list[Fact]:
                 if (metric, num) in seen:
                     continue   # the same total printed in several tables
                 seen.add((metric, num))
-                value = _parse_number(num)
-                facts.append(Fact(
-                    doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind if m.kind in ("预算", "决算") else "预算", metric, value,
-                    f"{num}{unit}", unit, value * TO_WAN[unit], "", None, "", "", "", "table", line.strip(),
-                    passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
-                facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, line.strip(), num)
+                facts.append(_table_fact(doc, p, metric, num, unit, line.strip()))
     return facts
 
 
@@ -499,7 +493,6 @@ def sangong_column_facts(doc, text_facts: list[Fact]) -> list[Fact]:
     stated = {f.metric for f in text_facts}
     totals = {round(f.value_wan, 2) for f in text_facts if f.metric == "三公经费" and f.value_wan is not None}
     facts: list[Fact] = []
-    m = doc.meta
     for metric, num, table, row, total in _sangong_columns(doc):
         if metric in stated or any(f.metric == metric for f in facts) \
                 or (totals and round(total * TO_WAN[table.unit], 2) not in totals):
@@ -507,14 +500,20 @@ def sangong_column_facts(doc, text_facts: list[Fact]) -> list[Fact]:
         p = next((q for q in doc.passages if q.is_table and q.line_start <= row.line_start <= q.line_end), None)
         if p is None:
             continue
-        value = _parse_number(num)
         statement = next((line for line in p.text.split("\n") if num in line), num).strip()
-        facts.append(Fact(
-            doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind if m.kind in ("预算", "决算") else "预算",
-            metric, value, f"{num}{table.unit}", table.unit, value * TO_WAN[table.unit], "", None, "", "", "", "table",
-            statement, passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section))
-        facts[-1].page_start, facts[-1].page_end = figure_pages(doc, p, statement, num)
+        facts.append(_table_fact(doc, p, metric, num, table.unit, statement))
     return facts
+
+
+def _table_fact(doc, p, metric: str, num: str, unit: str, statement: str) -> Fact:
+    """A figure read from a table of passage p, as printed with the table's money unit, its page found."""
+    m = doc.meta
+    value = _parse_number(num)
+    fact = Fact(doc.doc_id, doc.file, m.unit, m.region, m.year, m.kind, m.kind if m.kind in ("预算", "决算") else "预算",
+                metric, value, f"{num}{unit}", unit, value * TO_WAN[unit], "", None, "", "", "", "table", statement,
+                passage_id(doc.doc_id, p.ordinal), p.line_start, p.line_end, p.section)
+    fact.page_start, fact.page_end = figure_pages(doc, p, statement, num)
+    return fact
 
 
 def flag_mismatches(text_facts: list[Fact], table_facts: list[Fact]) -> list[Fact]:

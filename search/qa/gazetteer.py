@@ -68,6 +68,19 @@ def abbreviation_span(form: str, name: str, head: bool = False) -> int | None:
     return positions[-1] - positions[0] + 1
 
 
+def _whole_form_at(text: str, names: dict[str, set[str]]) -> tuple[int, str] | None:
+    """(size, name) for the longest start of text (4–12 characters, ending on an organisation word) that
+    abbreviates a whole name of names beginning with its first character — name "" when several tie — or None."""
+    for size in range(min(len(text), 12), 3, -1):
+        form = text[:size]
+        if form[-1] not in _FORM_ENDINGS:
+            continue
+        found, chosen = _closest(form, {n: d for n, d in names.items() if n[0] == form[0]}, False)
+        if found:
+            return size, chosen
+    return None
+
+
 def _closest(form: str, names, head: bool) -> tuple[bool, str]:
     """(whether form abbreviates any of names, the one it abbreviates most closely — "" when several tie)."""
     scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=head)) is not None]
@@ -252,46 +265,36 @@ class Gazetteer:
             other = other.removeprefix(normalize_query(region))
         return [other] if len(other) >= 3 else []
 
-    def abbreviated_whole(self, text: str, docs: set[str]) -> tuple[int, set[str]]:
-        """(characters used, documents) for the one held unit among docs whose whole name (its region's first
-        character included) the start of text abbreviates, four or more characters ending on an organisation
-        word ("上科大附校" listed after another 上海 unit), or (0, set())."""
-        names: dict[str, set[str]] = {}
-        for d in docs:
-            e = self.entries.get(d)
-            if e is not None and e.unit and e.kind in ("预算", "决算"):
-                names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
-        for size in range(min(len(text), 12), 3, -1):
-            form = text[:size]
-            if form[-1] not in _FORM_ENDINGS:
-                continue
-            found, chosen = _closest(form, {n: d for n, d in names.items() if n[0] == form[0]}, False)
-            if found:
-                return (size, names[chosen]) if chosen else (0, set())
-        return 0, set()
-
-    def abbreviated_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
-        """(start, length, documents) for a held unit whose whole name (its region's first character
-        included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question
-        abbreviates, ending on an organisation word; the only such unit, or None."""
+    def _whole_names_held(self) -> dict[str, set[str]]:
+        """Each held budget's whole unit name (中共 dropped, notes in brackets too) -> its documents."""
         if self._whole_names is None:
             self._whole_names = {}
             for d, e in self.entries.items():
                 if e.unit and e.kind in ("预算", "决算"):
                     self._whole_names.setdefault(bare_name(re.sub(r"^(?:中共|中国共产党)", "", e.unit)), set()).add(d)
-        names = self._whole_names
+        return self._whole_names
+
+    def abbreviated_whole(self, text: str, docs: set[str]) -> tuple[int, set[str]]:
+        """(characters used, documents) for the one held unit among docs whose whole name (its region's first
+        character included) the start of text abbreviates, four or more characters ending on an organisation
+        word ("上科大附校" listed after another 上海 unit), or (0, set())."""
+        names = {n: ds & docs for n, ds in self._whole_names_held().items() if ds & docs}
+        found = _whole_form_at(text, names)
+        return (found[0], names[found[1]]) if found and found[1] else (0, set())
+
+    def abbreviated_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
+        """(start, length, documents) for a held unit whose whole name (its region's first character
+        included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question
+        abbreviates, ending on an organisation word; the only such unit, or None."""
+        names = self._whole_names_held()
         firsts = {n[0] for n in names}
         for start in range(len(compact) - 3):
             if compact[start] not in firsts:
                 continue
-            for size in range(min(len(compact) - start, 12), 3, -1):
-                form = compact[start:start + size]
-                if form[-1] not in _FORM_ENDINGS:
-                    continue
-                found, chosen = _closest(form, {n: d for n, d in names.items() if n[0] == form[0]}, False)
-                if found:
-                    # several units answer equally: none
-                    return (start, size, names[chosen]) if chosen else None
+            found = _whole_form_at(compact[start:], names)
+            if found:
+                # several units answer equally: none
+                return (start, found[0], names[found[1]]) if found[1] else None
         return None
 
     def written_out_anywhere(self, compact: str, starts) -> tuple[int, int, set[str]] | None:

@@ -671,7 +671,7 @@ def _row_and_column(compact: str) -> tuple[str, str] | None:
 
 
 _EACH = re.compile(r"各|分别")
-_A_FUND = re.compile(r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算)?(?:财政)?拨款|一般公共预算")
+_A_FUND = re.compile(f"(?:{'|'.join(FUNDS)})?(?:预算)?(?:财政)?拨款|一般公共预算")   # (a fund's own words, FUNDS)
 _JOINED = re.compile(r"[，,、和及与]|[？?]")
 
 
