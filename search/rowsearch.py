@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .regions import data_rows
 from .rows import ROW_COLUMNS
-from .tables import is_narrative, parse_value
+from .tables import UNIT_BLOCK_KINDS, is_narrative, parse_value
 from .vocab import LIST_NUMBER, ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
@@ -465,11 +465,12 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
               or (r["doc_id"], _norm(r["row_label"]), r["value_text"]) not in printed_with_unit]
     seen: dict[tuple, dict] = {}
     for r in sorted(picked, key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["line_start"])):
+        # (two units of a table printed unit by unit may print the same figure: each is its own row)
         key = (r["doc_id"], _norm(r["row_label"]), round(r["value_wan"] or 0, 2) if r["value_wan"] is not None
-               else r["value_text"])
+               else r["value_text"], r["context"] if r["kind"] in UNIT_BLOCK_KINDS else "")
         if key not in seen:
             seen[key] = r
-    out = _whole_before_part(list(seen.values()), words) if not column else list(seen.values())
+    out = whole_before_part(list(seen.values()), words) if not column else list(seen.values())
     best: dict[str, float] = {}
     distinct: dict[str, set] = {}
     for r in out:
@@ -528,7 +529,7 @@ def _breadth(title: str) -> int:
     return 2 if any(w in (title or "") for w in _SHARE_OF_A_PART) else 1 if _of_a_part(title) else 0
 
 
-def _whole_before_part(rows: list[dict], words: str = "") -> list[dict]:
+def whole_before_part(rows: list[dict], words: str = "") -> list[dict]:
     """A label printed both in a table of the unit's whole spending (支出表 按经济分类: 劳务费 662.28) and in a
     table of one part of it (基本支出总表: 劳务费 2.88): asked without a part, the whole is the answer — and a
     part's table before one of the 机关运行经费 drawn from it (商品和服务支出 3,462.67 in the 基本支出表, 379.20 of
@@ -733,14 +734,24 @@ def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: 
 _TITLE_WORDS = ("基本支出", "项目支出", "一般公共预算", "财政拨款", "政府性基金")
 
 
+def unit_cells(gen_or_conn, doc_id: str, kind: str) -> set[str]:
+    """The units of the document's tables of kind printed unit by unit (their rows' `context`)."""
+    return {r["context"] for r in _query(gen_or_conn, "SELECT DISTINCT context FROM table_rows WHERE doc_id = ? "
+                                                      "AND kind = ? AND context != ''", (doc_id, kind))}
+
+
 def classified_rows(gen_or_conn, doc_id: str, kind: str, group: str = "", words: str = "",
-                    column: str | None = None, smallest: bool = False) -> tuple[dict | None, list[dict]]:
+                    column: str | None = None, smallest: bool = False,
+                    unit_cell: str = "") -> tuple[dict | None, list[dict]]:
     """(the group row, the rows under it ranked) in one classification table of the document: kind is
     功能分类 or 经济分类; group a row's name ("商品和服务支出") whose coded rows are ranked, else the table's
     lowest-level rows (项, or 款 where a table stops there); words the question, choosing the table by the
-    words of its title it names. Only coded tables: which rows are under which is read from the codes."""
-    rows = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND kind = ? "
-                               "AND is_total = 0 AND code != ''", (doc_id, kind))
+    words of its title it names. Only coded tables: which rows are under which is read from the codes. A
+    table printed unit by unit gives the rows of unit_cell only (none when it is ""): its rows of several
+    units are no one unit's ranking."""
+    rows = [r for r in _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? "
+                                           "AND kind = ? AND is_total = 0 AND code != ''", (doc_id, kind))
+            if r["context"] == unit_cell or not r["context"]]
     by_table: dict[str, list[dict]] = {}
     for r in rows:
         by_table.setdefault(r["table_id"], []).append(r)

@@ -1143,6 +1143,8 @@ def finish(table: Table) -> Table:
                 r.values = {col: v for col, v in r.values.items() if not re.fullmatch(r"5\d{4}", v)}
     if table.kind == "项目支出":
         _units_as_context(table)
+    elif table.kind in UNIT_BLOCK_KINDS:
+        _unit_blocks_as_context(table)
     if table.kind == "三公经费":
         _fund_cycle_headers(table)
     table.checks = check_sums(table)
@@ -1184,6 +1186,8 @@ def _fund_cycle_headers(table: Table) -> None:
 
 
 _UNIT_ROW = re.compile(r"^[\u4e00-\u9fff（）()]{4,30}$")
+# the kinds of table a department may print unit by unit (its row, then 本级's rows, then each unit's)
+UNIT_BLOCK_KINDS = ("功能分类", "经济分类", "支出")
 
 
 def _units_as_context(table: Table) -> None:
@@ -1199,6 +1203,35 @@ def _units_as_context(table: Table) -> None:
         if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(head) and any(place in head for place in "市县区省"):
             unit = r.label
         elif unit:
+            r.context = unit
+
+
+def _is_unit_header(r: Row) -> bool:
+    head = re.sub(r"[（(][^（）()]*[）)]$", "", r.label)
+    # (a prison is a unit: 广东省广州花都监狱 heads its rows in 广州司法局's 基本支出 table; 监狱 alone is a row)
+    return not r.code and not r.is_total and bool(r.values) and bool(_UNIT_ROW.match(r.label)) \
+        and (bool(ORG_NAME_END.search(head)) or len(head) > 4 and head.endswith("监狱"))
+
+
+def _unit_blocks_as_context(table: Table) -> None:
+    """A table printed unit by unit (深圳's 支出总表, 基本支出总表, 经济分类 table: the department's row, then
+    "深圳市人力资源和社会保障局（本级）" and its rows, then each subordinate unit's row and its rows): every row
+    under a unit's row gets that unit as its unit cell (`context`), so that 会议费 of 深圳市考试院 is not taken
+    for the department's. Only where the table opens with a unit's row (after its 合计) and at least two units
+    head rows of their own; a unit named without its city (深圳鹏城技师学院) is one too, the layout vouching
+    for it."""
+    rows = [r for r in table.rows if r.block == 0 and not r.is_total]
+    if not rows or not _is_unit_header(rows[0]):
+        return
+    heads = [i for i, r in enumerate(rows) if _is_unit_header(r)]
+    heading = [i for i in heads[1:] if i + 1 < len(rows) and not _is_unit_header(rows[i + 1])]
+    if len(heading) < 2:
+        return
+    unit = ""
+    for i, r in enumerate(rows):
+        if i in heads:
+            unit = r.label
+        elif unit and not r.context:
             r.context = unit
 
 

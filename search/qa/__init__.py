@@ -32,6 +32,7 @@ from .table_ops import (
     METRIC_TABLE_TOTAL,
     ROW_LOOKUP,
     SUBUNIT_AS_ROW,
+    SUBUNIT_ROW_LOOKUP,
     TABLE_OPERATIONS,
 )
 from .understand import COLUMN_METRICS, Understood, detect_metric, detect_metrics, understand
@@ -125,8 +126,9 @@ def _run_one(engine, u: Understood) -> Answer | None:
     ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
     if u.not_held:
         # no document is of the unit named, or of the year asked: a row of its department's tables may be
-        # (西安强戒所), or a column of its next year's tables (2025年预算数)
-        for op in (SUBUNIT_AS_ROW, LAST_YEAR_COLUMN):
+        # (西安强戒所), or a row under its name in a table printed unit by unit (深圳市考试院 会议费), or a
+        # column of its next year's tables (2025年预算数)
+        for op in (SUBUNIT_AS_ROW, SUBUNIT_ROW_LOOKUP, LAST_YEAR_COLUMN):
             if op.applies(u):
                 answer = op.answer(ctx, u)
                 if answer is not None:

@@ -78,13 +78,26 @@ class RowLookup(Operation):
             docs = _year_docs(ctx, u, docs)
             if not docs:
                 return None
-            candidates = _candidates(ctx, rows_mod, docs, u, column)
+            candidates = _unit_blocks(ctx, u, _candidates(ctx, rows_mod, docs, u, column))
             if not candidates:
                 return None
             best = candidates[0]
-            who = ctx.gen.documents[best["doc_id"]].unit
+            # (a unit's row of a table printed unit by unit is that unit's: 深圳市人力资源和社会保障局（本级）)
+            who = best["context"] if _in_block(best) and not best.get("by_unit") \
+                else ctx.gen.documents[best["doc_id"]].unit
             others = _other_units_rows(ctx, candidates, best)
-            if others:
+            if best.get("by_unit"):
+                # the department's tables print the item unit by unit, no department row of it (深圳人社局's
+                # 表8: 本级, then each centre): each unit's row, and what they add up to — unless the text states
+                # the department's figure, which the sentence then gives
+                if len(u.units) > 1 or _stated_in_text(ctx, best["doc_id"], best["row_label"], ""):
+                    return None
+                line, shown, total = _by_unit_line(best["by_unit"], rows_mod, who)
+                parts.append(line)
+                used += shown
+                found_values.append(total)
+                leads.append(best)
+            elif others:
                 # one name, two units ("无锡教育局": the department 无锡市教育局 and 无锡市教育局（本级）), each with
                 # the row: each unit's figure, the department first, never one of them as if the only one
                 for row in sorted([best] + others, key=lambda r: (ctx.gen.documents[r["doc_id"]].unit.endswith("）"),
@@ -153,6 +166,81 @@ class RowLookup(Operation):
         # several rows match equally: say so and list them, but do not present one as the answer
         answer_type = "none" if any(v is None for v in found_values) else "figure"
         return Answer(text + "。", answer_type, [], list(dict.fromkeys(passages)), _plain(used))
+
+
+def _in_block(row: dict) -> bool:
+    """A row of a table a department prints unit by unit (tables.py gives it its unit as `context`)."""
+    return bool(row.get("context")) and row["kind"] in _rows().UNIT_BLOCK_KINDS and "category" not in row
+
+
+def _unit_blocks(ctx, u: Understood, candidates: list[dict]) -> list[dict]:
+    """Rows of a table printed unit by unit (the department's row, 本级 and its rows, each centre and its rows):
+    the unit the question names ("本级", "人社局 考试院") is the one whose row answers; a department asked
+    without one is answered from a table of its own rows where one has the item, else unit by unit (the
+    first row then carries `by_unit`: one row per unit). Other rows pass as they are."""
+    if not any(_in_block(r) for r in candidates):
+        return candidates
+    compact = _norm(u.normalized)
+    out: list[dict] = []
+    for doc_id in dict.fromkeys(r["doc_id"] for r in candidates):
+        rows = [r for r in candidates if r["doc_id"] == doc_id]
+        blocks = [r for r in rows if _in_block(r)]
+        if not blocks:
+            out += rows
+            continue
+        named = _cells_named(ctx, compact, doc_id, {r["context"] for r in blocks})
+        if named:
+            rows = [r for r in blocks if r["context"] in named]
+        elif any(not _in_block(r) and r["quality"] >= max(b["quality"] for b in blocks) for r in rows):
+            rows = [r for r in rows if not _in_block(r)]
+        top = max(r["quality"] for r in rows)
+        tops = [r for r in rows if r["quality"] == top]
+        distinct = {(_norm(r["row_label"]), round(r["value_wan"] or 0, 2), r["context"] if not named else "")
+                    for r in tops}
+        for r in rows:
+            r["ambiguous"] = r["quality"] == top and len(distinct) > 1
+        tables = {}
+        for r in tops:
+            tables.setdefault(r["table_id"], []).append(r)
+        # one row of the item per unit in a table (the first such table: 支出总表 before 一般公共预算支出表)
+        each = [t for t in tables.values() if len({r["context"] for r in t}) == len(t) >= 2]
+        if not named and each and all(_in_block(r) for r in tops) and len({_norm(r["row_label"]) for r in tops}) == 1:
+            table = min(each, key=lambda t: min(r["line_start"] for r in t))
+            first = dict(table[0], ambiguous=False, by_unit=table)
+            rows = [first] + [r for r in rows if r is not table[0]]
+        out += sorted(rows, key=lambda r: -r["quality"])
+    return sorted(out, key=lambda r: -r["quality"])
+
+
+def _cells_named(ctx, compact: str, doc_id: str, cells: set[str]) -> set[str]:
+    """The unit cells of a table printed unit by unit that the question names: "本级" the department's own
+    office (not a centre's own 本级: 社会保险基金管理局（本级）), else any 本级; else a unit written out (人社局
+    考试院) — the department's name is not its own office's."""
+    unit = _norm(_without_region(ctx.gaz, bare_name(ctx.gen.documents[doc_id].unit)))
+
+    def name(cell: str) -> str:
+        return _norm(_without_region(ctx.gaz, bare_name(cell)))
+    if "本级" in compact:
+        own = {c for c in cells if re.search(r"[（(]本级[）)]$", c)}
+        return {c for c in own if name(c) == unit} or own
+    named = {c for c in cells if len(name(c)) >= 3 and name(c) != unit and name(c) in compact}
+    # (of two names written out, the longer that holds the other: 社会保险基金管理局福田分局)
+    return {c for c in named if not any(o != c and name(c) in name(o) for o in named)}
+
+
+def _by_unit_line(rows: list[dict], rows_mod, who: str) -> tuple[str, list[dict], float | None]:
+    """"深圳市人力资源和社会保障局的《表8 …》按单位列出“会议费”，未列部门合计：本级 11.87万元；… 各单位相加共
+    N万元" — 本级 first, then the largest; (the text, the rows quoted, the sum in 万元 or None)."""
+    ordered = sorted(rows, key=lambda r: (not re.search(r"本级[）)]$", r["context"]), -(r["value_wan"] or 0)))
+    shown = ordered[:8]
+    listed = "；".join(f"{r['context']} {rows_mod.quote(r)}" for r in shown)
+    more = f"；另有{len(ordered) - len(shown)}个单位" if len(ordered) > len(shown) else ""
+    values = [r["value_wan"] for r in rows]
+    total = None if None in values else round(sum(values), 2)
+    added = f"；{len(rows)}个单位相加共{total:,.2f}万元" if total is not None else ""
+    head = rows[0]
+    return (f"{who}的《{head['title']}》按单位列出“{head['row_label']}”{_column_name(head)}，未列部门合计："
+            f"{listed}{more}{added}（单位：{head['money_unit'] or '未注明单位'}）", shown, total)
 
 
 def _two_halves(candidates: list[dict], row: dict) -> list[dict]:
@@ -331,6 +419,10 @@ class SubunitRowLookup(Operation):
         # a unit written out wins over one the question's words only abbreviate (中医院 vs 中心医院)
         named_cells = ({c for c in cells if _names_unit_cell(compact, c, u.scope_region.region, exact=True)}
                        or {c for c in cells if _names_unit_cell(compact, c, u.scope_region.region)})
+        # of two names written out, the longer that holds the other (社会保险基金管理局福田分局, not the 社会保险
+        # 基金管理局 it begins with)
+        named_cells = {c for c in named_cells if not any(
+            o != c and bare_name(c) in bare_name(o) and bare_name(o) != bare_name(c) for o in named_cells)}
         named = [r for r in rows if r["context"] in named_cells]
         if not named:
             return None
@@ -338,7 +430,8 @@ class SubunitRowLookup(Operation):
         if not asked:
             return None
         longest = max(len(r["row_label"]) for r in asked)
-        asked = [r for r in asked if len(r["row_label"]) == longest]
+        # (a unit's row printed in its whole spending's table and in its 基本支出 table: the whole)
+        asked = rows_mod.whole_before_part([r for r in asked if len(r["row_label"]) == longest], compact)
         distinct = {(r["context"], r["row_label"], r["value_text"]) for r in asked}
         top = asked[0]
         who = f"{ctx.gen.documents[top['doc_id']].unit}（{top['context']}）"
@@ -701,19 +794,30 @@ class ClassRank(Operation):
             return None
         smallest = u.operation in ("item_min", "min")
         column = next((c for c in ("人员经费", "公用经费", "基本支出", "项目支出") if c in text), None)
-        parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, column, smallest)
+        # a table printed unit by unit ranks the rows of the unit named (本级, 考试院); the department's own
+        # ranking is not printed there
+        by_unit = rows_mod.unit_cells(ctx.gen, doc_id, kind)
+        cells = _cells_named(ctx, _norm(u.normalized), doc_id, by_unit)
+        unit_cell = next(iter(cells)) if len(cells) == 1 else ""
+        parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, column, smallest, unit_cell)
         if not ranked and column:
             # the column is not printed: 公用经费 are the 商品和服务支出 of the 基本支出 table
             if column == "公用经费" and not group:
                 group = next(iter(rows_mod.group_rows_named(ctx.gen, doc_id, kind, "商品和服务支出")), "")
-            parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, None, smallest) \
-                if group or column != "公用经费" else (None, [])
+            parent, ranked = rows_mod.classified_rows(ctx.gen, doc_id, kind, group, text, None, smallest,
+                                                      unit_cell) if group or column != "公用经费" else (None, [])
+        if not ranked and by_unit and not unit_cell:
+            # not another table's ranking (the projects') either: what the document prints, and how to ask
+            own = sorted(c for c in by_unit if re.search(r"[（(]本级[）)]$", c))
+            return Answer(f"没有找到可靠的答案：{ctx.gen.documents[doc_id].unit}的{kind}表按单位列出（{len(by_unit)}个单位"
+                          f"{'，如' + own[0] if own else ''}），未列部门合计，无法给出部门的排序；可指明单位（如“本级”）再问。",
+                          "none", [], [], [])
         if not ranked:
             return None
         top, rest = ranked[0], ranked[1:4]
         if len(ranked) > 1 and ranked[1]["value_wan"] == top["value_wan"]:
             return None   # two rows of one figure: which is "the" largest cannot be said
-        who = ctx.gen.documents[doc_id].unit
+        who = unit_cell or ctx.gen.documents[doc_id].unit
         word = "最大" if not smallest else "最小"
         scope = f"“{parent['row_label']}”（{parent['code']}）下" if parent else ("功能科目中" if kind == "功能分类" else "经济科目中")
         following = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in rest)
@@ -952,6 +1056,8 @@ class HalfOfOneFund(HalfOfTheWhole):
 ROW_LOOKUP = RowLookup()
 HALF_OF_THE_WHOLE = HalfOfTheWhole()
 SUBUNIT_AS_ROW = SubunitAsRow()
+SUBUNIT_ROW_LOOKUP = SubunitRowLookup()
 LAST_YEAR_COLUMN = LastYearColumn()
 METRIC_TABLE_TOTAL = MetricTableTotal()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SubunitRowLookup(), UnitsWithItem()]
+TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
+                    UnitsWithItem()]

@@ -1,0 +1,90 @@
+"""Tables a department prints unit by unit (深圳's 支出总表 / 基本支出总表 / 经济分类 table, 广州's 基本支出预算表: the
+department's row, then "…（本级）" and its rows, then each subordinate unit's row and its rows), over a real index of
+three 2026 PDFs: every row carries its unit, checked against the test's own reading of the text layer; a unit named
+("本级", "福田分局") is answered from its own rows; the department asked without one is answered unit by unit,
+never with one unit's figure as the department's; a ranking of such a table is of the unit named, or none; and a
+department that also prints its whole spending is answered from that, not from a unit's block."""
+from __future__ import annotations
+
+import re
+
+import pdfplumber
+import pytest
+from conftest import CORPUS_2026, client_over_pdfs, require_shared
+
+RSJ = "2026年深圳市人力资源和社会保障局部门预算.pdf"
+PDFS = [RSJ, "广州_司法局_2026年部门预算.pdf", "2026年深圳市水务局部门预算.pdf"]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    return client_over_pdfs(tmp_path_factory, "unit-blocks", PDFS)
+
+
+def ask(client, q: str) -> dict:
+    return client.get("/api/ask", query_string={"q": q}).get_json()
+
+
+def _read_by_unit(pdf_name: str, table: str, code: str) -> dict[str, str]:
+    """unit -> the figure of the row coded `code` under that unit's line, read from the text layer of the
+    pages of `table` (a unit's line: a name, not a code, then three figures)."""
+    found, unit = {}, None
+    with pdfplumber.open(require_shared(CORPUS_2026 / pdf_name)) as pdf:
+        for page in pdf.pages:
+            text = page.extract_text() or ""
+            if not re.search(rf"^{table}\s*$", text, re.M):
+                continue
+            for line in text.splitlines():
+                m = re.match(r"^([^\d\s][^\s]*) [\d,.]+ [\d,.]+ [\d,.]+$", line)
+                if m:
+                    unit = m.group(1)
+                m = re.match(rf"^{code} \S+ ([\d,.]+) ", line)
+                if m and unit:
+                    found[unit] = m.group(1)
+    return found
+
+
+def test_every_row_of_a_table_by_unit_carries_its_unit(client):
+    read = _read_by_unit(RSJ, "表 ?8", "30215")
+    assert len(read) >= 2 and "深圳市人力资源和社会保障局（本级）" in read, read
+    rows = client.get("/api/rows", query_string={"unit": "深圳市人力资源和社会保障局", "table": "按经济分类",
+                                                 "limit": 100000}).get_json()["rows"]
+    got = {r["context"]: r["value_text"] for r in rows if r["row_label"] == "会议费" and r["header_path"] == "支出总计"}
+    assert got == read, (got, read)
+
+
+@pytest.mark.parametrize("q", ["深圳人社局会议费", "深圳市人力资源和社会保障局2026年会议费预算多少"])
+def test_a_department_asked_is_answered_unit_by_unit(client, q):
+    body = ask(client, q)
+    answer = body["answer"]
+    assert body["answer_type"] == "figure" and "按单位列出" in answer, body
+    assert "深圳市人力资源和社会保障局（本级） 11.87万元" in answer and "深圳市劳动人事争议仲裁院 2.00万元" in answer, answer
+    assert "相加共13.87万元" in answer, answer
+
+
+@pytest.mark.parametrize("q", ["深圳人社局本级委托业务费", "深圳市人力资源和社会保障局（本级）委托业务费是多少"])
+def test_its_own_office_is_the_unit_named_by_benji(client, q):
+    body = ask(client, q)
+    assert body["answer_type"] == "figure" and "7,164.63万元" in body["answer"], body
+    assert "（本级）" in body["answer"], body["answer"]
+
+
+def test_a_subordinate_unit_named_whole_is_its_own_block(client):
+    # 社会保险基金管理局（本级） and its 福田分局 both have 办公费: the longer name written out is the one asked
+    body = ask(client, "深圳市社会保险基金管理局福田分局办公费")
+    assert body["answer_type"] == "figure" and "21.00万元" in body["answer"] and "福田分局" in body["answer"], body
+
+
+def test_a_ranking_of_a_table_by_unit_is_the_named_units_or_none(client):
+    body = ask(client, "深圳人社局经济分类哪项最多")
+    assert body["answer_type"] == "none" and "按单位列出" in body["answer"], body
+    assert "项目支出表" not in body["answer"], body["answer"]
+    body = ask(client, "深圳水务局本级哪个经济科目最多")
+    assert body["answer_type"] == "comparison" and "委托业务费" in body["answer"] and "132,164.00" in body["answer"], body
+
+
+def test_a_department_printing_its_whole_spending_is_answered_from_it(client):
+    # 广州司法局's 表11 lists 商品和服务支出 unit by unit (its 本级 1,573.97); 表6 and 表7 print the whole
+    body = ask(client, "广州司法局商品和服务支出")
+    assert body["answer_type"] == "figure" and "22,813.58" in body["answer"], body
+    assert "1,573.97" not in body["answer"], body["answer"]
