@@ -652,6 +652,19 @@ def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list
     return _preferred_column(rows, column)
 
 
+def halves_of(gen_or_conn, row: dict) -> list[dict]:
+    """The 基本支出 and 项目支出 cells of the row whose total cell `row` is (a 支出表's 会议费: 支出总计 11.87 —
+    基本支出 10.00, 项目支出 1.87), in that order; [] unless the row prints both beside a total."""
+    cells = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? AND row_index = ?",
+                   (row["table_id"], row["row_index"]))
+    leaf = (row.get("header_path") or "").rsplit(" › ", 1)[-1]
+    if not re.search(r"合\s*计|总\s*计|小\s*计", leaf):
+        return []
+    halves = [[c for c in cells if (c["header_path"] or "").rsplit(" › ", 1)[-1].replace("其中：", "") == half
+               and parse_value(c["value_text"] or "") is not None] for half in ("基本支出", "项目支出")]
+    return [h[0] for h in halves] if all(len(h) == 1 for h in halves) else []
+
+
 def cells_labelled(gen_or_conn, doc_id: str, label: str) -> list[dict]:
     """Every cell of every row of the document labelled `label`, in all its tables."""
     return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND row_label = ?",

@@ -113,13 +113,47 @@ def _with_last_year(engine, u: Understood, answer: Answer) -> Answer:
     if len(years) != 1 or None in years:
         return answer
     earlier = dataclasses.replace(u, years=[next(iter(years)) - 1], absent_year=next(iter(years)) - 1)
-    if not LAST_YEAR_COLUMN.applies(earlier):
-        return answer
-    last = LAST_YEAR_COLUMN.answer(Context(engine, gen, gazetteer_for(gen)), earlier)
+    last = LAST_YEAR_COLUMN.answer(Context(engine, gen, gazetteer_for(gen)), earlier) \
+        if LAST_YEAR_COLUMN.applies(earlier) else None
     if last is None:
-        return answer
+        return _last_year_by_its_change(answer, next(iter(years)) - 1)
     return Answer(answer.text.rstrip("。") + "；" + last.text, answer.answer_type, answer.facts,
                   answer.passages + [p for p in last.passages if p not in answer.passages], answer.rows + last.rows)
+
+
+# a change stated against last year's budget (not its final accounts or what was spent)
+_AGAINST_LAST_BUDGET = re.compile(r"(?:上年|上一年|去年|20\d\d年)(?:年初)?(?:预算)?(?:数)?(?:相比|对比)?(?:增加|减少|持平|下降|增长)")
+_NOT_A_BUDGET = re.compile(r"决算|执行|实际|完成")
+
+
+def _last_year_by_its_change(answer: Answer, year: int) -> Answer:
+    """Last year's figure where only this year's is printed with its change against last year's budget
+    ("培训费预算支出21.00万元，较上年减少17.60万元"): the one is the other less the change, said so."""
+    facts = [f for f in answer.facts if f.value_wan is not None and f.change_wan is not None]
+    if len(facts) != 1 or len(answer.facts) != 1 or not _AGAINST_LAST_BUDGET.search(facts[0].change_text or "") \
+            or _NOT_A_BUDGET.search(facts[0].change_text or ""):
+        return answer
+    f = facts[0]
+    last = round(f.value_wan - f.change_wan, 2)
+    if last < 0:
+        return answer
+    return Answer(f"{answer.text.rstrip('。')}；{year}年为{last:,.2f}万元（由{f.value_wan:,.2f}万元与“{f.change_text}”推算）。",
+                  answer.answer_type, answer.facts, answer.passages, answer.rows)
+
+
+def _from_the_next_years_change(engine, u: Understood) -> Answer | None:
+    """"西安市审计局上年培训费": no document of last year, nor a column of it; the next year's document states
+    its figure with the change against last year's budget — last year's figure is worked out from the two."""
+    if not u.absent_year or not u.units or u.operation != "lookup" or not u.metric:
+        return None
+    gen = engine.generation()
+    if not any(gen.documents[d].year == u.absent_year + 1 for m in u.units for d in m.doc_ids if d in gen.documents):
+        return None
+    this = _run_one(engine, dataclasses.replace(u, years=[u.absent_year + 1], absent_year=None, not_held=""))
+    if this is None or this.answer_type == "none":
+        return None
+    worked = _last_year_by_its_change(this, u.absent_year)
+    return worked if worked is not this else None
 
 
 def _run_one(engine, u: Understood) -> Answer | None:
@@ -133,7 +167,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
                 answer = op.answer(ctx, u)
                 if answer is not None:
                     return answer
-        return None
+        return _from_the_next_years_change(engine, u)
     answer = None
     for op in [PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):

@@ -145,8 +145,11 @@ class RowLookup(Operation):
                 leads.append(best)
             else:
                 basic = "基本支出" in (best.get("title") or "") and "基本支出" not in best["header_path"]
+                halves = rows_mod.halves_of(ctx.gen, best) if not column and len(u.units) == 1 else []
                 parts.append(_row_line(best, rows_mod, who) + ("（基本支出；文件未按经济分类列出项目支出的同类明细）"
-                                                            if basic and not _basic_by_nature(best) else ""))
+                                                            if basic and not _basic_by_nature(best) else "")
+                             + ("，其中" + "、".join(f"{_column_name(h)}{rows_mod.quote(h)}" for h in halves)
+                                if halves else ""))
                 used.append(best)
                 found_values.append(best.get("value_wan"))
                 leads.append(best)
