@@ -1,7 +1,8 @@
 """What an answer adds to the figure asked, over a real index of two 2026 PDFs, checked against the test's own
 reading of their text layer: a row answered with its total also gives its 基本支出 and 项目支出 cells, and last
 year's figure asked beside this year's, where no table prints it, is this year's less the change the text states
-against last year's budget — said to be worked out, never given as printed."""
+against last year's budget — said to be worked out, never given as printed; and a whole's change whose own sentence
+gives no reason is explained by its parts listed after it, when what they moved adds up to what it moved."""
 from __future__ import annotations
 
 import re
@@ -12,11 +13,12 @@ from conftest import CORPUS_2026, client_over_pdfs, require_shared
 
 WJW = "2026年深圳市卫生健康委员会部门预算.pdf"
 SJJ = "2026年西安市审计局部门预算.pdf"
+SWJ = "2026年上海市水务局_部门预算.pdf"   # the budget of 上海市海洋监测预报中心
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    return client_over_pdfs(tmp_path_factory, "row-details", [WJW, SJJ])
+    return client_over_pdfs(tmp_path_factory, "row-details", [WJW, SJJ, SWJ])
 
 
 def ask(client, q: str) -> dict:
@@ -47,3 +49,14 @@ def test_last_year_is_worked_out_from_the_change_stated(client, q):
     assert body["answer_type"] == "figure", body
     assert f"2025年为{float(now) + float(less):,.2f}万元" in body["answer"] and "推算" in body["answer"], body
 
+
+@pytest.mark.parametrize("q", ["上海市海洋监测预报中心2026年三公经费比上年减少多少？为什么？", "上海海洋监测预报中心三公为啥减少"])
+def test_a_wholes_change_is_explained_by_its_parts_changes(client, q):
+    text = _text(SWJ).replace("\n", "")
+    whole = re.search(r"“三公”经费预算数为[\d.]+万元，比2025年预算减少([\d.]+)万元", text).group(1)
+    parts = re.findall(r"比2025年预算减少([\d.]+)万元，主要原因是([^。；，]+)", text)
+    body = ask(client, q)
+    assert body["answer_type"] == "figure" and f"减少{whole}万元" in body["answer"], body
+    # the two parts that moved (公务用车 15.00, 公务接待 0.50), each with its reason, not the 购置费 under the first
+    assert "无新购公务用车" in body["answer"] and "按年度公务接待实际情况测算" in body["answer"], body
+    assert "减少公务用车购置" not in body["answer"] and len(parts) == 3, (body, parts)

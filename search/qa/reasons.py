@@ -127,7 +127,8 @@ def reason_after(after: str, change_text: str, metric: str) -> str | None:
         limit = min(limit, part.start() + 1)
     cue = _CUE_AFTER.search(after, 0, limit)
     if cue is None:
-        return _reason_of_the_part(after, amount, metric) or _labelled_reason(after, metric)
+        return _reason_of_the_part(after, amount, metric) or _labelled_reason(after, metric) \
+            or _reasons_of_the_parts(after, change_text)
     quoted = _quote(after[cue.start():])
     if quoted and (states_a_reason(quoted if REASON_CUE.search(quoted) else "主要原因是" + quoted)
                    or _names_a_part(quoted, metric)):
@@ -162,6 +163,47 @@ def _reason_of_the_part(after: str, amount: str, metric: str) -> str | None:
         return quoted if quoted and REASON_CUE.search(quoted) and (
             states_a_reason(quoted) or _names_a_part(quoted, metric)) else None
     return None
+
+
+def _signed(change: re.Match) -> float | None:
+    """The change a match of _OTHER_CHANGE states, signed (持平 is 0); None without an amount."""
+    if "持平" in change.group(0):
+        return 0.0
+    if not change.group(1):
+        return None
+    value = float(change.group(1).replace(",", ""))
+    return -value if re.search(r"减少|下降", change.group(0)) else value
+
+
+def _reasons_of_the_parts(after: str, change_text: str) -> str | None:
+    """"三公经费预算数为16.80万元，比2025年预算减少15.50万元。其中：（一）因公出国（境）费…持平。（二）公务用车
+    购置及运行费…减少15.00万元，主要原因是…（三）公务接待费…减少0.50万元，主要原因是…": where the parts listed
+    after the whole move by what the whole moved, together, each part that moved with its reason explains it."""
+    whole = _OTHER_CHANGE.search("比" + _compact(change_text)) if change_text else None
+    whole_value = _signed(whole) if whole else None
+    if not whole_value:
+        return None
+    window = after[:_WINDOW]
+    starts = [0] + [m.end() for m in _NEW_PART.finditer(window) if m.end() > 0]
+    moved, total, parts = [], 0.0, 0
+    for begin, end in zip(starts, starts[1:] + [len(window)]):
+        segment = window[begin:end]
+        change = _OTHER_CHANGE.search(segment)
+        value = _signed(change) if change else None
+        if value is None:
+            continue
+        parts += 1
+        total += value
+        if value:
+            sentence = segment[:segment.find("。") + 1] if "。" in segment else segment
+            sentence = sentence.lstrip("。；;：:其中 ")
+            if not REASON_CUE.search(sentence) or not states_a_reason(sentence):
+                return None
+            moved.append(sentence.rstrip("。；;"))
+    if parts < 2 or not moved or abs(total - whole_value) > 0.011:
+        return None
+    quoted = "；".join(moved) + "。"
+    return quoted if len(quoted) <= _MAX_QUOTE else None
 
 
 def stated_reason(gen, facts) -> tuple[str, object] | None:
