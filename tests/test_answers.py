@@ -295,6 +295,11 @@ def test_last_years_carry_over_is_not_this_years_share():
     # the kind of car between 购置 and 车辆 is bought too (深圳交管局), and a fleet named by its kind is held
     ("主要是2025年更新购置警用车辆32台，运维费用相应增加。", []),
     ("本单位共有警用车辆20辆。", [("车辆", "20辆")]),
+    # the fleet counted as 公务用车 and how many it holds (北京交管局), not a car bought or a cost of cars
+    ("截至2025年底，北京市公安局交通管理局公务用车保有量1924 台，单位价值100万元以上的设备61台（套）。",
+     [("车辆", "1924台")]),
+    ("本部门公务用车保有量为2辆。", [("车辆", "2辆")]),
+    ("2026年报废公务用车2辆。", []),
     # a part stated in brackets right after its whole (广州): a statement, not an enumeration
     ("公务用车购置及运行维护费9.73万元(公务用车购置费0万元，比上年增加0万元；",
      [("公务用车购置及运行费", "9.73万元"), ("公务用车购置费", "0万元")]),
