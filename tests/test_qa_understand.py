@@ -1113,3 +1113,28 @@ def test_a_department_named_with_its_own_office_is_that_offices_budget(q):
 def test_vehicles_inside_a_projects_name_are_no_count_of_vehicles(gaz, aliases, q):
     assert read(q, gaz, aliases).metric != "车辆"
     assert read("北京审计局车辆多少", gaz, aliases).metric == "车辆"
+
+
+_LISTED = [Doc("yt-sw", "烟台市商务局"), Doc("yt-kj", "烟台市科学技术局"), Doc("yt-xf", "烟台市信访局"),
+           Doc("cq-sl", "重庆市水利局"), Doc("cq-kj", "重庆市科学技术局"), Doc("cq-jx", "重庆市经济和信息化委员会"),
+           Doc("bj-jw", "北京市教育委员会"), Doc("bj-cz", "北京市财政局")]
+
+
+@pytest.mark.parametrize("q, expected", [
+    # departments listed by their bare stems after a city: each stands for its department
+    ("烟台 商务 科技 信访 三公经费比较", {"yt-sw", "yt-kj", "yt-xf"}),
+    # stems beside a short form of its own (经信委) in one list
+    ("重庆 水利 科技 经信委 三公 最多", {"cq-sl", "cq-kj", "cq-jx"}),
+])
+def test_departments_listed_by_their_stems_after_a_city(q, expected):
+    listed = Gazetteer(_LISTED)
+    u = read_question(q, listed, build_aliases(_LISTED))
+    assert docs(u) == expected and len(u.units) == len(expected), [m.text for m in u.units]
+
+
+@pytest.mark.parametrize("q", ["北京 财政 拨款 多少", "北京教委 财政 拨款"])
+def test_a_stem_alone_is_a_word_not_a_department(q):
+    # "财政" after the city or a unit is 财政拨款 typed with a space, not 北京市财政局
+    listed = Gazetteer(_LISTED)
+    u = read_question(q, listed, build_aliases(_LISTED))
+    assert "bj-cz" not in docs(u), [m.text for m in u.units]

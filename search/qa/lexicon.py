@@ -78,6 +78,12 @@ def type_mention_pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def listed_stems() -> dict[str, str]:
+    """A department's bare stem, as listed after a city (烟台 商务 科技 信访), -> the short form it stands for."""
+    return {stem.strip(): form.strip() for stem, form in data_rows("listed_stems.tsv")}
+
+
+@functools.lru_cache(maxsize=1)
 def metric_synonyms() -> list[tuple[str, str]]:
     """(asked phrase, canonical metric), longest phrase first."""
     from ..query import normalize_query

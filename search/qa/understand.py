@@ -373,7 +373,7 @@ class Reading:
 
     @classmethod
     def start(cls, q: str, gaz: Gazetteer, aliases) -> Reading:
-        normalized = _shared_type_ending(normalize_query(q))
+        normalized = _shared_type_ending(_listed_stems_typed(normalize_query(q), gaz))
         compact = normalized.replace(" ", "")
         # "（不含基本支出）": what the question excludes is not what it asks for
         compact = _TABLE_ASIDE.sub("", _EXCLUDED.sub("", compact))
@@ -386,6 +386,37 @@ class Reading:
 # "烟台信访 大数据 教育 民政 四个局": units listed without their type word, which the count after them gives once
 _LISTED_WITHOUT_TYPE = re.compile(r"(?P<list>[\u4e00-\u9fff]{2,6}(?:(?:\s+|\s*[、，,和及与]\s*)[\u4e00-\u9fff]{2,6})+)"
                                   r"\s*(?:这|等|共)?(?P<n>[两二三四五六七八九十\d]{1,2})(?:个|家)(?P<type>局|委|办)")
+
+
+_LIST_MARK = re.compile(r"( +|、|，|,)")
+
+
+def _listed_stems_typed(normalized: str, gaz: Gazetteer) -> str:
+    """"烟台 商务 科技 信访 三公经费比较" -> "烟台 商务局 科技局 信访局 …": departments listed by their bare stems
+    (listed_stems.tsv) after a region, two or more names in a row, each a stem or a short form of its own
+    (重庆 水利 科技 经信委) — the stems then stand for their departments. A stem alone is a word ("北京 财政 拨款")."""
+    stems = lexicon.listed_stems()
+    forms = lexicon.type_mention_pattern()[1]
+    parts = _LIST_MARK.split(normalized)
+    words = parts[0::2]
+    i = 0
+    while i < len(words):
+        regions = [end for start, end, _ in gaz.region_mentions(words[i]) if start == 0]
+        end = max(regions) if regions else 0
+        first = words[i][end:]
+        if not end or (first and first not in stems):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(words) and (words[j] in stems or words[j] in forms):
+            j += 1
+        run = ([first] if first else []) + words[i + 1:j]
+        if len(run) >= 2 and any(w in stems for w in run):
+            words[i] = words[i][:end] + stems.get(first, first)
+            words[i + 1:j] = [stems.get(w, w) for w in words[i + 1:j]]
+        i = max(j, i + 1)
+    parts[0::2] = words
+    return "".join(parts)
 
 
 def _shared_type_ending(normalized: str) -> str:
