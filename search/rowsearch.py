@@ -652,17 +652,27 @@ def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list
     return _preferred_column(rows, column)
 
 
-def halves_of(gen_or_conn, row: dict) -> list[dict]:
-    """The 基本支出 and 项目支出 cells of the row whose total cell `row` is (a 支出表's 会议费: 支出总计 11.87 —
-    基本支出 10.00, 项目支出 1.87), in that order; [] unless the row prints both beside a total."""
+def row_split(gen_or_conn, row: dict) -> tuple[dict, dict, dict] | None:
+    """(total, 基本支出, 项目支出) cells of the row a cell of `row` is in (a 支出表's 会议费: 支出总计 11.87 —
+    基本支出 10.00, 项目支出 1.87); None unless the row prints all three."""
     cells = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? AND row_index = ?",
                    (row["table_id"], row["row_index"]))
-    leaf = (row.get("header_path") or "").rsplit(" › ", 1)[-1]
-    if not re.search(r"合\s*计|总\s*计|小\s*计", leaf):
+
+    def leaf(cell: dict) -> str:
+        return (cell["header_path"] or "").rsplit(" › ", 1)[-1].replace("其中：", "")
+    found = [[c for c in cells if test(leaf(c)) and parse_value(c["value_text"] or "") is not None]
+             for test in (lambda h: bool(re.fullmatch(r"(?:支出)?(?:合\s*计|总\s*计|小\s*计)", h)),
+                          lambda h: h == "基本支出", lambda h: h == "项目支出")]
+    return tuple(f[0] for f in found) if all(len(f) == 1 for f in found) else None
+
+
+def halves_of(gen_or_conn, row: dict) -> list[dict]:
+    """The 基本支出 and 项目支出 cells beside the total cell `row` is, in that order; [] when `row` is not the
+    row's total or the row does not print both halves."""
+    split = row_split(gen_or_conn, row)
+    if split is None or (split[0]["column_index"], split[0]["table_id"]) != (row["column_index"], row["table_id"]):
         return []
-    halves = [[c for c in cells if (c["header_path"] or "").rsplit(" › ", 1)[-1].replace("其中：", "") == half
-               and parse_value(c["value_text"] or "") is not None] for half in ("基本支出", "项目支出")]
-    return [h[0] for h in halves] if all(len(h) == 1 for h in halves) else []
+    return [split[1], split[2]]
 
 
 def cells_labelled(gen_or_conn, doc_id: str, label: str) -> list[dict]:

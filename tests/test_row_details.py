@@ -60,3 +60,14 @@ def test_a_wholes_change_is_explained_by_its_parts_changes(client, q):
     # the two parts that moved (公务用车 15.00, 公务接待 0.50), each with its reason, not the 购置费 under the first
     assert "无新购公务用车" in body["answer"] and "按年度公务接待实际情况测算" in body["answer"], body
     assert "减少公务用车购置" not in body["answer"] and len(parts) == 3, (body, parts)
+
+
+def test_a_rows_half_and_its_share_of_the_row(client):
+    total, basic, _project = re.search(r"^30216 培训费 ([\d,.]+) ([\d,.]+) ([\d,.]+)$", _text(WJW), re.M).groups()
+    share = float(basic.replace(",", "")) / float(total.replace(",", "")) * 100
+    body = ask(client, "深圳卫健委培训费里基本支出占多少")
+    assert body["answer_type"] == "figure", body
+    assert f"其中基本支出{basic}万元，占{share:.2f}%（按表中数字计算）" in body["answer"], body
+    # the item's share of a half is another question: not answered as the half of the item
+    body = ask(client, "深圳卫健委项目支出中培训费占多少")
+    assert f"占{share:.2f}%" not in body["answer"] and f"占{100 - share:.2f}%" not in body["answer"], body

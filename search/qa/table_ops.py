@@ -901,6 +901,35 @@ class RowCompare(Operation):
                       _plain(best))
 
 
+class RowHalfShare(Operation):
+    """"深圳人社局本级委托业务费一共多少 项目支出占多少": a row's 基本支出 or 项目支出 half and its share of the row's
+    total, both printed in the row; the share worked out from them and said to be."""
+
+    def applies(self, u):
+        return u.operation == "share" and u.metric in ("基本支出", "项目支出") and bool(u.item) and len(u.units) == 1
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        compact = _norm(u.normalized)
+        if compact.rfind(u.metric) < compact.find(_norm(u.item)):
+            return None   # "项目支出中委托业务费占多少": the item's share of the half, not the half of the item
+        docs = _year_docs(ctx, u, u.units[0].doc_ids)
+        candidates = _unit_blocks(ctx, u, _candidates(ctx, rows_mod, docs, u, None)) if docs else []
+        if not candidates or candidates[0].get("ambiguous") or candidates[0].get("by_unit"):
+            return None
+        split = rows_mod.row_split(ctx.gen, candidates[0])
+        if split is None:
+            return None
+        total, half = split[0], split[1 if u.metric == "基本支出" else 2]
+        if not total.get("value_wan") or half.get("value_wan") is None:
+            return None
+        who = total["context"] if _in_block(total) else ctx.gen.documents[total["doc_id"]].unit
+        share = half["value_wan"] / total["value_wan"] * 100
+        return Answer(_row_line(total, rows_mod, who) + f"，其中{u.metric}{rows_mod.quote(half)}，占{share:.2f}%"
+                      "（按表中数字计算）。", "figure", [], [total["passage_id"]] if total.get("passage_id") else [],
+                      _plain([total, half]))
+
+
 class HalfOfTheWhole(Operation):
     """"X项目支出多少" where the text states none: the 合计 row of the unit's whole-expenditure table, under
     the column asked (基本支出 / 项目支出), or of its 基本支出 table (人员经费 / 公用经费, 日常公用支出) — one
@@ -1062,5 +1091,5 @@ SUBUNIT_AS_ROW = SubunitAsRow()
 SUBUNIT_ROW_LOOKUP = SubunitRowLookup()
 LAST_YEAR_COLUMN = LastYearColumn()
 METRIC_TABLE_TOTAL = MetricTableTotal()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
+TABLE_OPERATIONS = [ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
                     UnitsWithItem()]
