@@ -25,6 +25,18 @@ def test_the_reason_right_after_the_change_is_read():
     assert reason_after(after, "比上年增加5.38万元", "因公出国(境)费") == "主要原因是:本年有因公出国(境)计划。"
 
 
+def test_a_reason_stops_at_the_next_sections_heading():
+    # 烟台市司法局: the sentence runs into "二、三公经费支出情况" (its line break lost) — the 三公 figures after it are
+    # not part of the reason
+    after = ("。收支预算减少的主要原因，烟台监狱上划导致基本支出和项目支出减少二、三公经费支出情况2026年通过一般公共预算"
+             "财政拨款安排的三公经费预算共42.26万元，比上年减少64.79万元，下降60.52％。")
+    reason = reason_after(after, "比上年减少18,435.5万元", "收支总计")
+    assert reason.endswith("烟台监狱上划导致基本支出和项目支出减少。") and "42.26" not in reason, reason
+    # an enumeration inside the reason is not a heading
+    after = "，主要原因是人员经费增加，一、二级调研员职级晋升所致。"
+    assert "职级晋升" in reason_after(after, "比上年增加5万元", "基本支出")
+
+
 def test_a_reason_in_the_same_sentence_is_read():
     after = "，变动原因本年度部门不单独编制因公出国(境)费，由财政部门统一编制。其中，因公出国(境)费支出0万元"
     assert reason_after(after, "比上年预算减少25.47万元", "三公经费").startswith("变动原因本年度部门不单独编制")

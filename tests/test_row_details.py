@@ -71,3 +71,18 @@ def test_a_rows_half_and_its_share_of_the_row(client):
     # the item's share of a half is another question: not answered as the half of the item
     body = ask(client, "深圳卫健委项目支出中培训费占多少")
     assert f"占{share:.2f}%" not in body["answer"] and f"占{100 - share:.2f}%" not in body["answer"], body
+
+
+@pytest.mark.parametrize("q", ["深圳卫健委培训费多少钱", "西安审计局培训费上年多少，今年多少", "上海海洋监测预报中心三公为啥减少",
+                               "深圳卫健委培训费里基本支出占多少"])
+def test_every_figure_printed_is_in_a_cited_passage(client, q):
+    # what tools/traceable.py checks over whole evaluation files: a figure is printed from a passage the answer
+    # cites, or the answer says it worked it out
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("traceable", Path(__file__).parent.parent / "tools" / "traceable.py")
+    traceable = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(traceable)
+    body = ask(client, q)
+    assert body["answer_type"] != "none" and traceable.untraced(body) == [], body

@@ -95,10 +95,19 @@ def _text_after(gen, fact) -> str | None:
     return after[:_WINDOW]
 
 
+# the next section's heading run into a sentence that ends without its 。 ("…基本支出和项目支出减少二、三公经费支出
+# 情况2026年…": the text's line break lost)
+_NEXT_HEADING = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]{1,2}、(?=[^，。；]{0,14}?(?:情况|说明|预算|支出|收入|经费))")
+
+
 def _quote(text: str) -> str:
-    """The reason from its cue to the end of its sentence; a long one cut at its last whole clause."""
+    """The reason from its cue to the end of its sentence (or to the next section's heading, where the sentence
+    runs into it); a long one cut at its last whole clause."""
     end = text.find("。")
     sentence = text[:end + 1] if end >= 0 else text
+    heading = _NEXT_HEADING.search(sentence, 10)
+    if heading is not None:
+        sentence = sentence[:heading.start()] + "。"
     if len(sentence) <= _MAX_QUOTE:
         return sentence
     cut = max(sentence.rfind(p, 0, _MAX_QUOTE) for p in "；;，,")
