@@ -310,9 +310,46 @@ class Detail(Operation):
                 parts.append(f"{whole.unit}{label(whole)}{whole.metric}{whole.value_text}，全部为财政拨款收入，"
                              f"财政拨款收入{grant.change_text}")
                 used += [whole, grant]
+        if u.operation == "share" and u.metric == "财政拨款收入":
+            for doc_id in sorted(set(u.doc_ids or ()) - done):
+                found = _appropriation_share(ctx, u, doc_id)
+                if found is not None:
+                    parts.append(found[0])
+                    used.append(found[1])
         if not parts:
             return None
         return Answer("；".join(parts) + "。", "figure", used)
+
+
+# "一般公共预算拨款收入 16,474.82 万元，占 32.55%": a part of the income listed with its share
+_SHARE_PART = re.compile(r"([\u4e00-\u9fff（）()]{2,20}?)(\d[\d,]*(?:\.\d+)?)万元[，,]占(\d+(?:\.\d+)?)%")
+_OTHER_GRANTS = re.compile(r"政府性基金|国有资本|财政拨款")
+
+
+def _appropriation_share(ctx: Context, u: Understood, doc_id: str) -> tuple[str, Fact] | None:
+    """"财政拨款占比" where the text states only 一般公共预算拨款收入's share of the income: the same thing when the
+    parts it lists with their shares make up the whole income (100%) and none is another fund's grant. (the
+    answer, the income fact whose sentence it is) or None."""
+    whole = _first_fact(ctx, u, doc_id, "收入总计")
+    passage = ctx.gen.passages.get(whole.passage_id) if whole is not None else None
+    if passage is None:
+        return None
+    text = re.sub(r"\s+", "", passage.text)
+    at = text.find(re.sub(r"\s+", "", whole.sentence)[:24])
+    if at < 0:
+        return None
+    end = text.find("。", at)
+    if end > 0 and text.startswith("其中", end + 1):
+        end = text.find("。", end + 1)   # "收入预算5,876.67万元，比上年…。其中：一般公共预算拨款收入…占97.9%；…"
+    parts = [(name, value, float(share)) for name, value, share in _SHARE_PART.findall(text[at:end if end > 0 else None])]
+    grants = [p for p in parts if "一般公共预算" in p[0]]
+    if len(grants) != 1 or any(_OTHER_GRANTS.search(p[0]) for p in parts) \
+            or abs(sum(p[2] for p in parts) - 100) > 0.15:
+        return None
+    _name, value, share = grants[0]
+    listed = "、".join(f"{re.sub(r'^.*?[，,；;：:]', '', p[0]) or p[0]}占{p[2]:g}%" for p in parts)
+    return (f"{whole.unit}{label(whole)}财政拨款收入即一般公共预算拨款收入{value}万元，占收入的{share:g}%（所列收入"
+            f"{listed}，合计100%，其中没有政府性基金、国有资本经营预算拨款）", whole)
 
 
 class Compare(Operation):

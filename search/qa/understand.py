@@ -683,7 +683,14 @@ def _without_metric(u: Understood, compact: str, rest: str) -> str:
             if whole in WHOLE_OF.get(u.metric, ()) and before in rest \
                     and not _ASKED_BETWEEN.search(compact[compact.find(before):at]):
                 rest = rest.replace(before, " ", 1)
+    whole = _SHARE_OF_THE_BUDGET.search(compact) if u.operation == "share" else None
+    if whole is not None and whole.group(1) in rest:
+        rest = rest.replace(whole.group(1), " ", 1)   # "财政拨款占收入多少比例": the whole the share is of
     return rest
+
+
+# the budget's whole a share is asked of, after 占 ("占收入多少比例", "占部门总支出的比重")
+_SHARE_OF_THE_BUDGET = re.compile(r"占(?:部门|全部)?(?:总)?((?:收入|支出)(?:预算)?(?:总额|总计)?)(?![\u4e00-\u9fff]*?(?:费|项目))")
 
 
 def _row_and_column(compact: str) -> tuple[str, str] | None:
