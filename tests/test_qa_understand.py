@@ -1138,3 +1138,17 @@ def test_a_stem_alone_is_a_word_not_a_department(q):
     listed = Gazetteer(_LISTED)
     u = read_question(q, listed, build_aliases(_LISTED))
     assert "bj-cz" not in docs(u), [m.text for m in u.units]
+
+
+@pytest.mark.parametrize("q", ["广州水务局行政经费里基金预算那一列", "广州水务局 基金预算 多少"])
+def test_a_fund_budget_named_short_is_the_government_fund(gaz, aliases, q):
+    # "基金预算" on its own is the 政府性基金预算; "那一列" points at a column, it names no row
+    u = read(q, gaz, aliases)
+    assert "政府性基金" in u.tables and "列" not in (u.item or ""), (u.tables, u.item)
+
+
+def test_a_fund_named_before_its_budget_stays_that_fund():
+    from search.query import normalize_query
+
+    assert "民航发展基金预算" in normalize_query("哪些部门有民航发展基金预算")
+    assert "政府性政府性" not in normalize_query("政府性基金预算 多少")
