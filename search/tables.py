@@ -1198,16 +1198,20 @@ def _units_as_context(table: Table) -> None:
         if r.context or r.is_total:
             unit = "" if r.is_total else unit
             continue
-        # "广州市生态与农业气象中心（广州市气候变化中心）": a unit with its second name
-        head = re.sub(r"[（(][^（）()]*[）)]$", "", r.label)
+        head = _unit_head(r.label)
         if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(head) and any(place in head for place in "市县区省"):
             unit = r.label
         elif unit:
             r.context = unit
 
 
+def _unit_head(label: str) -> str:
+    """"广州市生态与农业气象中心（广州市气候变化中心）" -> 广州市生态与农业气象中心: a unit without its second name."""
+    return re.sub(r"[（(][^（）()]*[）)]$", "", label)
+
+
 def _is_unit_header(r: Row) -> bool:
-    head = re.sub(r"[（(][^（）()]*[）)]$", "", r.label)
+    head = _unit_head(r.label)
     # (a prison is a unit: 广东省广州花都监狱 heads its rows in 广州司法局's 基本支出 table; 监狱 alone is a row)
     return not r.code and not r.is_total and bool(r.values) and bool(_UNIT_ROW.match(r.label)) \
         and (bool(ORG_NAME_END.search(head)) or len(head) > 4 and head.endswith("监狱"))

@@ -41,6 +41,11 @@ def without_own_office(unit: str) -> str:
     return re.sub(r"[（(]本级[）)]$", "", unit)
 
 
+def is_own_office(unit: str) -> bool:
+    """Whether a unit's name marks a department's own office (…（本级）)."""
+    return without_own_office(unit) != unit
+
+
 def type_of_unit(unit: str) -> str:
     """The department type of an official unit name ('' when it is not one of the listed types). The type
     word that starts earliest wins: 人民政府办公厅 is a 政府办公厅, not a 民政局."""

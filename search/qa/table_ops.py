@@ -82,9 +82,7 @@ class RowLookup(Operation):
             if not candidates:
                 return None
             best = candidates[0]
-            # (a unit's row of a table printed unit by unit is that unit's: 深圳市人力资源和社会保障局（本级）)
-            who = best["context"] if _in_block(best) and not best.get("by_unit") \
-                else ctx.gen.documents[best["doc_id"]].unit
+            who = ctx.gen.documents[best["doc_id"]].unit if best.get("by_unit") else _whose(ctx, best)
             others = _other_units_rows(ctx, candidates, best)
             if best.get("by_unit"):
                 # the department's tables print the item unit by unit, no department row of it (深圳人社局's
@@ -176,6 +174,12 @@ def _in_block(row: dict) -> bool:
     return bool(row.get("context")) and row["kind"] in _rows().UNIT_BLOCK_KINDS and "category" not in row
 
 
+def _whose(ctx, row: dict) -> str:
+    """The unit a row is of: its document's, or, in a table printed unit by unit, its block's
+    (深圳市人力资源和社会保障局（本级）)."""
+    return row["context"] if _in_block(row) else ctx.gen.documents[row["doc_id"]].unit
+
+
 def _unit_blocks(ctx, u: Understood, candidates: list[dict]) -> list[dict]:
     """Rows of a table printed unit by unit (the department's row, 本级 and its rows, each centre and its rows):
     the unit the question names ("本级", "人社局 考试院") is the one whose row answers; a department asked
@@ -224,7 +228,7 @@ def _cells_named(ctx, compact: str, doc_id: str, cells: set[str]) -> set[str]:
     def name(cell: str) -> str:
         return _norm(_without_region(ctx.gaz, bare_name(cell)))
     if "本级" in compact:
-        own = {c for c in cells if re.search(r"[（(]本级[）)]$", c)}
+        own = {c for c in cells if lexicon.is_own_office(c)}
         return {c for c in own if name(c) == unit} or own
     named = {c for c in cells if len(name(c)) >= 3 and name(c) != unit and name(c) in compact}
     # (of two names written out, the longer that holds the other: 社会保险基金管理局福田分局)
@@ -234,7 +238,7 @@ def _cells_named(ctx, compact: str, doc_id: str, cells: set[str]) -> set[str]:
 def _by_unit_line(rows: list[dict], rows_mod, who: str) -> tuple[str, list[dict], float | None]:
     """"深圳市人力资源和社会保障局的《表8 …》按单位列出“会议费”，未列部门合计：本级 11.87万元；… 各单位相加共
     N万元" — 本级 first, then the largest; (the text, the rows quoted, the sum in 万元 or None)."""
-    ordered = sorted(rows, key=lambda r: (not re.search(r"本级[）)]$", r["context"]), -(r["value_wan"] or 0)))
+    ordered = sorted(rows, key=lambda r: (not lexicon.is_own_office(r["context"]), -(r["value_wan"] or 0)))
     shown = ordered[:8]
     listed = "；".join(f"{r['context']} {rows_mod.quote(r)}" for r in shown)
     more = f"；另有{len(ordered) - len(shown)}个单位" if len(ordered) > len(shown) else ""
@@ -811,7 +815,7 @@ class ClassRank(Operation):
                                                       unit_cell) if group or column != "公用经费" else (None, [])
         if not ranked and by_unit and not unit_cell:
             # not another table's ranking (the projects') either: what the document prints, and how to ask
-            own = sorted(c for c in by_unit if re.search(r"[（(]本级[）)]$", c))
+            own = sorted(c for c in by_unit if lexicon.is_own_office(c))
             return Answer(f"没有找到可靠的答案：{ctx.gen.documents[doc_id].unit}的{kind}表按单位列出（{len(by_unit)}个单位"
                           f"{'，如' + own[0] if own else ''}），未列部门合计，无法给出部门的排序；可指明单位（如“本级”）再问。",
                           "none", [], [], [])
@@ -923,7 +927,7 @@ class RowHalfShare(Operation):
         total, half = split[0], split[1 if u.metric == "基本支出" else 2]
         if not total.get("value_wan") or half.get("value_wan") is None:
             return None
-        who = total["context"] if _in_block(total) else ctx.gen.documents[total["doc_id"]].unit
+        who = _whose(ctx, total)
         share = half["value_wan"] / total["value_wan"] * 100
         return Answer(_row_line(total, rows_mod, who) + f"，其中{u.metric}{rows_mod.quote(half)}，占{share:.2f}%"
                       "（按表中数字计算）。", "figure", [], [total["passage_id"]] if total.get("passage_id") else [],
