@@ -24,7 +24,7 @@ from pathlib import Path
 from .regions import data_rows
 from .rows import ROW_COLUMNS
 from .tables import UNIT_BLOCK_KINDS, is_narrative, parse_value
-from .vocab import LIST_NUMBER, ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END
+from .vocab import LIST_NUMBER, ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END, strip_quotes
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
 # table with both prints its funds' subtotal as 财政拨款 › 合计 beside the row's 总计)
@@ -679,6 +679,28 @@ def cells_labelled(gen_or_conn, doc_id: str, label: str) -> list[dict]:
     """Every cell of every row of the document labelled `label`, in all its tables."""
     return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND row_label = ?",
                   (doc_id, label))
+
+
+def cells_stating(gen_or_conn, doc_id: str, value_wan: float, word: str, year: int | None = None) -> list[str]:
+    """Passages of the document whose table prints `value_wan` (in any money unit: 210,000.00 元 is 21.00 万元)
+    in a cell whose row or column is named `word` — the 培训费 column of a 三公、会议费、培训费 table, the
+    培训费 row of an economic table — not counting columns of last year, of another year than `year` or of the
+    change. In document order."""
+    rows = _query(gen_or_conn, "SELECT header_path, row_label, passage_id FROM table_rows WHERE doc_id = ? AND "
+                  "value_wan BETWEEN ? AND ?", (doc_id, value_wan - 0.0051, value_wan + 0.0051))
+    found = []
+    for r in rows:
+        header, label = (strip_quotes(r[k] or "").replace("（境）", "").replace("(境)", "").replace(" ", "")
+                         for k in ("header_path", "row_label"))
+        if _LAST_YEAR_OR_CHANGE.search(header) or any(int(y) != year for y in _YEAR.findall(header) if year):
+            continue
+        if word in header or word in label:
+            found.append(r["passage_id"])
+    return sorted(set(found), key=lambda pid: (len(pid), pid))
+
+
+_LAST_YEAR_OR_CHANGE = re.compile(r"上年|上一年|增减|变动|比上年|增长|减少")
+_YEAR = re.compile(r"(20\d\d)年")
 
 
 def year_half(gen_or_conn, doc_id: str, kind: str, year: int) -> list[dict]:

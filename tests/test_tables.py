@@ -438,6 +438,8 @@ def test_search_shows_the_text_restating_a_quoted_row_next_to_it(tclient):
     ("深圳工信局今年哪个项目钱最多", "131,400.00", lambda text: "转型升级领域" in text and not text.startswith("表")),
     # a figure read from a sentence ("政府采购支出预算总额 25.3 万元") is printed in the table as "合计 25.30"
     ("无锡住建局今年政府采购安排了多少钱", "25.3", lambda text: "政府采购支出表" in text and "25.30" in text),
+    # a sentence's 66.53万元 is the 培训费 column (not a row) of 西安's 三公、会议费、培训费 table, printed in 元
+    ("西安司法局今年培训费多少", "66.53", lambda text: text.startswith("表13") and "665,300.00" in text),
 ])
 def test_search_shows_the_other_statement_of_the_answered_figure(tclient, q, figure, restated):
     body = tclient.get("/api/ask", query_string={"q": q}).get_json()
@@ -920,3 +922,15 @@ def test_a_row_named_with_the_heading_it_is_under_is_that_row(tmp_path):
     assert body["answer_type"] == "figure" and "33,703.50" in body["answer"], body
     plain = client.get("/api/ask", query_string={"q": "广州司法局 行政运行"}).get_json()
     assert plain["answer_type"] == "none", plain    # no heading named: several rows, no answer
+
+
+@needs_pdfs
+def test_the_cells_printing_a_figure_under_its_name_in_any_money_unit(tclient):
+    from search.rowsearch import cells_stating
+
+    gen = _gen(tclient)
+    doc = next(d.doc_id for d in gen.documents.values() if d.file == "2026年西安市司法局部门预算.pdf")
+    found = cells_stating(gen, doc, 66.53, "培训费", 2026)
+    assert found and all("培训费" in gen.passages[p].text for p in found)
+    assert any(gen.passages[p].text.startswith("表13") for p in found)   # the column of the 三公 table, in 元
+    assert cells_stating(gen, doc, 66.53, "会议费", 2026) == []          # the figure under another name

@@ -19,6 +19,7 @@ import time
 import weakref
 from typing import NamedTuple
 
+from ..rowsearch import cells_stating
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms, total_labels
@@ -298,6 +299,16 @@ def _restating(gen, answer: Answer, first_only: bool = False) -> list[str]:
             text = canonical_text(passage.text)
             if any(figure.search(text[m.end():m.end() + reach] if reach else text) for m in named.finditer(text)):
                 (tables if passage.is_table else prose).append(pid)
+    # the table cells printing the figure under its name, its row or its column, in whatever money unit (the
+    # 培训费 column of 西安's 三公、会议费、培训费 table in 元 for a sentence's 21.00万元)
+    # (before the tables found by words near a figure: a cell is the figure under that name, not near it)
+    cells = []
+    for fact in answer.facts[:1 if first_only else 2]:
+        word = compact_text(strip_quotes(fact.metric).replace("(境)", ""))[:4]
+        if fact.value_wan and fact.metric not in _NOT_MONEY:
+            cells += [pid for pid in cells_stating(gen, fact.doc_id, fact.value_wan, word, fact.year)
+                      if pid not in cited and pid in gen.passages]
+    tables = list(dict.fromkeys(cells + tables))
     if own:
         tables.sort(key=lambda pid: own not in compact_text(gen.passages[pid].text[:60]))
     if not prose and not tables and answer.rows:
@@ -322,6 +333,8 @@ def _same_figure_elsewhere(gen, row: dict, cited: set) -> list[str]:
                 break
     return found
 
+
+_NOT_MONEY = ("车辆", "购置车辆", "编制")   # metrics that count vehicles or posts, not money
 
 # a figure -> a word of its own table's title
 _OWN_TABLE_WORDS = {"三公经费": "三公", "因公出国": "三公", "公务接待": "三公", "公务用车": "三公", "政府采购": "采购",
