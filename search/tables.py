@@ -788,7 +788,8 @@ def _rows_from_body(body: list[list[_Cell]], layout: _Layout) -> list[Row]:
             groups: list[list[_Cell]] = []
             # under a header naming one label column, the lines of a name left of the figures are one name
             first = min((a for i, (a, _b) in enumerate(layout.value_spans) if layout.block_of[i] == blk), default=0.0)
-            one_column = blk < len(layout.label_columns) and layout.label_columns[blk] == 1
+            # (or names none that could be read: 广州's continued pages, whose header lines are 绩效目标 prose)
+            one_column = blk < len(layout.label_columns) and layout.label_columns[blk] <= 1
             for c in sorted(cells, key=lambda c: c.x0):
                 if groups and (c.x0 <= max(d.x1 for d in groups[-1]) + 4
                                or one_column and c.x0 < first and _stacked(c, groups[-1])):
@@ -856,8 +857,8 @@ def _label_start_into_body(seg: _Segment) -> None:
     """The first line of a wrapped name just above its row's figures is the row's, not the header's: a page
     that continues a table can begin with "广州市气象台2026年信" (then the figures, then "息化运维项目").
     Moved when that line holds no figure, nothing above the figures' columns, and lies closer to the first
-    row than the body's rows lie to each other."""
-    if not seg.header or len(seg.body) < 3:
+    row than the body's rows lie to each other (within a line's height where the page has one row)."""
+    if not seg.header or not seg.body:
         return
     numbers = [c for cells in seg.body for c in cells if _is_value(c.text)]
     if not numbers:
@@ -865,9 +866,9 @@ def _label_start_into_body(seg: _Segment) -> None:
     left, right = min(c.x0 for c in numbers), max(c.x1 for c in numbers)
     mids = [sum(c.mid for c in cells) / len(cells) for cells in seg.body if any(_is_value(c.text) for c in cells)]
     gaps = sorted(b - a for a, b in zip(mids, mids[1:]) if b - a > 0)
-    if not gaps:
-        return
-    pitch = gaps[len(gaps) // 2]
+    # one row of figures on the page (深圳's one-project 项目支出总表, the last row of 广州's 项目支出表 alone under
+    # its page's header): no spacing of rows to compare with, the line's own height decides
+    pitch = gaps[len(gaps) // 2] if gaps else float("inf")
     line = seg.header[-1]
     first = seg.body[0]
     height = max(c.bottom - c.top for c in first)

@@ -448,6 +448,23 @@ def test_search_shows_the_other_statement_of_the_answered_figure(tclient, q, fig
     assert any(restated(r["text"].replace(" ", "")) for r in results[:5]), [r["text"][:60] for r in results[:5]]
     assert any(restated(c["text"].replace(" ", "")) for c in body["citations"])
 
+@needs_pdfs
+@pytest.mark.parametrize("file, label, total", [
+    # the page's only row of figures: the name's first line, just above them, is not the header's
+    ("2026年深圳市工业和信息化局部门预算.pdf", "政务信息化项目（系统业务运营服务）", "146.02"),
+    # 广州's 项目支出表 continued on a page whose header lines are 绩效目标 prose; the name's lines start at
+    # different x (centred in the cell) and are one name, the unit's row above them its context
+    ("广州_国有资产监督管理委员会_2026年部门预算.pdf", "广州市国资委2025-2026年信息化运维项目方案", "3.11"),
+    ("广州_国有资产监督管理委员会_2026年部门预算.pdf", "增加广州地铁集团资本金", "2,000.00"),
+])
+def test_a_wrapped_name_above_a_pages_first_row_is_that_rows(tclient, file, label, total):
+    gen = _gen(tclient)
+    doc = next(d.doc_id for d in gen.documents.values() if d.file == file)
+    rows = [r for r in find_rows(gen, [doc], label) if r["row_label"] == label]
+    assert rows and rows[0]["value_text"] == total, [(r["row_label"], r["value_text"]) for r in rows[:3]]
+    assert "局" in rows[0]["context"] or "委员会" in rows[0]["context"]
+
+
 def test_a_cell_wrapped_over_two_lines_is_one_name_and_one_figure():
     from search.tables import _Cell, _value_joined, _wrapped_lines_joined
 
