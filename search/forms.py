@@ -22,7 +22,10 @@ _NAMED = re.compile(r"项目名称\s*[:：]?\s*(.+?)\s*(?:主管部门|实施单
 # 泉州: 301007_泉州市公安局晋江国际机场分局_机场公安综合修缮改造项目绩效目标表
 _TITLED = re.compile(r"([^_\s]+?)(?:项目)?绩效目标表")
 # 长沙: "126001 基层及其他信访业务工作经费专项 35.78" under "单位（项目）名称 资金总额"
-_LISTED = re.compile(r"^(?:\d{6}\s*)?([^\d\s][^\n]*?)\s+([\d,]+\.\d{2})$")
+# (长沙职教基地: the project's 绩效目标 printed on after its funds, "201056 经常性运转经费（水电气） 270.00 保障基地正常运转"
+# — only after a unit code: an indicator's line "用电量 653.99 …" is not a project)
+_LISTED = re.compile(r"^(?:\d{6}\s*)?([^\d\s][^\n]*?)\s+([\d,]+\.\d{2})$"
+                     r"|^\d{6}\s*([^\d\s][^\n]*?)\s+([\d,]+\.\d{2})\s+[^\d\s.,%][^\n]*$")
 _LIST_HEADER = re.compile(r"单位[（(]项目[）)]名称.*资金总额")
 _AMOUNT_LINE = re.compile(r"^([\d,]+\.\d{2})$")
 # a project's name ending a line whose next line is its funds alone (长沙公安: an indicator's text, then
@@ -113,7 +116,7 @@ def _listed_rows(lines: list[str]) -> list[Row]:
         m = _LISTED.match(line.strip())
         alone = _AMOUNT_LINE.match(line.strip())
         if m:
-            name, funds = re.sub(r"\s+", "", m.group(1)), m.group(2)
+            name, funds = re.sub(r"\s+", "", m.group(1) or m.group(3)), m.group(2) or m.group(4)
         elif alone and number >= 2 and (end := _NAME_AT_END.search(
                 "".join(x.strip() for x in lines[max(0, number - 3):number - 1]))):   # a name wrapped onto "）"
             name, funds = end.group(), alone.group(1)

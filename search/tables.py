@@ -1148,6 +1148,7 @@ def finish(table: Table) -> Table:
         _unit_blocks_as_context(table)
     if table.kind == "三公经费":
         _fund_cycle_headers(table)
+    _year_lines_context(table)
     table.checks = check_sums(table)
     return table
 
@@ -1202,6 +1203,23 @@ def _units_as_context(table: Table) -> None:
         head = _unit_head(r.label)
         if _UNIT_ROW.match(r.label) and ORG_NAME_END.search(head) and any(place in head for place in "市县区省"):
             unit = r.label
+        elif unit:
+            r.context = unit
+
+
+_YEAR_LINE = re.compile(r"(?:19|20)\d{2}\s*年(?:度|预算数?|决算数?)?|增减变化(?:金额|情况)?|增减(?:额|数)?|变化(?:金额|情况)")
+
+
+def _year_lines_context(table: Table) -> None:
+    """A unit's figures printed over several year lines, the unit cell on the first only (深圳's "三公"经费表:
+    "深圳市水务局（本级） 2025 年 39.87 …", then "2026 年 146.77 …", then "增减变化金额 106.90 …"): the lines
+    after the first carry the unit too, so that 2026's figure is the unit's and not a line of no one."""
+    unit = ""
+    for r in table.rows:
+        if not _YEAR_LINE.fullmatch(r.label.replace(" ", "")):
+            unit = ""
+        elif r.context:
+            unit = r.context
         elif unit:
             r.context = unit
 
