@@ -463,6 +463,7 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
                          if r["value_wan"] is not None}
     picked = [r for r in picked if r["value_wan"] is not None
               or (r["doc_id"], _norm(r["row_label"]), r["value_text"]) not in printed_with_unit]
+    picked = _this_years_line(gen_or_conn, picked, words)
     seen: dict[tuple, dict] = {}
     for r in sorted(picked, key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["line_start"])):
         # (two units of a table printed unit by unit may print the same figure: each is its own row)
@@ -483,6 +484,25 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
         r["citation"] = r["passage_id"]
     out.sort(key=lambda r: (-r["quality"], _KIND_ORDER.get(r["kind"], 9), r["doc_id"], r["line_start"]))
     return out[:limit]
+
+
+_YEAR_LINE = re.compile(r"((?:19|20)\d{2})年(?:度|预算数?|决算数?)?|(增减变化(?:金额|情况)?|增减(?:额|数)?|变化(?:金额|情况))")
+_ASKS_ANOTHER_YEAR = re.compile(r"上年|去年|增减|增加|减少|变化|比上年|较上年|(?:19|20)\d{2}")
+
+
+def _this_years_line(gen_or_conn, rows: list[dict], words: str) -> list[dict]:
+    """A unit named by its cell over several year lines (深圳's "三公"经费表: 深圳市水文水质中心 2025 年 / 2026 年 /
+    增减变化金额): its line of the document's year — the others only when the question asks another year or
+    the change."""
+    if _ASKS_ANOTHER_YEAR.search(words):
+        return rows
+    kept = []
+    for r in rows:
+        m = _YEAR_LINE.fullmatch(_norm(r.get("category") or "")) if r.get("category") else None
+        if m and (m.group(2) or int(m.group(1)) != document_year(gen_or_conn, r["doc_id"])):
+            continue
+        kept.append(r)
+    return kept
 
 
 def _with_its_heading(gen_or_conn, rows: list[dict], item: str) -> None:
@@ -747,6 +767,24 @@ def unit_labelled_rows(gen_or_conn, doc_ids, named) -> list[dict]:
                                     f"({','.join('?' * len(labels))}) AND doc_id IN ({','.join('?' * len(batch))})",
                        [*labels, *batch])
     return rows
+
+
+def own_office_name(gen_or_conn, doc_id: str, department: str) -> str:
+    """The name the document's tables give the department's own office ("深圳市水务局（本级）"), where they
+    print it beside the whole department's rows; "" where none does (a centre's own 本级 — 深圳市社会保险基金
+    管理局（本级） in 人社局's tables — is not the department's)."""
+    rows = _query(gen_or_conn, "SELECT DISTINCT row_label, context FROM table_rows WHERE doc_id = ? AND "
+                               "(row_label LIKE '%本级_' OR context LIKE '%本级_')", (doc_id,))
+    names = {n for r in rows for n in (r["row_label"], r["context"])
+             if re.fullmatch(re.escape(department) + r"\s*[（(]本级[）)]", n or "")}
+    return min(names, key=len) if names else ""
+
+
+def rows_of_unit(gen_or_conn, doc_id: str, unit: str) -> list[dict]:
+    """Every cell of the document's rows that are the unit's: labelled with its name, or under it (its name
+    the row's unit cell)."""
+    return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ? AND "
+                               "(row_label = ? OR context = ?)", (doc_id, unit, unit))
 
 
 def largest_rows(gen_or_conn, doc_id: str, table_kind: str = "项目支出", n: int = 5,

@@ -168,6 +168,9 @@ def test_metric_synonyms(q, metric):
     ("北京医保局三公经费比上年增加多少", "change"), ("哪些局三公经费比上年减少", "change_list"),
     ("北京医保局项目支出占比", "share"), ("海东市医保局三公经费决算完成预算的比例", "completion"),
     ("北京医保局哪个项目支出最大", "item_max"), ("北京医保局三公经费", "lookup"),
+    # a name's own 变化 / 增长 (name_terms.tsv) asks no change; a change asked beside it still does
+    ("北京医保局应对气候变化管理事务的项目支出是多少", "lookup"), ("北京医保局外贸稳增长项目多少", "lookup"),
+    ("北京医保局应对气候变化管理事务比上年增加多少", "change"),
 ])
 def test_operations(gaz, aliases, q, op):
     assert read(q, gaz, aliases).operation == op

@@ -627,6 +627,19 @@ def test_a_self_evaluation_form_is_no_project_table():
     assert form_table(text) is None
 
 
+def test_a_listed_project_with_its_target_printed_after_its_funds_is_read():
+    # 长沙职教基地's form table prints each project's 绩效目标 on its line, after the 资金总额; an indicator's
+    # line ("用电量 653.99 …", no unit code) is no project
+    from search.forms import form_table
+
+    text = "\n".join(["2026年项目支出绩效目标表", "单位编码 单位（项目）名称 资金总额 绩效目标绩效指标一级指标",
+                      "201056 经常性运转经费（水电气） 270.00 保障基地正常运转", "产出指标", "用电量 653.99 度数",
+                      "126001 基层及其他信访业务工作经费专项 35.78"])
+    table = form_table(text)
+    assert [(r.label, r.values[1]) for r in table.rows] == [("经常性运转经费（水电气）", "270.00"),
+                                                           ("基层及其他信访业务工作经费专项", "35.78")]
+
+
 @_needs("2026年福州市民政局部门预算.pdf", "西安_宣传部_2026年部门预算.pdf")
 def test_a_code_of_its_own_starts_a_row_and_a_code_on_a_wrapped_name_does_not():
     # 福州's 经济分类 table lists every code, most without figures: "30240 税金及附加费用" is a row of its own

@@ -88,3 +88,55 @@ def test_a_department_printing_its_whole_spending_is_answered_from_it(client):
     body = ask(client, "广州司法局商品和服务支出")
     assert body["answer_type"] == "figure" and "22,813.58" in body["answer"], body
     assert "1,573.97" not in body["answer"], body["answer"]
+
+
+def _year_lines(pdf_name: str, unit: str) -> dict[str, str]:
+    """The "三公"经费表's lines of one unit, read from the text layer: "<unit> 2025 年 a …", then "2026 年 b …"
+    -> {"2025": a, "2026": b} (each line's first figure, the 总计)."""
+    found: dict[str, str] = {}
+    with pdfplumber.open(require_shared(CORPUS_2026 / pdf_name)) as pdf:
+        for page in pdf.pages:
+            text = page.extract_text() or ""
+            if "三公" not in text:
+                continue
+            lines = text.splitlines()
+            for i, line in enumerate(lines):
+                m = re.match(rf"^{re.escape(unit)} ?(20\d\d) ?年 ([\d,.]+) ", line)
+                if m and i + 1 < len(lines):
+                    found[m.group(1)] = m.group(2)
+                    nxt = re.match(r"^(20\d\d) ?年 ([\d,.]+) ", lines[i + 1])
+                    if nxt:
+                        found[nxt.group(1)] = nxt.group(2)
+                    return found
+    return found
+
+
+SWJ = "2026年深圳市水务局部门预算.pdf"
+
+
+@pytest.mark.parametrize("q", ["深圳水务局本级三公经费多少", "深圳市水务局（本级）2026年三公经费预算"])
+def test_the_own_office_asked_is_answered_from_its_own_line_not_the_departments(client, q):
+    own = _year_lines(SWJ, "深圳市水务局（本级）")
+    whole = _year_lines(SWJ, "深圳市水务局")
+    assert own["2026"] != whole["2026"], (own, whole)
+    body = ask(client, q)
+    assert body["answer_type"] == "figure" and own["2026"] in body["answer"], body["answer"]
+    assert whole["2026"] not in body["answer"] and own["2025"] not in body["answer"]
+
+
+def test_a_units_year_lines_answer_with_the_documents_year(client):
+    lines = _year_lines(SWJ, "深圳市水文水质中心")
+    assert lines["2025"] != lines["2026"]
+    answer = ask(client, "深圳水务局 水文水质中心 三公经费")["answer"]
+    assert lines["2026"] in answer and lines["2025"] not in answer, answer
+
+
+def test_the_own_office_of_the_department_not_a_centres(client):
+    answer = ask(client, "深圳人社局本级三公经费")["answer"]
+    assert "深圳市人力资源和社会保障局（本级）" in answer and "社会保险基金管理局" not in answer, answer
+
+
+def test_the_own_office_asked_where_its_tables_do_not_print_the_figure_is_no_answer(client):
+    """The document's 政府采购 figure is the whole department's: never given as the own office's."""
+    body = ask(client, "深圳水务局本级政府采购预算")
+    assert body["answer_type"] == "none" and "本级" in body["answer"], body["answer"]

@@ -31,6 +31,7 @@ from .table_ops import (
     HALF_OF_THE_WHOLE,
     LAST_YEAR_COLUMN,
     METRIC_TABLE_TOTAL,
+    OWN_OFFICE_ROW,
     ROW_LOOKUP,
     SUBUNIT_AS_ROW,
     SUBUNIT_ROW_LOOKUP,
@@ -170,7 +171,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
                     return answer
         return _from_the_next_years_change(engine, u)
     answer = None
-    for op in [PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
+    for op in [OWN_OFFICE_ROW, PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:

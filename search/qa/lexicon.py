@@ -83,6 +83,12 @@ def type_mention_pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def name_terms() -> tuple[str, ...]:
+    """Words of names that hold a word of the question grammar (气候变化): name_terms.tsv."""
+    return tuple(row[0].strip() for row in data_rows("name_terms.tsv") if row and row[0].strip())
+
+
+@functools.lru_cache(maxsize=1)
 def listed_stems() -> dict[str, str]:
     """A department's bare stem, as listed after a city (烟台 商务 科技 信访), -> the short form it stands for."""
     return {stem.strip(): form.strip() for stem, form in data_rows("listed_stems.tsv")}

@@ -7,6 +7,7 @@ exactly, and a loose match that is ambiguous within a unit lists the candidates 
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import NamedTuple
 
@@ -525,6 +526,80 @@ class SubunitAsRow(Operation):
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}）。")
         passages = list(dict.fromkeys(r["passage_id"] for r in cells if r.get("passage_id")))
         return Answer(text, "figure", [], passages[:3], _plain([top]))
+
+
+class OwnOfficeRow(Operation):
+    """"深圳水务局本级三公经费": a department whose document prints the whole department's figures and its own
+    office's beside them (深圳: "深圳市水务局（本级）" as a row of the 收入总表 / 支出总表, or heading its year
+    lines in the "三公"经费表). The whole's figure is not the office's: the office's row, in this year's line
+    and column, with the figure's name in the column or the table's title; one figure, else no answer —
+    never the department's."""
+
+    def applies(self, u):
+        # (a row asked with a column — "本级 委托业务费中项目支出" — is RowLookup's)
+        return u.operation == "lookup" and len(u.units) == 1 and "本级" in u.normalized and bool(u.metric) \
+            and not u.item and bool(u.units[0].doc_ids)
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        docs = sorted(_year_docs(ctx, u, set(u.units[0].doc_ids)))
+        if not docs or any(lexicon.is_own_office(ctx.gen.documents[d].unit) for d in docs):
+            return None     # the office's own budget is a document of its own (无锡市教育局（本级）)
+        words = _column_words(u)
+        asked_change = bool(re.search(r"增减|增加|减少|变化|比上年", u.normalized))
+        found, offices = [], []
+        for doc_id in docs:
+            own = rows_mod.own_office_name(ctx.gen, doc_id, lexicon.without_own_office(ctx.gen.documents[doc_id].unit))
+            if not own:
+                continue
+            offices.append(own)
+            year = ctx.gen.documents[doc_id].year
+            for r in rows_mod.rows_of_unit(ctx.gen, doc_id, own):
+                label = _norm(r["row_label"])
+                if r["row_label"] != own and not _is_year_line(label, year):
+                    continue   # an item of the office's (its 会议费 row: RowLookup's, below), not the office's figure
+                header, title = _norm(r["header_path"]), _norm(r["title"] or "")
+                named = any(w in header or w in label for w in words) or (
+                    any(w in title for w in words if len(w) >= 4)
+                    and re.match(r"(?:合计|总计|小计|金额|预算数?)", header) is not None)
+                if not named or rows_mod.earlier_year_column(r["header_path"], year) \
+                        or bool(rows_mod.CHANGE_HEADER.search(r["header_path"] or "")) != asked_change:
+                    continue
+                found.append(r)
+        if not offices:
+            return None
+        if len({rows_mod.parse_value(r["value_text"]) for r in found}) > 1:
+            found = [r for r in found if _WHOLE_TABLE.search(r["title"] or "")] or found
+        values = {rows_mod.parse_value(r["value_text"]) for r in found}
+        if len(values) > 1 and len(values - {0.0}) == 1:
+            # a figure split over its funds (总计 › 一般公共预算 146.77, › 政府性基金预算 0.00): the one not empty
+            found = [r for r in found if rows_mod.parse_value(r["value_text"]) != 0.0]
+            values = values - {0.0}
+        if not found:
+            # a cost that is a row of the office's in a table printed unit by unit (会议费 under 本级)
+            for item in dict.fromkeys((u.metric_text, u.metric)):
+                as_row = ROW_LOOKUP.answer(ctx, dataclasses.replace(u, item=item, item_bare=""))
+                if as_row is not None and as_row.answer_type != "none" and as_row.rows \
+                        and all(own in (r.get("context"), r.get("row_label")) for r in as_row.rows for own in offices[:1]):
+                    return as_row
+        if len(values) != 1 or None in values:
+            what = u.metric_text or u.metric
+            return Answer(f"所问是{offices[0]}的{what}。本库{ctx.gen.documents[docs[0]].unit}的文件所载的{what}是全部门"
+                          f"（含所属单位）的数，不是本级的；表中{'按单位列出的数不止一个' if found else '没有找到本级的这一项'}，"
+                          f"无法给出本级的{what}。", "none", [],
+                          list(dict.fromkeys(r["passage_id"] for r in found[:5] if r.get("passage_id"))), _plain(found[:5]))
+        top = min(found, key=lambda r: (len(r["header_path"]), r["line_start"]))
+        line = "" if top["row_label"] == offices[0] else f"“{top['row_label']}”行"
+        text = (f"{offices[0]}{line}{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
+                f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}；本级的数，不含所属单位）。")
+        passages = list(dict.fromkeys(r["passage_id"] for r in found if r.get("passage_id")))
+        return Answer(text, "figure", [], passages[:3], _plain([top]))
+
+
+def _is_year_line(label: str, year: int | None) -> bool:
+    """A line of a unit's figures for one year ("2026年") — the document's year only."""
+    m = re.fullmatch(r"((?:19|20)\d{2})年(?:度|预算数?)?", label)
+    return m is not None and year is not None and int(m.group(1)) == year
 
 
 class LastYearColumn(Operation):
@@ -1095,5 +1170,6 @@ SUBUNIT_AS_ROW = SubunitAsRow()
 SUBUNIT_ROW_LOOKUP = SubunitRowLookup()
 LAST_YEAR_COLUMN = LastYearColumn()
 METRIC_TABLE_TOTAL = MetricTableTotal()
+OWN_OFFICE_ROW = OwnOfficeRow()
 TABLE_OPERATIONS = [ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
                     UnitsWithItem()]

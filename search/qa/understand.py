@@ -906,6 +906,8 @@ _SQUAD_THEN_ITEM = re.compile(r"([\u4e00-\u9fff]{2,}?(?:支队|大队|总队))(?
 
 def _operation(u: Understood, text: str) -> None:
     text = re.sub(r"有没有|有无", "有", text)   # "有没有安排委托业务费": whether, and how much — not a list of none
+    for term in lexicon.name_terms():
+        text = text.replace(term, "名" * len(term))   # "应对气候变化管理事务": a name's 变化 asks no change
     asks_item = bool(_ITEM_ASK.search(text))
     if ASKS_REASON.search(text):
         u.operation = "reason"
