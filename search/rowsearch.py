@@ -769,6 +769,11 @@ def unit_labelled_rows(gen_or_conn, doc_ids, named) -> list[dict]:
     return rows
 
 
+def table_cells(gen_or_conn, doc_id: str) -> list[dict]:
+    """Every cell of every table of the document."""
+    return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE doc_id = ?", (doc_id,))
+
+
 def own_office_name(gen_or_conn, doc_id: str, department: str) -> str:
     """The name the document's tables give the department's own office ("深圳市水务局（本级）"), where they
     print it beside the whole department's rows; "" where none does (a centre's own 本级 — 深圳市社会保险基金

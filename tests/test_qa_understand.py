@@ -1128,6 +1128,8 @@ _LISTED = [Doc("yt-sw", "烟台市商务局"), Doc("yt-kj", "烟台市科学技�
     ("烟台 商务 科技 信访 三公经费比较", {"yt-sw", "yt-kj", "yt-xf"}),
     # stems beside a short form of its own (经信委) in one list
     ("重庆 水利 科技 经信委 三公 最多", {"cq-sl", "cq-kj", "cq-jx"}),
+    # listed in brackets after the city and 部门
+    ("这三个烟台部门（商务、科技、信访）谁的三公经费最少", {"yt-sw", "yt-kj", "yt-xf"}),
 ])
 def test_departments_listed_by_their_stems_after_a_city(q, expected):
     listed = Gazetteer(_LISTED)

@@ -140,3 +140,18 @@ def test_the_own_office_asked_where_its_tables_do_not_print_the_figure_is_no_ans
     """The document's 政府采购 figure is the whole department's: never given as the own office's."""
     body = ask(client, "深圳水务局本级政府采购预算")
     assert body["answer_type"] == "none" and "本级" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q", ["深圳水务局哪个所属单位三公经费最多", "深圳市水务局下属单位中谁的三公经费最高"])
+def test_the_units_a_department_lists_are_ranked_without_its_whole(client, q):
+    own = _year_lines(SWJ, "深圳市水务局（本级）")
+    whole = _year_lines(SWJ, "深圳市水务局")
+    body = ask(client, q)
+    assert body["answer_type"] == "comparison", body["answer"]
+    assert "深圳市水务局（本级）" in body["answer"] and own["2026"] in body["answer"], body["answer"]
+    assert whole["2026"] not in body["answer"] and own["2025"] not in body["answer"]
+
+
+def test_a_whole_ranked_by_its_parts_is_not_a_ranking_of_units(client):
+    answer = ask(client, "深圳水务局三公经费中哪一项最多")["answer"]
+    assert "公务用车" in answer and "本级" not in answer, answer

@@ -36,6 +36,7 @@ from .table_ops import (
     SUBUNIT_AS_ROW,
     SUBUNIT_ROW_LOOKUP,
     TABLE_OPERATIONS,
+    UNIT_RANK,
 )
 from .understand import COLUMN_METRICS, Understood, detect_metric, detect_metrics, understand
 
@@ -171,7 +172,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
                     return answer
         return _from_the_next_years_change(engine, u)
     answer = None
-    for op in [OWN_OFFICE_ROW, PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
+    for op in [OWN_OFFICE_ROW, UNIT_RANK, PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:

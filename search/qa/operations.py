@@ -23,7 +23,7 @@ MAX_LIST_CHARS = 200
 _BREAKDOWN = re.compile(r"花在哪|用在哪|用于哪|用途|构成|组成|包括哪|明细|各多少|各是多少|分别")
 _SANGONG_PARTS = PARTS_OF["三公经费"]
 # which part is asked: "哪一项 / 哪块 / 哪部分 / 什么费" — not a project ("哪个项目")
-_PART_ASKED = re.compile(r"哪一?(?:项(?!目)|块|类|种|部分|个(?!项目|单位|部门|局|委))|什么(?:费|支出)")
+_PART_ASKED = re.compile(r"哪一?(?:项(?!目)|块|类|种|部分|个(?!项目|单位|部门|局|委|所属|下属|二级|医院|中心|学校))|什么(?:费|支出)")
 # a part stated only as its own parts: the car costs as 购置费 and 运行维护费
 _PART_STAND_INS = {"公务用车购置及运行费": ("公务用车购置费", "公务用车运行维护费")}
 # a whole total asked (收入总计) that a document states only as 收支总计, and this year's part of it

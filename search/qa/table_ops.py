@@ -596,6 +596,85 @@ class OwnOfficeRow(Operation):
         return Answer(text, "figure", [], passages[:3], _plain([top]))
 
 
+_UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)(?:单位|医院|中心|学校)")
+_UNIT_WORDS = ("单位", "医院", "中心", "学校", "所属单位", "下属单位")
+
+
+class UnitRank(Operation):
+    """"深圳水务局哪个所属单位三公经费最多", "广州卫健委下面哪个医院基本支出最多": the units a department's tables
+    list (a unit's row of its 收入总表 / 支出总表 / 基本支出表, its line of this year in the "三公"经费表), ranked
+    by the figure asked — the department's own whole row is not one of them. One figure per unit (its whole
+    table's where several), at least two units, else no answer."""
+
+    def applies(self, u):
+        # (the item read may be the units' word itself: "哪个医院")
+        return u.operation in ("max", "min", "item_max", "item_min") and len(u.units) == 1 and bool(u.metric) \
+            and (not u.item or u.item in _UNIT_WORDS) and bool(_UNITS_ASKED.search(u.normalized)) \
+            and bool(u.units[0].doc_ids)
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        docs = sorted(_year_docs(ctx, u, set(u.units[0].doc_ids)))
+        if len(docs) != 1:
+            return None
+        doc_id = docs[0]
+        doc = ctx.gen.documents[doc_id]
+        department = lexicon.without_own_office(doc.unit)
+        words = _column_words(u)
+        by_unit: dict[str, list[dict]] = {}
+        for r in rows_mod.table_cells(ctx.gen, doc_id):
+            label = _without_code(r["row_label"] or "")
+            if _is_year_line(_norm(r["row_label"]), doc.year) and r["context"]:
+                unit = r["context"]
+            elif not r["is_total"] and ORG_NAME_END.search(bare_name(label)) and not r["context"]:
+                unit = label
+            else:
+                continue
+            if bare_name(unit) == bare_name(department) and not lexicon.is_own_office(unit):
+                continue   # the department's whole row
+            header, title = _norm(r["header_path"]), _norm(r["title"] or "")
+            named = any(w in header for w in words) or (any(w in title for w in words if len(w) >= 4)
+                                                        and re.match(r"(?:合计|总计|小计|金额|预算数?)", header))
+            if named and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
+                    and not rows_mod.CHANGE_HEADER.search(r["header_path"] or "") and r["value_wan"] is not None:
+                by_unit.setdefault(unit, []).append(r)
+        ranked = []
+        for cells in by_unit.values():
+            if len({c["value_wan"] for c in cells}) > 1:
+                cells = [c for c in cells if _WHOLE_TABLE.search(c["title"] or "")] or cells
+            if len({c["value_wan"] for c in cells}) > 1:
+                cells = [c for c in cells if c["value_wan"]] if len({c["value_wan"] for c in cells if c["value_wan"]}) == 1 \
+                    else []
+            if cells and len({c["value_wan"] for c in cells}) == 1:
+                ranked.append(min(cells, key=lambda c: (len(c["header_path"]), c["line_start"])))
+        if len(ranked) < 2 or len({r["title"] for r in ranked}) > 2:
+            return None
+        most = u.operation in ("max", "item_max")
+        ranked.sort(key=lambda r: r["value_wan"], reverse=most)
+        def who(r: dict) -> str:
+            return r["context"] if _is_year_line(_norm(r["row_label"]), doc.year) else _without_code(r["row_label"])
+        word = "最高" if most else "最低"
+        top = ranked[0]
+        tied = [r for r in ranked if r["value_wan"] == top["value_wan"]]
+        rest = ranked[len(tied):len(tied) + 3]
+        if len(tied) > 1:   # several units share the top figure: all of them, none picked
+            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{u.metric_text or u.metric}{word}的有{len(tied)}个，"
+                    f"均为{rows_mod.quote(top, aside=True)}：" + "、".join(who(r) for r in tied[:10]))
+        else:
+            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{u.metric_text or u.metric}{word}的是{who(top)}"
+                    f"（{rows_mod.quote(top, aside=True)}）")
+        if rest:
+            text += "；其后为" + "、".join(f"{who(r)}（{rows_mod.quote(r, aside=True)}）" for r in rest)
+        text += f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}；不含部门合计）。"
+        passages = list(dict.fromkeys(r["passage_id"] for r in ranked[:4] if r.get("passage_id")))
+        return Answer(text, "comparison", [], passages, _plain(ranked[:4]))
+
+
+def _without_code(label: str) -> str:
+    """"154002西安市法律援助中心" -> 西安市法律援助中心 (a unit's code before its name; a year is no code)."""
+    return re.sub(r"^\d{3,}\s*(?![\d年])", "", label)
+
+
 def _is_year_line(label: str, year: int | None) -> bool:
     """A line of a unit's figures for one year ("2026年") — the document's year only."""
     m = re.fullmatch(r"((?:19|20)\d{2})年(?:度|预算数?)?", label)
@@ -1171,5 +1250,6 @@ SUBUNIT_ROW_LOOKUP = SubunitRowLookup()
 LAST_YEAR_COLUMN = LastYearColumn()
 METRIC_TABLE_TOTAL = MetricTableTotal()
 OWN_OFFICE_ROW = OwnOfficeRow()
+UNIT_RANK = UnitRank()
 TABLE_OPERATIONS = [ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
                     UnitsWithItem()]

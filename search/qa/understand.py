@@ -397,6 +397,7 @@ def _listed_stems_typed(normalized: str, gaz: Gazetteer) -> str:
     (重庆 水利 科技 经信委) — the stems then stand for their departments. A stem alone is a word ("北京 财政 拨款")."""
     stems = lexicon.listed_stems()
     forms = lexicon.type_mention_pattern()[1]
+    normalized = _listed_in_brackets(normalized, gaz)
     parts = _LIST_MARK.split(normalized)
     words = parts[0::2]
     i = 0
@@ -417,6 +418,23 @@ def _listed_stems_typed(normalized: str, gaz: Gazetteer) -> str:
         i = max(j, i + 1)
     parts[0::2] = words
     return "".join(parts)
+
+
+_BRACKETED_LIST = re.compile(r"(?P<before>\S*?)(?:部门|单位|委办局|局)[（(](?P<list>[^（）()]{2,60}?、[^（）()]{1,60})[）)]")
+
+
+def _listed_in_brackets(normalized: str, gaz: Gazetteer) -> str:
+    """"这四个广州部门（气象、发改、科技、司法）谁…" -> "这四个广州 气象、发改、科技、司法 谁…": the names listed
+    in brackets after a region and 部门 are the region's departments, read as a list after the region."""
+    m = _BRACKETED_LIST.search(normalized)
+    if not m:
+        return normalized
+    before = m.group("before")
+    at = next((start for start, end, _ in gaz.region_mentions(before) if end == len(before)), None)
+    if at is None:
+        return normalized
+    return (normalized[:m.start()] + before[:at] + " " + before[at:] + " " + m.group("list") + " "
+            + normalized[m.end():])
 
 
 def _shared_type_ending(normalized: str) -> str:
