@@ -155,3 +155,18 @@ def test_the_units_a_department_lists_are_ranked_without_its_whole(client, q):
 def test_a_whole_ranked_by_its_parts_is_not_a_ranking_of_units(client):
     answer = ask(client, "深圳水务局三公经费中哪一项最多")["answer"]
     assert "公务用车" in answer and "本级" not in answer, answer
+
+
+@pytest.mark.parametrize("q", ["深圳水务局本级三公经费比上年增加多少", "深圳水务局本级和深圳人社局本级三公经费哪个多"])
+def test_the_wholes_figures_are_never_a_change_or_comparison_of_its_own_office(client, q):
+    whole = _year_lines(SWJ, "深圳市水务局")
+    body = ask(client, q)
+    assert body["answer_type"] == "none" and "本级" in body["answer"], body["answer"]
+    assert whole["2026"] not in body["answer"]
+
+
+def test_a_citys_own_level_is_not_a_departments_own_office():
+    from search.qa.table_ops import OWN_OFFICE_ASKED
+
+    assert OWN_OFFICE_ASKED.search("深圳水务局本级三公") and OWN_OFFICE_ASKED.search("深圳市水务局（本级）")
+    assert not OWN_OFFICE_ASKED.search("深圳市本级预算准备金") and not OWN_OFFICE_ASKED.search("区本级")

@@ -31,6 +31,7 @@ from .table_ops import (
     HALF_OF_THE_WHOLE,
     LAST_YEAR_COLUMN,
     METRIC_TABLE_TOTAL,
+    OWN_OFFICE_ASKED,
     OWN_OFFICE_ROW,
     ROW_LOOKUP,
     SUBUNIT_AS_ROW,
@@ -78,7 +79,7 @@ def _operate(engine, u: Understood) -> Answer | None:
 
 
 def _run_operations(engine, u: Understood) -> Answer | None:
-    answer = _run_one(engine, u)
+    answer = _not_the_whole_for_its_office(engine, u, _run_one(engine, u))
     if answer is not None and answer.answer_type != "none" and u.operation == "lookup" and len(u.units) == 1 \
             and (u.with_last_year or _BOTH_YEARS.search(u.normalized)):
         both = _with_last_year(engine, u, answer)
@@ -102,6 +103,31 @@ def _run_operations(engine, u: Understood) -> Answer | None:
     return Answer("；".join(a.text.rstrip("。") for a in parts) + "。", answer.answer_type,
                   [f for a in parts for f in a.facts], [p for a in parts for p in a.passages],
                   [r for a in parts for r in a.rows])
+
+
+_ACROSS_UNITS = ("max", "min", "item_max", "item_min", "zero", "threshold", "change_list")
+
+
+def _not_the_whole_for_its_office(engine, u: Understood, answer: Answer | None) -> Answer | None:
+    """"深圳水务局本级三公经费比上年增加多少": a figure of the whole department (its document's, 469.17) is never
+    given for its own office where the document's tables print the office apart (深圳市水务局（本级）) — the
+    office's own line answers a lookup (OwnOfficeRow); a change, a comparison or a share of the office is
+    not answered from the whole's figures."""
+    if answer is None or answer.answer_type == "none" or not OWN_OFFICE_ASKED.search(u.normalized) or not answer.facts:
+        return answer
+    if u.operation in _ACROSS_UNITS or len(u.units) > 2:
+        return answer   # a ranking over a city's units: its 本级 may qualify one of them ("公安局（本级）、卫健委…")
+    from ..rowsearch import own_office_name
+    from .lexicon import is_own_office, without_own_office
+
+    gen = engine.generation()
+    wholes = {f.doc_id for f in answer.facts if not is_own_office(f.unit or "")}
+    offices = [own for d in sorted(wholes) if d in gen.documents
+               and (own := own_office_name(gen, d, without_own_office(gen.documents[d].unit)))]
+    if not offices:
+        return answer
+    return Answer(f"所问是{'、'.join(offices)}的数；本库文件载明的{u.metric_text or u.metric or '该项'}是全部门（含所属单位）的，"
+                  f"不是本级的，无法据此回答（本级的数见其按单位列出的表）。", "none", answer.facts, answer.passages, answer.rows)
 
 
 # "今年和去年各多少", "两年分别多少": this year's figure and last year's as this year's document prints it

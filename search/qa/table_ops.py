@@ -528,6 +528,10 @@ class SubunitAsRow(Operation):
         return Answer(text, "figure", [], passages[:3], _plain([top]))
 
 
+# a department's own office asked ("水务局本级", "（本级）"), not a city's own level (市本级, 区本级)
+OWN_OFFICE_ASKED = re.compile(r"(?<![市区县省])本级")
+
+
 class OwnOfficeRow(Operation):
     """"深圳水务局本级三公经费": a department whose document prints the whole department's figures and its own
     office's beside them (深圳: "深圳市水务局（本级）" as a row of the 收入总表 / 支出总表, or heading its year
@@ -537,7 +541,8 @@ class OwnOfficeRow(Operation):
 
     def applies(self, u):
         # (a row asked with a column — "本级 委托业务费中项目支出" — is RowLookup's)
-        return u.operation == "lookup" and len(u.units) == 1 and "本级" in u.normalized and bool(u.metric) \
+        return u.operation == "lookup" and len(u.units) == 1 and bool(OWN_OFFICE_ASKED.search(u.normalized)) \
+            and bool(u.metric) \
             and not u.item and bool(u.units[0].doc_ids)
 
     def answer(self, ctx, u):
