@@ -142,7 +142,8 @@ def test_the_own_office_asked_where_its_tables_do_not_print_the_figure_is_no_ans
     assert body["answer_type"] == "none" and "本级" in body["answer"], body["answer"]
 
 
-@pytest.mark.parametrize("q", ["深圳水务局哪个所属单位三公经费最多", "深圳市水务局下属单位中谁的三公经费最高"])
+@pytest.mark.parametrize("q", ["深圳水务局哪个所属单位三公经费最多", "深圳市水务局下属单位中谁的三公经费最高",
+                               "深圳水务局 哪个 单位 三公经费 最多"])
 def test_the_units_a_department_lists_are_ranked_without_its_whole(client, q):
     own = _year_lines(SWJ, "深圳市水务局（本级）")
     whole = _year_lines(SWJ, "深圳市水务局")

@@ -601,7 +601,7 @@ class OwnOfficeRow(Operation):
         return Answer(text, "figure", [], passages[:3], _plain([top]))
 
 
-_UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)(?:单位|医院|中心|学校)")
+_UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)\s*(?:单位|医院|中心|学校)")
 _UNIT_WORDS = ("单位", "医院", "中心", "学校", "所属单位", "下属单位")
 
 
