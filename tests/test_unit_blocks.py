@@ -171,3 +171,9 @@ def test_a_citys_own_level_is_not_a_departments_own_office():
 
     assert OWN_OFFICE_ASKED.search("深圳水务局本级三公") and OWN_OFFICE_ASKED.search("深圳市水务局（本级）")
     assert not OWN_OFFICE_ASKED.search("深圳市本级预算准备金") and not OWN_OFFICE_ASKED.search("区本级")
+
+
+def test_two_mentions_of_one_document_are_answered_once(client):
+    # "深圳水务局 水务工程质量安全监督站": 水务局 and 水务 both read as 深圳市水务局's document — one unit, one line
+    answer = ask(client, "深圳水务局 水务工程质量安全监督站 公务用车运行维护费")["answer"]
+    assert answer.count("深圳市水务工程质量安全监督站") == 1 and "；" not in answer, answer

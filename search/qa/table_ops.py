@@ -33,7 +33,13 @@ def _rows():
 
 
 def _single_docs(u: Understood) -> list[set[str]]:
-    return [m.doc_ids for m in u.units if m.doc_ids]
+    """Each unit's documents, once: two mentions of one unit ("深圳水务局 水务工程质量安全监督站", both read as
+    深圳市水务局's document) are one unit, answered once."""
+    seen: dict[frozenset, set[str]] = {}
+    for m in u.units:
+        if m.doc_ids:
+            seen.setdefault(frozenset(m.doc_ids), m.doc_ids)
+    return list(seen.values())
 
 
 def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
