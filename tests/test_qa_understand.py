@@ -1130,6 +1130,8 @@ _LISTED = [Doc("yt-sw", "烟台市商务局"), Doc("yt-kj", "烟台市科学技�
     ("重庆 水利 科技 经信委 三公 最多", {"cq-sl", "cq-kj", "cq-jx"}),
     # listed in brackets after the city and 部门
     ("这三个烟台部门（商务、科技、信访）谁的三公经费最少", {"yt-sw", "yt-kj", "yt-xf"}),
+    # two cities, then one department's stem with 部门: that department of each
+    ("烟台 重庆 科技部门 三公 比较", {"yt-kj", "cq-kj"}),
 ])
 def test_departments_listed_by_their_stems_after_a_city(q, expected):
     listed = Gazetteer(_LISTED)

@@ -398,6 +398,7 @@ def _listed_stems_typed(normalized: str, gaz: Gazetteer) -> str:
     stems = lexicon.listed_stems()
     forms = lexicon.type_mention_pattern()[1]
     normalized = _listed_in_brackets(normalized, gaz)
+    normalized = _one_type_in_each_region(normalized, gaz, stems)
     parts = _LIST_MARK.split(normalized)
     words = parts[0::2]
     i = 0
@@ -418,6 +419,30 @@ def _listed_stems_typed(normalized: str, gaz: Gazetteer) -> str:
         i = max(j, i + 1)
     parts[0::2] = words
     return "".join(parts)
+
+
+_TYPE_AFTER_REGIONS = re.compile(r"^(?P<stem>[\u4e00-\u9fff]{2,4}?)(?:部门|系统)")
+
+
+def _one_type_in_each_region(normalized: str, gaz: Gazetteer, stems: dict[str, str]) -> str:
+    """"重庆 福州 商务部门 因公出国 对比" -> "重庆商务局 福州商务局 …": two or more regions listed, then one
+    department's stem (listed_stems.tsv) with 部门: that department of each region."""
+    words = normalized.split(" ")
+    for i in range(2, len(words)):
+        m = _TYPE_AFTER_REGIONS.match(words[i])
+        if not m or m.group("stem") not in stems:
+            continue
+        regions = []
+        for w in reversed(words[:i]):
+            if not any(start == 0 and end == len(w) for start, end, _ in gaz.region_mentions(w)):
+                break
+            regions.insert(0, w)
+        if len(regions) < 2:
+            continue
+        form = stems[m.group("stem")]
+        typed = [r + form for r in regions]
+        return " ".join(words[:i - len(regions)] + typed + [words[i][m.end():]] + words[i + 1:]).strip()
+    return normalized
 
 
 _BRACKETED_LIST = re.compile(r"(?P<before>\S*?)(?:部门|单位|委办局|局)[（(](?P<list>[^（）()]{2,60}?、[^（）()]{1,60})[）)]")
