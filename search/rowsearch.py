@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .regions import data_rows
 from .rows import ROW_COLUMNS
-from .tables import UNIT_BLOCK_KINDS, is_narrative, parse_value
+from .tables import UNIT_BLOCK_KINDS, is_narrative, parse_value, year_line
 from .vocab import LIST_NUMBER, ONE_CHAR_ASIDE, ORG_ENDINGS, ORG_NAME_END, strip_quotes
 
 # columns that hold a row's total, in order of preference, when the question names none (总计 over 合计: a
@@ -486,7 +486,6 @@ def find_rows(gen_or_conn, doc_ids, item_text: str, column: str | None = None, l
     return out[:limit]
 
 
-_YEAR_LINE = re.compile(r"((?:19|20)\d{2})年(?:度|预算数?|决算数?)?|(增减变化(?:金额|情况)?|增减(?:额|数)?|变化(?:金额|情况))")
 _ASKS_ANOTHER_YEAR = re.compile(r"上年|去年|增减|增加|减少|变化|比上年|较上年|(?:19|20)\d{2}")
 
 
@@ -498,7 +497,7 @@ def _this_years_line(gen_or_conn, rows: list[dict], words: str) -> list[dict]:
         return rows
     kept = []
     for r in rows:
-        m = _YEAR_LINE.fullmatch(_norm(r.get("category") or "")) if r.get("category") else None
+        m = year_line(r.get("category") or "")
         if m and (m.group(2) or int(m.group(1)) != document_year(gen_or_conn, r["doc_id"])):
             continue
         kept.append(r)
@@ -705,22 +704,22 @@ def cells_stating(gen_or_conn, doc_id: str, value_wan: float, word: str, year: i
     """Passages of the document whose table prints `value_wan` (in any money unit: 210,000.00 元 is 21.00 万元)
     in a cell whose row or column is named `word` — the 培训费 column of a 三公、会议费、培训费 table, the
     培训费 row of an economic table — not counting columns of last year, of another year than `year` or of the
-    change. In document order."""
+    change (wider than earlier_year_column and CHANGE_HEADER, which decide what a column answers). In document
+    order."""
     rows = _query(gen_or_conn, "SELECT header_path, row_label, passage_id FROM table_rows WHERE doc_id = ? AND "
                   "value_wan BETWEEN ? AND ?", (doc_id, value_wan - 0.0051, value_wan + 0.0051))
     found = []
     for r in rows:
         header, label = (strip_quotes(r[k] or "").replace("（境）", "").replace("(境)", "").replace(" ", "")
                          for k in ("header_path", "row_label"))
-        if _LAST_YEAR_OR_CHANGE.search(header) or any(int(y) != year for y in _YEAR.findall(header) if year):
-            continue
+        if _LAST_YEAR_OR_CHANGE.search(header) or any(int(y) != year for y in _HEADER_YEAR.findall(header) if year):
+            continue   # (any other year's column: a figure of another year equal to this one's is no restatement)
         if word in header or word in label:
             found.append(r["passage_id"])
     return sorted(set(found), key=lambda pid: (len(pid), pid))
 
 
 _LAST_YEAR_OR_CHANGE = re.compile(r"上年|上一年|增减|变动|比上年|增长|减少")
-_YEAR = re.compile(r"(20\d\d)年")
 
 
 def year_half(gen_or_conn, doc_id: str, kind: str, year: int) -> list[dict]:

@@ -1207,7 +1207,13 @@ def _units_as_context(table: Table) -> None:
             r.context = unit
 
 
-_YEAR_LINE = re.compile(r"(?:19|20)\d{2}\s*年(?:度|预算数?|决算数?)?|增减变化(?:金额|情况)?|增减(?:额|数)?|变化(?:金额|情况)")
+# a line of a unit's figures for one year ("2026 年", "2025年预算数") or of their change ("增减变化金额")
+YEAR_LINE = re.compile(r"((?:19|20)\d{2})\s*年(?:度|预算数?|决算数?)?|(增减变化(?:金额|情况)?|增减(?:额|数)?|变化(?:金额|情况))")
+
+
+def year_line(label: str) -> re.Match | None:
+    """The label read as a year line (group 1: its year; group 2: a change line), or None."""
+    return YEAR_LINE.fullmatch(re.sub(r"\s+", "", label or ""))
 
 
 def _year_lines_context(table: Table) -> None:
@@ -1216,7 +1222,7 @@ def _year_lines_context(table: Table) -> None:
     after the first carry the unit too, so that 2026's figure is the unit's and not a line of no one."""
     unit = ""
     for r in table.rows:
-        if not _YEAR_LINE.fullmatch(r.label.replace(" ", "")):
+        if not year_line(r.label):
             unit = ""
         elif r.context:
             unit = r.context

@@ -569,23 +569,14 @@ class OwnOfficeRow(Operation):
                 label = _norm(r["row_label"])
                 if r["row_label"] != own and not _is_year_line(label, year):
                     continue   # an item of the office's (its 会议费 row: RowLookup's, below), not the office's figure
-                header, title = _norm(r["header_path"]), _norm(r["title"] or "")
-                named = any(w in header or w in label for w in words) or (
-                    any(w in title for w in words if len(w) >= 4)
-                    and re.match(r"(?:合计|总计|小计|金额|预算数?)", header) is not None)
-                if not named or rows_mod.earlier_year_column(r["header_path"], year) \
+                if not _names_the_figure(r, words, label) or rows_mod.earlier_year_column(r["header_path"], year) \
                         or bool(rows_mod.CHANGE_HEADER.search(r["header_path"] or "")) != asked_change:
                     continue
                 found.append(r)
         if not offices:
             return None
-        if len({rows_mod.parse_value(r["value_text"]) for r in found}) > 1:
-            found = [r for r in found if _WHOLE_TABLE.search(r["title"] or "")] or found
+        found = _one_figure(found, lambda r: rows_mod.parse_value(r["value_text"]))
         values = {rows_mod.parse_value(r["value_text"]) for r in found}
-        if len(values) > 1 and len(values - {0.0}) == 1:
-            # a figure split over its funds (总计 › 一般公共预算 146.77, › 政府性基金预算 0.00): the one not empty
-            found = [r for r in found if rows_mod.parse_value(r["value_text"]) != 0.0]
-            values = values - {0.0}
         if not found:
             # a cost that is a row of the office's in a table printed unit by unit (会议费 under 本级)
             for item in dict.fromkeys((u.metric_text, u.metric)):
@@ -643,19 +634,12 @@ class UnitRank(Operation):
                 continue
             if bare_name(unit) == bare_name(department) and not lexicon.is_own_office(unit):
                 continue   # the department's whole row
-            header, title = _norm(r["header_path"]), _norm(r["title"] or "")
-            named = any(w in header for w in words) or (any(w in title for w in words if len(w) >= 4)
-                                                        and re.match(r"(?:合计|总计|小计|金额|预算数?)", header))
-            if named and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
+            if _names_the_figure(r, words) and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
                     and not rows_mod.CHANGE_HEADER.search(r["header_path"] or "") and r["value_wan"] is not None:
                 by_unit.setdefault(unit, []).append(r)
         ranked = []
         for cells in by_unit.values():
-            if len({c["value_wan"] for c in cells}) > 1:
-                cells = [c for c in cells if _WHOLE_TABLE.search(c["title"] or "")] or cells
-            if len({c["value_wan"] for c in cells}) > 1:
-                cells = [c for c in cells if c["value_wan"]] if len({c["value_wan"] for c in cells if c["value_wan"]}) == 1 \
-                    else []
+            cells = _one_figure(cells, lambda c: c["value_wan"])
             if cells and len({c["value_wan"] for c in cells}) == 1:
                 ranked.append(min(cells, key=lambda c: (len(c["header_path"]), c["line_start"])))
         if len(ranked) < 2 or len({r["title"] for r in ranked}) > 2:
@@ -688,8 +672,31 @@ def _without_code(label: str) -> str:
 
 def _is_year_line(label: str, year: int | None) -> bool:
     """A line of a unit's figures for one year ("2026年") — the document's year only."""
-    m = re.fullmatch(r"((?:19|20)\d{2})年(?:度|预算数?)?", label)
-    return m is not None and year is not None and int(m.group(1)) == year
+    m = _rows().year_line(label)
+    return m is not None and m.group(1) is not None and year is not None and int(m.group(1)) == year
+
+
+_TOTAL_HEADER = re.compile(r"(?:合计|总计|小计|金额|预算数?)")
+
+
+def _names_the_figure(r: dict, words: set[str], label: str = "") -> bool:
+    """Whether a cell holds the figure asked: its column (or row label) names it (公务接待费 › 一般公共预算), or
+    its table's title does and the column is a total (《"三公"经费支出表》 总计 › 一般公共预算)."""
+    header, title = _norm(r["header_path"]), _norm(r["title"] or "")
+    return any(w in header or (label and w in label) for w in words) or (
+        any(w in title for w in words if len(w) >= 4) and _TOTAL_HEADER.match(header) is not None)
+
+
+def _one_figure(cells: list[dict], value) -> list[dict]:
+    """Cells of one unit's figure read in several places, narrowed to one figure where the tables allow: its
+    whole table's (收入总表 / 支出总表), then the one fund not empty (总计 › 一般公共预算 146.77 beside
+    › 政府性基金预算 0.00). value(cell) is the figure compared."""
+    if len({value(c) for c in cells}) > 1:
+        cells = [c for c in cells if _WHOLE_TABLE.search(c["title"] or "")] or cells
+    figures = {value(c) for c in cells}
+    if len(figures) > 1 and len(figures - {0.0}) == 1:
+        cells = [c for c in cells if value(c) != 0.0]
+    return cells
 
 
 class LastYearColumn(Operation):
