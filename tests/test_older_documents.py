@@ -74,6 +74,13 @@ def test_older_and_other_kind_documents_are_answered(oclient, q, expected):
 def test_a_year_not_held_is_not_answered_with_another(oclient, q, held):
     body = ask(oclient, q)
     assert body["answer_type"] == "none" and held in body["answer"], body["answer"]
+    # what is held is shown: the unit's document of that year, by its title page, first in the citations and
+    # in search (not another unit's document of the year asked)
+    first = body["citations"][0]
+    assert first["year"] == int(held) and held in first["text"] and first["line_start"] <= 3, first
+    results = oclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert results[0]["id"] == first["id"], results[0]
+    assert all(r["doc_id"] == first["doc_id"] for r in results[:3]), [r["file"] for r in results[:3]]
 
 
 def test_a_project_table_continued_without_its_number_is_one_table(oclient):

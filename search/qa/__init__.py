@@ -261,7 +261,10 @@ def answer_passages(engine, q: str) -> AnswerPassages:
         return AnswerPassages(found, [p for p in _restating(engine.generation(), answer, first_only=first_only)
                                       if p not in found], named, mentions, each)
     if u.not_held:
-        return AnswerPassages([], [], None)
+        # every unit named is held, another year or a count is not: search still shows those units' documents
+        # ("西安宣传部 今年 行政运行" — its 2021 budget is what the corpus holds), named above the rest, their
+        # title pages first (where the abstention's "已收录的年份：2021" is read)
+        return AnswerPassages(_held_years_titles(engine.generation(), u), [], named, mentions, each)
     reply = sentence_answer(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
         return AnswerPassages([], [], named, mentions, each)
@@ -392,12 +395,30 @@ def _cited_passages(answer, text: str) -> list[str]:
     return out + list(answer.passages)[:MAX_CITATIONS]
 
 
+HELD_YEARS_SHOWN = 3   # title pages of the years held, newest first, when the year asked is not
+
+
+def _held_years_titles(gen, u: Understood) -> list[str]:
+    """The first passage (cover and title: unit, year, kind) of each document of the named units when the
+    question's year is not held for them ("西安宣传部 2026年" — only its 2021 budget is)."""
+    if not u.not_held or not u.years or not u.units or not all(m.held and m.doc_ids for m in u.units):
+        return []
+    docs = sorted((d for d in u.doc_ids or () if d in gen.documents and gen.documents[d].year not in u.years),
+                  key=lambda d: -(gen.documents[d].year or 0))
+    return [pid for d in docs[:HELD_YEARS_SHOWN] for pid, _ in list(document_passages(gen, d))[:1]]
+
+
 def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:
     started = time.perf_counter()
     u = understand_question(engine, q)
     gen = engine.generation()
     if u.not_held and _operate(engine, u) is None:
         closest = engine.search(q, k=k)["results"]
+        titles = _held_years_titles(gen, u)
+        if titles:   # the year asked is not held: the documents of the years that are, by their title pages
+            terms = engine.highlight_terms(engine.parse(q))
+            closest = [engine.result_dict(gen, pid, 1.0, ["held"], terms) for pid in titles] + \
+                [r for r in closest if r["id"] not in titles][:max(0, k - len(titles))]
         return _respond(engine, u, none_answer(q, f"{u.not_held}。", closest, started))
     answer = _operate(engine, u)
     if answer is not None:
