@@ -784,6 +784,54 @@ def own_office_name(gen_or_conn, doc_id: str, department: str) -> str:
     return min(names, key=len) if names else ""
 
 
+def office_rows_under_its_department_name(gen_or_conn, doc_id: str, department: str) -> list[dict]:
+    """湖州's unit tables print "湖州市财政局 6,838.41" (the department), then each of its units, the first of them
+    "湖州市财政局 4,467.55": its own office, named as the department is; its "三公"经费表 prints 合计 9.30, then
+    "湖州市财政局 7.50" and the other units. The cells of the office's row, in each column where the whole's
+    figure (the first row of the name, else the table's 合计) is the sum of the unit rows after it, the office's
+    included — the arithmetic that tells the whole from its office; nothing where it does not hold."""
+    cells = rows_of_unit(gen_or_conn, doc_id, department)
+    by_column: dict[tuple, list[dict]] = {}
+    for c in cells:
+        if c["row_label"] == department and not c["context"] and c["value_wan"] is not None:
+            by_column.setdefault((c["table_id"], c["column_index"]), []).append(c)
+    found = []
+    for (table_id, column), named in by_column.items():
+        column_cells = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? AND "
+                                           "column_index = ? AND value_wan IS NOT NULL", (table_id, column))
+        rows = {c["row_index"]: c for c in named}
+        if len(rows) == 2:
+            whole, office = sorted(rows.values(), key=lambda c: c["row_index"])
+        elif len(rows) == 1:
+            office = next(iter(rows.values()))
+            totals = [c for c in column_cells if c["is_total"] and c["row_index"] < office["row_index"]
+                      and re.fullmatch(r"[合总]计", (c["row_label"] or "").replace(" ", ""))]
+            if not totals:
+                continue
+            whole = max(totals, key=lambda c: c["row_index"])
+        else:
+            continue
+        after = [c for c in column_cells if c["row_index"] > whole["row_index"] and not c["is_total"]
+                 and _UNIT_NAME.match(c["row_label"] or "") and not c["context"]]
+        if not any(c["row_index"] == office["row_index"] for c in after) or len(after) < 2:
+            continue
+        if abs(sum(c["value_wan"] for c in after) - whole["value_wan"]) <= 0.011 * len(after) \
+                and office["value_wan"] < whole["value_wan"]:
+            found.append(office)
+    return found
+
+
+def office_printed_apart(gen_or_conn, doc_id: str, department: str) -> tuple[str, list[dict]]:
+    """(the name of the department's own office, the cells of its rows) where the document's tables print the
+    office apart from the whole department — "深圳市水务局（本级）", or 湖州's second "湖州市财政局" row, named here
+    "湖州市财政局（本级）"; ("", []) where they do not."""
+    own = own_office_name(gen_or_conn, doc_id, department)
+    if own:
+        return own, rows_of_unit(gen_or_conn, doc_id, own)
+    cells = office_rows_under_its_department_name(gen_or_conn, doc_id, department)
+    return (f"{department}（本级）", cells) if cells else ("", [])
+
+
 def rows_of_unit(gen_or_conn, doc_id: str, unit: str) -> list[dict]:
     """Every cell of the document's rows that are the unit's: labelled with its name, or under it (its name
     the row's unit cell)."""

@@ -13,7 +13,9 @@ import pytest
 from conftest import CORPUS_2026, client_over_pdfs, require_shared
 
 RSJ = "2026年深圳市人力资源和社会保障局部门预算.pdf"
-PDFS = [RSJ, "广州_司法局_2026年部门预算.pdf", "2026年深圳市水务局部门预算.pdf"]
+HZCZ = "2026年湖州市财政局部门预算.pdf"     # its office's rows bear the department's name
+SZJT = "2026年苏州市交通运输局部门预算.pdf"
+PDFS = [RSJ, "广州_司法局_2026年部门预算.pdf", "2026年深圳市水务局部门预算.pdf", HZCZ, SZJT]
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +179,49 @@ def test_two_mentions_of_one_document_are_answered_once(client):
     # "深圳水务局 水务工程质量安全监督站": 水务局 and 水务 both read as 深圳市水务局's document — one unit, one line
     answer = ask(client, "深圳水务局 水务工程质量安全监督站 公务用车运行维护费")["answer"]
     assert answer.count("深圳市水务工程质量安全监督站") == 1 and "；" not in answer, answer
+
+
+def _unit_lines(pdf_name: str, name: str) -> list[list[str]]:
+    """The figures of each text-layer line that opens with the unit's name (after a code) or with 合计, in page
+    order: [["合计", "6838.41", …], ["湖州市财政局", "6838.41", …], …]."""
+    out = []
+    with pdfplumber.open(require_shared(CORPUS_2026 / pdf_name)) as pdf:
+        for page in pdf.pages:
+            for line in (page.extract_text() or "").splitlines():
+                m = re.match(rf"^(?:\d+\s*)?(合计|{name})((?:\s+[\d,]+\.\d\d)+)$", line)
+                if m:
+                    out.append([m.group(1), *m.group(2).split()])
+    return out
+
+
+def test_an_office_printed_under_the_departments_own_name_is_its_second_row(client):
+    # 湖州's 收入预算总表: 合计, the department "湖州市财政局", then its units, the first of them "湖州市财政局"
+    # again (its own office); the "三公" table: 合计, then "湖州市财政局" as one unit among its units
+    lines = _unit_lines(HZCZ, "湖州市财政局")
+    named = [ln for ln in lines if ln[0] == "湖州市财政局"]
+    whole, office = named[0][1], named[1][1]
+    assert whole != office, named
+    body = ask(client, "湖州财政局 本级 今年 收入预算 多少万")
+    assert body["answer_type"] == "figure" and office in body["answer"] and whole not in body["answer"], body["answer"]
+    assert "本级" in body["answer"], body["answer"]
+    sangong_total = next(ln[1] for i, ln in enumerate(lines) if ln[0] == "合计" and named[2] == lines[i + 1])
+    body = ask(client, "湖州市财政局（本级）三公经费")
+    assert named[2][1] in body["answer"] and sangong_total not in body["answer"], (body["answer"], named[2], sangong_total)
+    # the office is one of the units ranked, by that name; the department's whole row is not
+    body = ask(client, "湖州财政局哪个下属单位预算最多")
+    assert body["answer_type"] == "comparison" and f"湖州市财政局（本级）（{office}" in body["answer"], body["answer"]
+    assert whole not in body["answer"], body["answer"]
+
+
+def test_an_office_coded_under_its_department_is_answered_with_its_own_row(client):
+    lines = [ln for ln in _unit_lines(SZJT, "苏州市交通运输局") if ln[0] == "苏州市交通运输局"]
+    whole, office = lines[0][1], lines[1][1]   # "123 苏州市交通运输局" then "123001 苏州市交通运输局"
+    body = ask(client, "苏州交通局本级收入预算是多少")
+    assert office in body["answer"] and whole not in body["answer"], body["answer"]
+
+
+def test_the_own_offices_whole_budget_is_its_row_of_the_income_table(client):
+    own = [ln for ln in _unit_lines("2026年深圳市水务局部门预算.pdf", r"深圳市水务局（本级）")]
+    assert own, "the text layer has no line of the office"
+    body = ask(client, "深圳水务局本级预算总额是多少")
+    assert body["answer_type"] == "figure" and own[0][1] in body["answer"], (body["answer"], own[0])

@@ -113,19 +113,27 @@ def _not_the_whole_for_its_office(engine, u: Understood, answer: Answer | None) 
     given for its own office where the document's tables print the office apart (深圳市水务局（本级）) — the
     office's own line answers a lookup (OwnOfficeRow); a change, a comparison or a share of the office is
     not answered from the whole's figures."""
-    if answer is None or answer.answer_type == "none" or not OWN_OFFICE_ASKED.search(u.normalized) or not answer.facts:
+    if answer is None or answer.answer_type == "none" or not OWN_OFFICE_ASKED.search(u.normalized) \
+            or not (answer.facts or answer.rows):
         return answer
     if u.operation in _ACROSS_UNITS or len(u.units) > 2:
         return answer   # a ranking over a city's units: its 本级 may qualify one of them ("公安局（本级）、卫健委…")
-    from ..rowsearch import own_office_name
+    from ..rowsearch import office_printed_apart
     from .lexicon import is_own_office, without_own_office
 
     gen = engine.generation()
-    wholes = {f.doc_id for f in answer.facts if not is_own_office(f.unit or "")}
-    offices = [own for d in sorted(wholes) if d in gen.documents
-               and (own := own_office_name(gen, d, without_own_office(gen.documents[d].unit)))]
-    if not offices:
+    docs = {f.doc_id for f in answer.facts if not is_own_office(f.unit or "")} | {r["doc_id"] for r in answer.rows}
+    apart = {d: office_printed_apart(gen, d, without_own_office(gen.documents[d].unit))
+             for d in sorted(docs) if d in gen.documents and not is_own_office(gen.documents[d].unit or "")}
+    apart = {d: found for d, found in apart.items() if found[0]}
+    if not apart:
         return answer
+    # a row of the office itself (OwnOfficeRow's, RowLookup's 会议费 under 本级) is its answer; a sentence or a
+    # total of the department's (its 收支总表, the 三公 table's 合计) is the whole's
+    office_lines = {(d, c["line_start"]) for d, (_own, cells) in apart.items() for c in cells}
+    if not answer.facts and all((r["doc_id"], r.get("line_start")) in office_lines for r in answer.rows):
+        return answer
+    offices = list(dict.fromkeys(own for own, _cells in apart.values()))
     return Answer(f"所问是{'、'.join(offices)}的数；本库文件载明的{u.metric_text or u.metric or '该项'}是全部门（含所属单位）的，"
                   f"不是本级的，无法据此回答（本级的数见其按单位列出的表）。", "none", answer.facts, answer.passages, answer.rows)
 

@@ -560,16 +560,19 @@ class OwnOfficeRow(Operation):
         asked_change = bool(re.search(r"增减|增加|减少|变化|比上年", u.normalized))
         found, offices = [], []
         for doc_id in docs:
-            own = rows_mod.own_office_name(ctx.gen, doc_id, lexicon.without_own_office(ctx.gen.documents[doc_id].unit))
+            department = lexicon.without_own_office(ctx.gen.documents[doc_id].unit)
+            # (湖州: the office's row bears the department's name, after the department's own, the sum of its units)
+            own, cells = rows_mod.office_printed_apart(ctx.gen, doc_id, department)
             if not own:
                 continue
             offices.append(own)
             year = ctx.gen.documents[doc_id].year
-            for r in rows_mod.rows_of_unit(ctx.gen, doc_id, own):
+            for r in cells:
                 label = _norm(r["row_label"])
-                if r["row_label"] != own and not _is_year_line(label, year):
+                if r["row_label"] not in (own, department) and not _is_year_line(label, year):
                     continue   # an item of the office's (its 会议费 row: RowLookup's, below), not the office's figure
-                if not _names_the_figure(r, words, label) or rows_mod.earlier_year_column(r["header_path"], year) \
+                if not (_names_the_figure(r, words, label) or _the_whole_of_its_row(r, u.metric)) \
+                        or rows_mod.earlier_year_column(r["header_path"], year) \
                         or bool(rows_mod.CHANGE_HEADER.search(r["header_path"] or "")) != asked_change:
                     continue
                 found.append(r)
@@ -592,10 +595,34 @@ class OwnOfficeRow(Operation):
                           list(dict.fromkeys(r["passage_id"] for r in found[:5] if r.get("passage_id"))), _plain(found[:5]))
         top = min(found, key=lambda r: (len(r["header_path"]), r["line_start"]))
         line = "" if top["row_label"] == offices[0] else f"“{top['row_label']}”行"
+        if top["row_label"] != offices[0] and not top["context"] and not _is_year_line(_norm(top["row_label"]), year):
+            line = f"（表中所属单位的第一行，亦名“{top['row_label']}”）"
         text = (f"{offices[0]}{line}{top['header_path'].replace(' › ', '·')}为{rows_mod.quote(top, aside=True)}"
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}；本级的数，不含所属单位）。")
         passages = list(dict.fromkeys(r["passage_id"] for r in found if r.get("passage_id")))
         return Answer(text, "figure", [], passages[:3], _plain([top]))
+
+
+# a whole budget asked of one unit's row: its total column of the 收入总表 / 支出总表 (深圳水务局（本级） 收入总计)
+_WHOLE_OF = {"收支总计": "收入|支出|收支", "收入总计": "收入|收支", "支出总计": "支出|收支"}
+_WHOLE_HEADER = re.compile(r"(?:部门预算›)?(?:本年)?(?:收入|支出)?(?:合计|总计)")
+
+
+def _the_whole_of_its_row(r: dict, metric: str) -> bool:
+    side = _WHOLE_OF.get(metric)
+    return bool(side) and bool(re.search(rf"(?<!基本)(?<!项目)(?:{side})(?:预算)?总表", _norm(r["title"] or ""))) \
+        and _WHOLE_HEADER.fullmatch(_norm(r["header_path"] or "")) is not None
+
+
+_WHOLE_NAMES = {"收支总计": "预算总额", "收入总计": "收入预算", "支出总计": "支出预算"}
+
+
+def _whole_asked(u: Understood) -> str:
+    """"哪个所属单位预算最多" (no figure named): a unit's whole budget — its 收入总计 / 支出总计 when the item is
+    收入 / 支出, else either (收入总表 and 支出总表 print the same total)."""
+    if u.metric or u.item not in ("", "收入", "支出", "预算", "经费", "资金", *_UNIT_WORDS):
+        return ""
+    return {"收入": "收入总计", "支出": "支出总计"}.get(u.item, "收支总计")
 
 
 _UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)\s*(?:单位|医院|中心|学校)")
@@ -610,9 +637,9 @@ class UnitRank(Operation):
 
     def applies(self, u):
         # (the item read may be the units' word itself: "哪个医院")
-        return u.operation in ("max", "min", "item_max", "item_min") and len(u.units) == 1 and bool(u.metric) \
-            and (not u.item or u.item in _UNIT_WORDS) and bool(_UNITS_ASKED.search(u.normalized)) \
-            and bool(u.units[0].doc_ids)
+        return u.operation in ("max", "min", "item_max", "item_min") and len(u.units) == 1 \
+            and (bool(u.metric) and (not u.item or u.item in _UNIT_WORDS) or bool(_whole_asked(u))) \
+            and bool(_UNITS_ASKED.search(u.normalized)) and bool(u.units[0].doc_ids)
 
     def answer(self, ctx, u):
         rows_mod = _rows()
@@ -622,7 +649,11 @@ class UnitRank(Operation):
         doc_id = docs[0]
         doc = ctx.gen.documents[doc_id]
         department = lexicon.without_own_office(doc.unit)
-        words = _column_words(u)
+        words = _column_words(u) if u.metric else set()
+        whole = "" if u.metric else _whole_asked(u)
+        # the office under the department's own name (湖州, 苏州: its second row) is one of the units
+        own, office_cells = rows_mod.office_printed_apart(ctx.gen, doc_id, department)
+        office_lines = {c["line_start"] for c in office_cells}
         by_unit: dict[str, list[dict]] = {}
         for r in rows_mod.table_cells(ctx.gen, doc_id):
             label = _without_code(r["row_label"] or "")
@@ -633,8 +664,11 @@ class UnitRank(Operation):
             else:
                 continue
             if bare_name(unit) == bare_name(department) and not lexicon.is_own_office(unit):
-                continue   # the department's whole row
-            if _names_the_figure(r, words) and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
+                if r["line_start"] not in office_lines:
+                    continue   # the department's whole row
+                unit = own
+            if (_names_the_figure(r, words) or (whole and _the_whole_of_its_row(r, whole))) \
+                    and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
                     and not rows_mod.CHANGE_HEADER.search(r["header_path"] or "") and r["value_wan"] is not None:
                 by_unit.setdefault(unit, []).append(r)
         ranked = []
@@ -647,16 +681,19 @@ class UnitRank(Operation):
         most = u.operation in ("max", "item_max")
         ranked.sort(key=lambda r: r["value_wan"], reverse=most)
         def who(r: dict) -> str:
+            if r["line_start"] in office_lines and not r["context"]:
+                return own
             return r["context"] if _is_year_line(_norm(r["row_label"]), doc.year) else _without_code(r["row_label"])
         word = "最高" if most else "最低"
+        what = u.metric_text or u.metric or _WHOLE_NAMES[whole]
         top = ranked[0]
         tied = [r for r in ranked if r["value_wan"] == top["value_wan"]]
         rest = ranked[len(tied):len(tied) + 3]
         if len(tied) > 1:   # several units share the top figure: all of them, none picked
-            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{u.metric_text or u.metric}{word}的有{len(tied)}个，"
+            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{what}{word}的有{len(tied)}个，"
                     f"均为{rows_mod.quote(top, aside=True)}：" + "、".join(who(r) for r in tied[:10]))
         else:
-            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{u.metric_text or u.metric}{word}的是{who(top)}"
+            text = (f"{department}的表中按单位列出的{len(ranked)}个单位里，{what}{word}的是{who(top)}"
                     f"（{rows_mod.quote(top, aside=True)}）")
         if rest:
             text += "；其后为" + "、".join(f"{who(r)}（{rows_mod.quote(r, aside=True)}）" for r in rest)
