@@ -117,6 +117,9 @@ def test_unknown_metric_is_a_400(keyword_client):
     ("临夏州医疗保障局2024年一般公共预算基本支出是多少", ["7467870"]),
     # asked in 元: the printed 万元 figure, and that many 元 beside it (checked as a conversion)
     ("海东市医疗保障局2024年三公经费换算成元是多少", ["2.41万元（即24,100元）"]),
+    # one kind of the vehicles held: its own count in the assets sentence, beside the fleet's
+    ("平安区医疗保障局有几辆一般公务用车", ["一般公务用车1辆", "共有车辆1辆"]),
+    ("海东医保局 应急车 数量", ["应急保障用车1辆"]),
 ])
 def test_sample_questions_are_answered_with_cited_figures(keyword_client, q, expected):
     body = ask(keyword_client, q)
@@ -453,3 +456,9 @@ def test_a_share_stated_of_a_classification_row_answers_its_share():
     terms = ["一般公共预算", "交通运输", "支出", "占比"]
     sentence, score = best_sentence(text, terms, True, question, ["交通运输"])
     assert "80.0%" in sentence and score > 0, sentence
+
+
+def test_a_kind_of_vehicle_the_sentence_does_not_count_is_not_the_fleet(keyword_client):
+    # 海东市医疗保障局 "共有车辆1.00辆，其中：应急保障用车1辆": no count of 执法执勤用车 — not the fleet's 1
+    body = ask(keyword_client, "海东市医疗保障局有几辆执法执勤用车")
+    assert body["answer_type"] == "none" and "未分列执法执勤用车" in body["answer"], body["answer"]

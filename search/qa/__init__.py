@@ -23,7 +23,7 @@ from ..rowsearch import cells_stating
 from ..vocab import strip_quotes
 from .gazetteer import gazetteer_for
 from .lexicon import metric_synonyms, total_labels
-from .operations import OPERATIONS, PART_RANK, Answer, Context
+from .operations import OPERATIONS, PART_RANK, VEHICLE_KIND, Answer, Context
 from .passages import MAX_ANSWER_CHARS, document_passages, fact_dict, none_answer
 from .reasons import states_a_reason, with_reason
 from .sentence_ops import add_reason, sentence_answer
@@ -206,7 +206,7 @@ def _run_one(engine, u: Understood) -> Answer | None:
                     return answer
         return _from_the_next_years_change(engine, u)
     answer = None
-    for op in [OWN_OFFICE_ROW, UNIT_RANK, PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
+    for op in [VEHICLE_KIND, OWN_OFFICE_ROW, UNIT_RANK, PART_RANK] + TABLE_OPERATIONS + OPERATIONS:
         if op.applies(u):
             answer = op.answer(ctx, u)
             if answer is not None:

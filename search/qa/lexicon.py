@@ -89,6 +89,19 @@ def name_terms() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def vehicle_kinds() -> tuple[tuple[str, str], ...]:
+    """(how a question names a kind of vehicle, the kind as printed), longest first: vehicle_kinds.tsv."""
+    rows = [(a.strip(), k.strip()) for a, k in data_rows("vehicle_kinds.tsv")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def vehicle_kind_asked(text: str) -> tuple[str, str] | None:
+    """(words used, kind) of the kind of vehicle a question names ("执法车" -> 执法执勤用车), or None."""
+    compact = re.sub(r"\s", "", text)
+    return next(((a, k) for a, k in vehicle_kinds() if a in compact), None)
+
+
+@functools.lru_cache(maxsize=1)
 def listed_stems() -> dict[str, str]:
     """A department's bare stem, as listed after a city (烟台 商务 科技 信访), -> the short form it stands for."""
     return {stem.strip(): form.strip() for stem, form in data_rows("listed_stems.tsv")}

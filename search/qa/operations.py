@@ -211,6 +211,41 @@ class Operation:
         raise NotImplementedError
 
 
+class VehicleKind(Operation):
+    """"湖州交通运输局 执法执勤用车 几辆": one kind of vehicle, counted in the sentence that states the fleet
+    ("共有车辆171辆，其中，…执法执勤用车60辆…") or, when buying is asked, the purchase plan — that kind's own
+    figure, never the whole fleet's or the purchase's; no answer where the sentence does not count the kind."""
+
+    def applies(self, u):
+        return u.operation == "lookup" and u.metric in ("车辆", "购置车辆") and bool(u.units) \
+            and lexicon.vehicle_kind_asked(u.normalized) is not None
+
+    def answer(self, ctx, u):
+        _asked, kind = lexicon.vehicle_kind_asked(u.normalized)
+        count = re.compile(re.escape(kind) + r"[:：为共]?(\d+(?:\.\d+)?)(辆|台)")
+        parts, used, unstated = [], [], []
+        for _doc_id, facts in sorted(ctx.facts_for(u, u.doc_ids).items()):
+            stated = next(((f, m) for f in facts if (m := count.search(re.sub(r"\s", "", f.sentence or "")))), None)
+            if stated is None:
+                unstated.append(facts[0])
+                continue
+            fact, m = stated
+            parts.append(f"{fact.unit}{label(fact)}{kind}{m.group(1)}{m.group(2)}"
+                         f"（{'计划购置车辆' if u.metric == '购置车辆' else '共有车辆'}{fact.value_text}，其中{kind}"
+                         f"{m.group(1)}{m.group(2)}）")
+            used.append(fact)
+        if parts:
+            return Answer("；".join(parts) + "。", "figure", used)
+        if unstated:
+            fact = unstated[0]
+            return Answer(f"{fact.unit}的文件载明{fact.metric}{fact.value_text}，未分列{kind}的数量。", "none", [],
+                          [fact.passage_id])
+        return None
+
+
+VEHICLE_KIND = VehicleKind()
+
+
 class Lookup(Operation):
     """One figure of each named unit (or of the one unit a region holds)."""
     name = "lookup"

@@ -204,6 +204,12 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
         money = _MONEY_ASKED.search(compact[bought.end():])
         return ([("车辆", held.group())] if held else []) + [("购置车辆", asked)] \
             + ([("公务用车购置费", money.group())] if money else [])
+    kind = lexicon.vehicle_kind_asked(compact)
+    if kind and re.search(re.escape(kind[0]) + r"\S{0,3}?(?:数量|数|[几多少]+[辆台])|(?:[几多少]+[辆台]|数量)\S{0,3}?" + re.escape(kind[0]),
+                          compact) and not re.search(r"费|经费|[万亿]?元|钱", compact):
+        # "执法执勤用车 几辆": a count of one kind of the vehicles held, or bought when buying is asked
+        bought_kind = re.search(r"购置|购买|新购|买|更新|新增|配置|配备", compact)
+        return [("购置车辆" if bought_kind else "车辆", kind[0])]
     if re.search(r"车辆|辆|几台车|(?:公务用?车|公车)(?=保有|[最更]?[多少]|有?几|数|都?没有|为[零0])|(?<=没有)(?:公务用?车|公车)|(?<=[局委办级])车(?=[最更]?[多少]|谁|哪)", compact) \
             and not re.search(r"购置|运行|维护|运维|[车]费|经费", compact):
         asked = re.search(r"车辆数?|公务用车数量|[几多少]+辆车?|几台车|公务用?车|公车", compact)
