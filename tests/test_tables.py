@@ -32,7 +32,8 @@ PDFS = ["2026年上海市信访局_部门预算.pdf", "2026年湖州市财政局
         "2026年重庆市人民政府办公厅部门预算.pdf", "2026年深圳市信访局部门预算.pdf", "2026年福州市科技创新局部门预算.pdf",
         "2026年苏州市自然资源和规划局部门预算.pdf", "2026年湖州市交通运输局部门预算.pdf",
         "2026年上海市卫生健康委员会_部门预算.pdf", "广州_国有资产监督管理委员会_2026年部门预算.pdf",
-        "2026年西安市公安局部门预算.pdf", "2026年烟台市信访局部门预算.pdf", "长沙_教育局_2026年部门预算.pdf"]
+        "2026年西安市公安局部门预算.pdf", "2026年烟台市信访局部门预算.pdf", "长沙_教育局_2026年部门预算.pdf",
+        "2026年广州市政务服务和数据管理局部门预算.pdf"]
 needs_pdfs = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS), reason="../shared/corpus-2026 missing")
 
 
@@ -710,6 +711,22 @@ def test_an_item_in_both_halves_tables_is_their_sum_each_quoted(tclient):
     # one half asked: that half alone
     basic = _ask(tclient, "广州商务局 基本支出 委托业务费")
     assert "202.52" in basic["answer"] and "5,424.49" not in basic["answer"], basic["answer"]
+
+
+@needs_pdfs
+def test_the_whole_the_text_states_is_given_over_the_halves_rounded_sum(tclient):
+    # 广州政数局: 表6 委托业务费 118.65 + 表7 51,192.67 = 51,311.32; the text: "安排委托业务费51,311.33万元"
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(require_shared(CORPUS_2026 / "2026年广州市政务服务和数据管理局部门预算.pdf")) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    stated = re.search(r"安排委托业务费\s*([\d,.]+)\s*万元", text.replace("\n", "")).group(1)
+    halves = re.findall(r"\[30227\]\s*委托业务费\s*([\d,.]+)", text)
+    summed = sum(float(h.replace(",", "")) for h in halves)
+    assert len(halves) == 2 and f"{summed:,.2f}" != stated and abs(summed - float(stated.replace(",", ""))) < 0.02
+    answer = _ask(tclient, "广州政数局 委托业务费 今年")
+    assert answer["answer_type"] == "figure" and stated in answer["answer"], answer["answer"]
+    assert all(h in answer["answer"] for h in halves) and f"{summed:,.2f}" not in answer["answer"], answer["answer"]
+    assert any(stated in c["text"] for c in answer["citations"]), "the sentence stating it is cited"
 
 
 @needs_pdfs

@@ -125,7 +125,16 @@ class RowLookup(Operation):
                 total = sum(r["value_wan"] for r in halves)
                 each = "，".join(f"{half}{rows_mod.quote(r)}（《{r['title']}》）"
                                  for half, r in zip(("基本支出", "项目支出"), halves))
-                parts.append(f"{who}“{best['row_label']}”共{total:,.2f}万元（两表相加）：{each}")
+                stated = _stated_total(ctx, best["doc_id"], best["row_label"], total)
+                if stated is not None:
+                    # the text states the whole (51,311.33万元 beside the tables' 118.65 + 51,192.67 = 51,311.32):
+                    # its figure, as printed, the two halves beside it
+                    printed, pid = stated
+                    parts.append(f"{who}“{best['row_label']}”{printed}万元（文中所述；两表：{each}）")
+                    passages.append(pid)
+                    total = float(printed.replace(",", ""))
+                else:
+                    parts.append(f"{who}“{best['row_label']}”共{total:,.2f}万元（两表相加）：{each}")
                 used += halves
                 found_values.append(total)
                 leads.append(dict(best, value_text=f"{total:,.2f}", money_unit="万元", value_wan=total, summed=True))
@@ -410,6 +419,24 @@ def _stated_in_text(ctx, doc_id: str, label: str, printed: str) -> bool:
             if m.group(1).replace(",", "") != own.replace(",", ""):
                 return True
     return False
+
+
+def _stated_total(ctx, doc_id: str, label: str, total_wan: float) -> tuple[str, str] | None:
+    """(the figure as printed, its passage) where a sentence of the document states an amount in 万元 for the
+    row's name that is the two tables' sum but for the rounding of each (at most 0.01 apart per half)."""
+    name = _norm(re.sub(r"^\d+\s*", "", label))
+    if len(name) < 3:
+        return None
+    stated = re.compile(re.escape(name) + r"[^，,。；;：:\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*万元")
+    for pid, passage in document_passages(ctx.gen, doc_id):
+        if passage.is_table or name not in ctx.gen.compact_texts.get(pid, ""):
+            continue
+        for m in stated.finditer(_norm(passage.text)):
+            figure = m.group(1).replace(",", "")
+            if abs(float(figure) - total_wan) <= 0.02:
+                whole, _dot, decimals = figure.partition(".")
+                return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid
+    return None
 
 
 def _basic_by_nature(row: dict) -> bool:
