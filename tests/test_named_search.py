@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+import pdfplumber
 import pytest
-from conftest import client_over_pdfs
+from conftest import CORPUS_2026, client_over_pdfs, require_shared
 
 from search.query import without_mentions
 
@@ -212,3 +213,15 @@ def test_a_heading_of_the_units_document_asked_is_answered_with_the_text_under_i
 def test_a_count_asked_of_a_heading_is_not_answered_with_its_text(client):
     body = client.get("/api/ask", query_string={"q": "深圳市气象局2026年主要工作目标有几个"}).get_json()
     assert "主要工作目标包括" not in body["answer"], body["answer"]
+
+
+def test_two_projects_asked_each_are_both_answered_from_the_project_table(client):
+    # 深圳民政局: 社会组织管理 is a 功能分类 科目 (2080206, 567.04) and a project of 表5 (569.04)
+    with pdfplumber.open(require_shared(CORPUS_2026 / "2026年深圳市民政局部门预算.pdf")) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    projects = dict(re.findall(r"^(民政综合业务管理|社会组织管理) ([\d,.]+) [\d,.]+", text, re.M))
+    subject = re.search(r"^2080206 社会组织管理 ([\d,.]+)", text, re.M).group(1)
+    assert len(projects) == 2 and projects["社会组织管理"] != subject, (projects, subject)
+    body = client.get("/api/ask", query_string={"q": "深圳市民政局民政综合业务管理和社会组织管理两个项目的预算分别是多少"}).get_json()
+    assert body["answer_type"] == "figure" and all(v in body["answer"] for v in projects.values()), body["answer"]
+    assert subject not in body["answer"] and "更多" not in body["answer"], body["answer"]

@@ -16,7 +16,7 @@ DOCS = [Doc("bj-yb", "北京市医疗保障局"), Doc("bj-sj", "北京市审计�
         Doc("lx", "临夏回族自治州医疗保障局", 2024), Doc("cq-gz", "重庆市规划和自然资源局"),
         Doc("xa", "西安市公安局", 2021), Doc("xa-zr", "西安市自然资源和规划局", 2022),
         Doc("xa-aj", "西安市安全生产监督管理局", 2019), Doc("xa-mz", "西安市民政局", 2021),
-        Doc("fs-gj", "佛山市轨道交通局", 2019, "决算")]
+        Doc("fs-gj", "佛山市轨道交通局", 2019, "决算"), Doc("sz-mz", "深圳市民政局")]
 
 
 @pytest.fixture(scope="module")
@@ -1162,3 +1162,18 @@ def test_a_fund_named_before_its_budget_stays_that_fund():
 
     assert "民航发展基金预算" in normalize_query("哪些部门有民航发展基金预算")
     assert "政府性政府性" not in normalize_query("政府性基金预算 多少")
+
+
+@pytest.mark.parametrize("q, items, each", [
+    # two rows of one unit, each one's figure asked: no winner
+    ("深圳市民政局2026年民政综合业务管理和社会组织管理两个项目的预算分别是多少？", ["民政综合业务管理", "社会组织管理"], True),
+    ("深圳民政局社会组织管理、民政综合业务管理各多少", ["社会组织管理", "民政综合业务管理"], True),
+    # typed apart and compared: which is larger (the department's stem inside 民政综合业务管理 is the row's)
+    ("深圳民政局 民政综合业务管理 社会组织管理 对比", ["民政综合业务管理", "社会组织管理"], False),
+])
+def test_two_rows_of_one_unit_asked_each_or_compared(gaz, aliases, q, items, each):
+    u = read(q, gaz, aliases)
+    assert docs(u) == {"sz-mz"} and len(u.units) == 1, u.units
+    assert u.operation == "item_compare" and sorted(u.items) == sorted(items) and u.each == each, (u.operation, u.items)
+    if "项目" in q:
+        assert "项目支出" in u.tables   # the rows of the project table, not 功能分类 rows of the same names

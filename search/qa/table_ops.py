@@ -1136,8 +1136,8 @@ class RowCompare(Operation):
         who = ctx.gen.documents[best[0]["doc_id"]].unit
         larger = max(best, key=lambda r: r["value_wan"]) if u.direction >= 0 else min(best, key=lambda r: r["value_wan"])
         text = "；".join(_row_line(r, rows_mod, who if i == 0 else "") for i, r in enumerate(best))
-        text += f"；“{larger['row_label']}”更{'多' if u.direction >= 0 else '少'}。"
-        return Answer(text, "comparison", [], list(dict.fromkeys(r["passage_id"] for r in best if r.get("passage_id"))),
+        text += "。" if u.each else f"；“{larger['row_label']}”更{'多' if u.direction >= 0 else '少'}。"
+        return Answer(text, "figure" if u.each else "comparison", [], list(dict.fromkeys(r["passage_id"] for r in best if r.get("passage_id"))),
                       _plain(best))
 
 

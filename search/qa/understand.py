@@ -118,6 +118,7 @@ class Understood:
     item_bare: str = ""              # the item without the table's name, when it holds one
     item_phrase: str = ""            # the item with the budget words written around it (…预算拨款收入)
     items: list[str] = field(default_factory=list)   # two rows of one unit compared ("A和B哪个项目钱多")
+    each: bool = False             # the two rows' figures asked, no winner ("A和B分别是多少")
     also_metrics: list[str] = field(default_factory=list)   # "因公出国费和公务接待费都为零": every one is asked
     defines: str = ""
     unparsed: str = ""
@@ -286,12 +287,30 @@ def _column_as_headed(compact: str) -> tuple[str, str]:
 def _two_rows_compared(u: Understood, compact: str, named: list[str]) -> list[str]:
     """"精准预报和精细服务哪个项目钱多": one unit, two names joined by 和/与/跟/还是, and a comparison asked."""
     if len(u.units) != 1 or len(named) < 2 or not _COMPARE.search(compact) \
-            or not (_MORE.search(compact) or re.search(r"少|低|小", compact)):
+            or not (_MORE.search(compact) or re.search(r"少|低|小", compact) or _COMPARED.search(compact)):
         return []
     for a in named:
         for b in named:
-            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|还是|、|或)" + re.escape(b), compact):
+            # (two names typed apart with a space are two names: "民政综合业务管理 社会组织管理 对比")
+            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|还是|、|或|(?=" + re.escape(b) + r"))"
+                                    + re.escape(b), compact):
                 return [a, b]
+    return []
+
+
+_EACH = re.compile(r"分别|各自|各(?:是|为|有|要|花|安排|占)?(?:多少|几)")
+
+
+def _two_rows_each(u: Understood, compact: str, named: list[str]) -> list[str]:
+    """"民政综合业务管理和社会组织管理两个项目的预算分别是多少": one unit, two names joined by 和/与/及/、, each
+    one's figure asked."""
+    if len(u.units) != 1 or len(named) < 2 or not _EACH.search(compact):
+        return []
+    for a in named:
+        for b in named:
+            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|及|以及|、)" + re.escape(b), compact):
+                # (the count after the second name is not part of it: "社会组织管理两个项目")
+                return [a, re.sub(r"(?:这?[两二俩2]个?)$", "", b) or b]
     return []
 
 
@@ -488,6 +507,14 @@ def _shared_type_ending(normalized: str) -> str:
 _READERS: list = []
 
 
+def _inside_a_word(compact: str, m) -> bool:
+    """A mention that runs on into more of a name ("民政" of 民政综合业务管理), not one that ends where its word
+    does (a space, 和/、, the question's end, or a unit's ending: 局, 委, 办)."""
+    end = m.start + len(m.text)
+    return end < len(compact) and re.match(r"[\u4e00-\u9fff]", compact[end]) is not None \
+        and not ORG_NAME_END.search(m.text) and compact[end] not in "和与及跟、的局委办厅署"
+
+
 def reader(read):
     """Register a reader of the question grammar: read(r: Reading) -> None fills slots of r.u. Readers run
     in the order they are registered (the order of this file), each seeing what the earlier ones found."""
@@ -503,8 +530,11 @@ def _read_units(r: Reading) -> None:
     r.unlisted = _check_count(u, r.counted, r.gaz)
     # "福州 科技局 福州大学…": the region named again narrows to the same unit; one unit, not two, and the
     # words are the item's (福州大学校地合作)
+    # "深圳民政局 民政综合业务管理": a department's stem again inside a longer word is that word's, not the
+    # department named a second time
     again = [m for i, m in enumerate(u.units)
-             if m.held and m.doc_ids and not m.by_name and m.region.startswith(m.text)
+             if m.held and m.doc_ids and not m.by_name
+             and (m.region.startswith(m.text) or _inside_a_word(r.compact, m))
              and any(o.held and o.doc_ids == m.doc_ids for o in u.units[:i])]
     if again:
         u.units = [m for m in u.units if m not in again]
@@ -664,6 +694,8 @@ def _read_item(r: Reading) -> None:
     if two:
         u.operation, u.items = "item_compare", two
         u.direction = -1 if re.search(r"少|低|小|省", compact) and not _MORE.search(compact) else 1
+    elif u.operation == "lookup" and (two := _two_rows_each(u, compact, named)):
+        u.operation, u.items, u.each = "item_compare", two, True
     # the item without the table's name ("政府性基金城市建设" -> 城市建设), for when no row is named so
     bare_chunks = _chunks(_FILLER.sub(" ", r.bare))
     if quoted:
@@ -672,8 +704,11 @@ def _read_item(r: Reading) -> None:
         bare_chunks = [c for c in bare_chunks if c in quoted]
     u.item_bare = max(bare_chunks, key=len) if bare_chunks else ""
     u.item_phrase = _as_written(compact, u.item, chunks) or _piece(r.normalized, compact, r.spans, u.item)
-    if "项目支出" not in u.tables and re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact):
-        # "应急物资储备项目预算多少": the row of the project table, not a 功能分类 row of the same name
+    if "项目支出" not in u.tables and (re.search(re.escape(u.item) + r"(?:经费|资金)?项目(?!支出)", compact) or (
+            u.items and (re.search(r"(?:[两二2俩]个|这两|二者|两者|各)项目", compact) or any(
+                re.search(re.escape(i) + r"(?:经费|资金)?项目(?!支出)", compact) for i in u.items)))):
+        # "应急物资储备项目预算多少", "A和B两个项目分别多少": the rows of the project table, not 功能分类 rows of
+        # the same names
         u.tables.append("项目支出")
 
 
