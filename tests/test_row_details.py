@@ -86,3 +86,17 @@ def test_every_figure_printed_is_in_a_cited_passage(client, q):
     spec.loader.exec_module(traceable)
     body = ask(client, q)
     assert body["answer_type"] != "none" and traceable.untraced(body) == [], body
+
+
+def test_a_ranking_of_one_kind_of_project_ranks_only_those(client):
+    # 西安审计局 表10: one project names 培训 (审计培训); 审计 is in four of them
+    projects = re.findall(r"^(\S*培训\S*) ([\d,]+\.\d\d)$", _text(SJJ), re.M)
+    body = ask(client, "西安审计局 今年 哪个培训 花钱最多")
+    assert body["answer_type"] == "none" and "无从比较" in body["answer"], (body["answer"], projects)
+    body = ask(client, "西安审计局哪个审计项目预算最多")
+    assert body["answer_type"] == "comparison", body
+    named = re.findall(r"“([^”]+)”", body["answer"])
+    assert len(named) >= 2 and all("审计" in n for n in named), named
+    # no kind asked: all the projects
+    body = ask(client, "西安审计局哪个项目最多")
+    assert body["answer_type"] == "comparison", body

@@ -965,6 +965,17 @@ class RowRank(Operation):
         own_only = "本级" in u.normalized and bool(own)
         if own_only:
             ranked = own       # "深圳水务局本级": the projects of the department's own office, not its units'
+        word = _kind_of_project(u)
+        if word and ranked:
+            # "哪个培训花钱最多", "哪个审计项目最多": the projects whose names hold the word, not all of them
+            among = [r for r in ranked if word in _norm(r["row_label"])]
+            who = ctx.gen.documents[doc_id].unit
+            if len(among) < 2:
+                return Answer(f"{who}项目支出表中名称含“{word}”的项目" + (
+                    f"只有一个（“{among[0]['row_label']}”{rows_mod.quote(among[0])}），无从比较，不作回答。"
+                    if among else "没有，不作回答。"), "none", [],
+                    [r["passage_id"] for r in among if r.get("passage_id")], _plain(among))
+            ranked = among
         ranked = ranked[:4]
         if not ranked:
             return None
@@ -988,6 +999,22 @@ class RowRank(Operation):
                 f"（《{top['title']}》，单位：{top['money_unit'] or '未注明'}）" + (f"；其后：{rest}" if rest else "") + "。")
         passages = [r["passage_id"] for r in ranked if r.get("passage_id")]
         return Answer(text, "comparison", [], list(dict.fromkeys(passages)), _plain(ranked))
+
+
+# an item_max question's item that names no kind of project ("哪个项目", "专项经费哪个最多")
+_ANY_PROJECT = {"项目", "支出", "经费", "资金", "专项", "专项经费", "费用", "钱", "科目", "项目支出", "业务", "业务经费"}
+
+
+def _kind_of_project(u: Understood) -> str:
+    """The word the projects ranked must hold ("培训" of 哪个培训, "审计" of 哪个审计项目), or ""."""
+    word = re.sub(r"(?:经费|费用|费|项目|资金|支出)+$", "", _norm(u.item or ""))
+    if len(word) < 2 or word in _ANY_PROJECT or u.item in _ANY_PROJECT or u.item in _UNIT_WORDS \
+            or re.search(r"最|贵|便宜|[多少大小高低]|表|公开|具体|预算|金额", word):
+        return ""   # (what is left of the question's other words is no kind: 总表, 最贵, 具体)
+    # the kind is asked where the projects are: "哪个培训", "审计类项目", "信息化方面的项目"
+    compact = _norm(u.normalized)
+    asked = re.search(rf"(?:哪个|哪项|哪一个|哪一项|哪些|什么){re.escape(word)}|{re.escape(word)}(?:类|方面|相关)?的?项目", compact)
+    return word if asked else ""
 
 
 _FUNCTION_WORDS = re.compile(r"功能(?:分类|科目)|(?<!经济)(?<!经济分类)科目")
