@@ -225,3 +225,21 @@ def test_the_own_offices_whole_budget_is_its_row_of_the_income_table(client):
     assert own, "the text layer has no line of the office"
     body = ask(client, "深圳水务局本级预算总额是多少")
     assert body["answer_type"] == "figure" and own[0][1] in body["answer"], (body["answer"], own[0])
+
+
+def _income_table_funds(pdf_name: str) -> list[str]:
+    """The first lines of figures of the 收入总表 (表2) page, read from the text layer: the 政府性基金预算拨款
+    cell (third figure) of each line, keyed by the line's order (names wrap onto lines of their own)."""
+    with pdfplumber.open(require_shared(CORPUS_2026 / pdf_name)) as pdf:
+        page = next(p.extract_text() or "" for p in pdf.pages if re.search(r"表\s*2\s*收入总表", p.extract_text() or ""))
+    return [m.group(1) for m in re.finditer(r"^(?:\S+ )?[\d,]+\.\d\d [\d,]+\.\d\d ([\d,]+\.\d\d)", page, re.M)]
+
+
+def test_the_units_ranked_by_a_column_their_rows_print(client):
+    # "哪个下属单位政府性基金最多": the 收入总表's 政府性基金预算拨款 column of each unit (the department's own line,
+    # its first, not among them)
+    funds = _income_table_funds("2026年深圳市水务局部门预算.pdf")
+    top = max(funds[1:], key=lambda v: float(v.replace(",", "")))
+    body = ask(client, "深圳水务局哪个下属单位政府性基金最多")
+    assert body["answer_type"] == "comparison" and top in body["answer"], (body["answer"], top)
+    assert funds[0] not in body["answer"], (body["answer"], funds[0])

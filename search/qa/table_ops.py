@@ -652,6 +652,14 @@ def _whole_asked(u: Understood) -> str:
     return {"收入": "收入总计", "支出": "支出总计"}.get(u.item, "收支总计")
 
 
+def _column_asked(u: Understood) -> str:
+    """"哪个下属单位事业收入最多": the item, when no figure is named, as the column the units' rows are read
+    in (a word of its header; the ranking finds no unit where no column is so headed)."""
+    if u.metric or _whole_asked(u) or not u.item or u.item in _UNIT_WORDS or len(u.item) < 3:
+        return ""
+    return _norm(u.item)
+
+
 _UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)\s*(?:单位|医院|中心|学校)")
 _UNIT_WORDS = ("单位", "医院", "中心", "学校", "所属单位", "下属单位")
 
@@ -665,7 +673,8 @@ class UnitRank(Operation):
     def applies(self, u):
         # (the item read may be the units' word itself: "哪个医院")
         return u.operation in ("max", "min", "item_max", "item_min") and len(u.units) == 1 \
-            and (bool(u.metric) and (not u.item or u.item in _UNIT_WORDS) or bool(_whole_asked(u))) \
+            and (bool(u.metric) and (not u.item or u.item in _UNIT_WORDS) or bool(_whole_asked(u))
+                 or bool(_column_asked(u))) \
             and bool(_UNITS_ASKED.search(u.normalized)) and bool(u.units[0].doc_ids)
 
     def answer(self, ctx, u):
@@ -676,8 +685,9 @@ class UnitRank(Operation):
         doc_id = docs[0]
         doc = ctx.gen.documents[doc_id]
         department = lexicon.without_own_office(doc.unit)
-        words = _column_words(u) if u.metric else set()
         whole = "" if u.metric else _whole_asked(u)
+        # (no figure named: the column the item names, "事业收入" of the 收入总表, where it heads one)
+        words = _column_words(u) if u.metric else {_column_asked(u)} - {""} if not whole else set()
         # the office under the department's own name (湖州, 苏州: its second row) is one of the units
         own, office_cells = rows_mod.office_printed_apart(ctx.gen, doc_id, department)
         office_lines = {c["line_start"] for c in office_cells}
@@ -712,7 +722,7 @@ class UnitRank(Operation):
                 return own
             return r["context"] if _is_year_line(_norm(r["row_label"]), doc.year) else _without_code(r["row_label"])
         word = "最高" if most else "最低"
-        what = u.metric_text or u.metric or _WHOLE_NAMES[whole]
+        what = u.metric_text or u.metric or _WHOLE_NAMES.get(whole) or _column_asked(u)
         top = ranked[0]
         tied = [r for r in ranked if r["value_wan"] == top["value_wan"]]
         rest = ranked[len(tied):len(tied) + 3]
