@@ -15,7 +15,8 @@ from conftest import CORPUS_2026, client_over_pdfs, require_shared
 RSJ = "2026年深圳市人力资源和社会保障局部门预算.pdf"
 HZCZ = "2026年湖州市财政局部门预算.pdf"     # its office's rows bear the department's name
 SZJT = "2026年苏州市交通运输局部门预算.pdf"
-PDFS = [RSJ, "广州_司法局_2026年部门预算.pdf", "2026年深圳市水务局部门预算.pdf", HZCZ, SZJT]
+GZWJ = "2026年广州市卫生健康委员会部门预算.pdf"   # its units are hospitals; so are some 功能分类 科目 (公立医院)
+PDFS = [RSJ, "广州_司法局_2026年部门预算.pdf", "2026年深圳市水务局部门预算.pdf", HZCZ, SZJT, GZWJ]
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +244,16 @@ def test_the_units_ranked_by_a_column_their_rows_print(client):
     body = ask(client, "深圳水务局哪个下属单位政府性基金最多")
     assert body["answer_type"] == "comparison" and top in body["answer"], (body["answer"], top)
     assert funds[0] not in body["answer"], (body["answer"], funds[0])
+
+
+def test_a_classifications_row_is_no_unit_ranked(client):
+    # 广州卫健委's 功能分类 科目 named like units (21002 公立医院, 2100201 综合医院) are printed without their codes in
+    # its 表3: they are not hospitals of the department
+    with pdfplumber.open(require_shared(CORPUS_2026 / GZWJ)) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    subjects = set(re.findall(r"^\d{5,7} (\S+医院) ", text, re.M))
+    assert {"公立医院", "综合医院"} <= subjects, subjects
+    body = ask(client, "广州卫健委哪个下属单位基本支出最多")
+    assert body["answer_type"] == "comparison", body
+    named = set(re.findall(r"[，、为是]([^，、（）；]+?)（[\d,.]+万元", body["answer"]))
+    assert named and not named & subjects, (named, subjects)

@@ -637,7 +637,7 @@ _WHOLE_HEADER = re.compile(r"(?:部门预算›)?(?:本年)?(?:收入|支出)?(?
 
 def _the_whole_of_its_row(r: dict, metric: str) -> bool:
     side = _WHOLE_OF.get(metric)
-    return bool(side) and bool(re.search(rf"(?<!基本)(?<!项目)(?:{side})(?:预算)?总表", _norm(r["title"] or ""))) \
+    return bool(side) and bool(re.search(rf"(?<!基本)(?<!项目)(?:{side})(?:预算)?总(?:体情况)?表", _norm(r["title"] or ""))) \
         and _WHOLE_HEADER.fullmatch(_norm(r["header_path"] or "")) is not None
 
 
@@ -692,11 +692,16 @@ class UnitRank(Operation):
         own, office_cells = rows_mod.office_printed_apart(ctx.gen, doc_id, department)
         office_lines = {c["line_start"] for c in office_cells}
         by_unit: dict[str, list[dict]] = {}
-        for r in rows_mod.table_cells(ctx.gen, doc_id):
+        cells = rows_mod.table_cells(ctx.gen, doc_id)
+        # a classification's row is no unit, wherever its code was not read (广州卫健委's 表3 "公立医院", "综合医院":
+        # 21002 and 2100201 of its 功能分类 table)
+        classified = {r["row_label"] for r in cells if r["code"] and r["code_level"]}
+        for r in cells:
             label = _without_code(r["row_label"] or "")
             if _is_year_line(_norm(r["row_label"]), doc.year) and r["context"]:
                 unit = r["context"]
-            elif not r["is_total"] and ORG_NAME_END.search(bare_name(label)) and not r["context"]:
+            elif not r["is_total"] and ORG_NAME_END.search(bare_name(label)) and not r["context"] \
+                    and r["row_label"] not in classified:
                 unit = label
             else:
                 continue
@@ -1239,7 +1244,8 @@ class HalfOfTheWhole(Operation):
 
 
 # funds a whole may be divided into, besides the 一般公共预算 most of it is from
-_WHOLE_TABLE = re.compile(r"(?:收入|支出|收支)总表")
+# a table of the whole budget: 收入总表 / 支出总表, 广州's 收入总体情况表, 湖州's 收入预算总表 (not 基本支出总表)
+_WHOLE_TABLE = re.compile(r"(?<!基本)(?<!项目)(?:收入|支出|收支)(?:预算)?总(?:体情况)?表")
 _OTHER_FUNDS = ("政府性基金", "国有资本经营")
 _FUNDS = ("一般公共预算", "财政拨款", *_OTHER_FUNDS)
 # metrics printed as a table of their own, whose total row divides them by fund
