@@ -57,6 +57,10 @@ COUNT_METRICS = [
                       r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
     # vehicles to be bought this year ("2026年计划购置车辆0辆", "安排购置车辆3辆")
     ("购置车辆", re.compile(r"(?:购置|购买|新购置?)(?:公务)?(?:用)?车辆\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>辆|台)")),
+    # the floor area of the buildings held (广州: "资产分布构成情况为：房屋89,813.94平方米，车辆3辆"), not a
+    # rented or maintained area of a performance target ("租赁房屋面积数=2873.46平方米", "房屋维护面积≥…")
+    ("房屋面积", re.compile(r"(?<![租赁维修护])房屋(?:建筑)?(?:面积)?(?:共|合计|为)?\s*"
+                        r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>平方米|㎡)")),
     ("编制", re.compile(r"(?:行政|事业|机关行政|机关事业)?编制(?:数)?(?:为|共)?\s*(?P<num>\d+)\s*(?P<unit>名|人)")),
 ]
 METRIC_NAMES = [m for m, _ in METRICS] + [m for m, _ in COUNT_METRICS]

@@ -303,6 +303,10 @@ def test_last_years_carry_over_is_not_this_years_share():
      [("车辆", "1924台")]),
     ("本部门公务用车保有量为2辆。", [("车辆", "2辆")]),
     ("2026年报废公务用车2辆。", []),
+    # the floor area held (广州), not an area rented or maintained in a performance target
+    ("截至2026年1月31日，本部门固定资产金额183,088.16万元，分布构成情况为：房屋98,681.81平方米，车辆196辆。",
+     [("车辆", "196辆"), ("房屋面积", "98,681.81平方米")]),
+    ("数量指标：租赁房屋面积数=2873.46平方米；房屋维护面积≥33839.15平方米。", []),
     # a part stated in brackets right after its whole (广州): a statement, not an enumeration
     ("公务用车购置及运行维护费9.73万元(公务用车购置费0万元，比上年增加0万元；",
      [("公务用车购置及运行费", "9.73万元"), ("公务用车购置费", "0万元")]),

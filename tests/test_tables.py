@@ -981,3 +981,14 @@ def test_the_cells_printing_a_figure_under_its_name_in_any_money_unit(tclient):
     assert found and all("培训费" in gen.passages[p].text for p in found)
     assert any(gen.passages[p].text.startswith("表13") for p in found)   # the column of the 三公 table, in 元
     assert cells_stating(gen, doc, 66.53, "会议费", 2026) == []          # the figure under another name
+
+
+@needs_pdfs
+@pytest.mark.parametrize("q", ["广州商务局房屋面积多少", "广州市商务局占有使用的房屋有多少平方米", "广州商务局 房子 多大"])
+def test_the_floor_area_held_is_a_figure_of_its_own(tclient, q):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(require_shared(CORPUS_2026 / "2026年广州市商务局部门预算.pdf")) as pdf:
+        text = "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)
+    area = re.search(r"分布构成情况为：房屋([\d,.]+)平方米", text).group(1)
+    answer = _ask(tclient, q)
+    assert answer["answer_type"] == "figure" and f"{area}平方米" in answer["answer"], answer["answer"]

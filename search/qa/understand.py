@@ -33,7 +33,7 @@ _CHANGE_WORD = re.compile(r"增加|增长|上升|提高|减少|下降|降低|增
 _CHANGE_CONTEXT = re.compile(r"比上年|较上年|同比|与上年|比20\d\d年|增幅|降幅|增减|变化|变动|增长|增加|减少|下降")
 _DOWN = re.compile(r"减少|下降|降低|降幅|压减|缩减|少了|降了")
 _COMPLETION = re.compile(r"完成(?:年初)?预算|完成率|执行率|预算完成|执行进度|完成.{0,6}(?:比例|百分|%)")
-_SHARE = re.compile(r"占比|比例|比重|占.{0,8}(多少|几|百分)|(?:全|都|全部)(?:是|为|用于?|花在).{1,12}吗")   # (全是接待费吗)
+_SHARE = re.compile(r"占比|比例|比重|占(?!有|用).{0,8}(多少|几|百分)|(?:全|都|全部)(?:是|为|用于?|花在).{1,12}吗")   # (全是接待费吗)
 _LIST = re.compile(r"哪些|哪个|哪家|哪几个|哪一个|哪几家|哪|各|谁|列出|名单|有几个|多少个")
 _ZERO = re.compile(r"为0|为零|是0|是零|等于0|没有安排|没安排|未安排|零预算|无预算|没有预算|为空|(?<![\d.,])0(?:\.0+)?万?元|(?<![\d.,])0(?![\d.,%])")
 _COMPARE = re.compile(r"哪个|谁|哪家|哪一个|比较|相比|对比|还是|(?i:vs|pk)")
@@ -628,6 +628,9 @@ def _read_rest(r: Reading) -> None:
     if u.metric == "车辆":
         # "有几辆公务车 / 车辆 国有资产": the vehicles are the asked figure, the assets the section they are in
         rest = re.sub(r"公务车|公车|车|国有资产|固定资产|资产|占有使用|占用|使用|怎样|公务", " ", rest)
+    if u.metric == "房屋面积":
+        # "占有使用的房屋面积有多少平方米": the area's unit and the assets section it is stated in
+        rest = re.sub(r"平方米|平米|㎡|面积|国有资产|固定资产|资产|占有使用|占用|使用|办公", " ", rest)
     if "购置车辆" in (u.metric, *u.also_metrics):
         rest = re.sub(r"计划|拟|准备|打算|新?购置|购买|买|更新|公务用?车|公车|车", " ", rest)
     r.rest = r.bare = rest
