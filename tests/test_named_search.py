@@ -225,3 +225,13 @@ def test_two_projects_asked_each_are_both_answered_from_the_project_table(client
     body = client.get("/api/ask", query_string={"q": "深圳市民政局民政综合业务管理和社会组织管理两个项目的预算分别是多少"}).get_json()
     assert body["answer_type"] == "figure" and all(v in body["answer"] for v in projects.values()), body["answer"]
     assert subject not in body["answer"] and "更多" not in body["answer"], body["answer"]
+
+
+def test_an_abstention_on_a_named_row_shows_its_rows_first(client):
+    # 社会组织管理 is two rows (a 功能分类 科目 and a project): no answer picks one, and search leads with the rows
+    q = "深圳民政局社会组织管理和民政综合业务管理各多少"
+    body = client.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] == "none", body["answer"]
+    first = client.get("/api/search", query_string={"q": q}).get_json()["results"][0]
+    assert re.search(r"社会组织管理\s+[\d,]+\.\d\d", first["text"]), first["text"][:300]
+    assert "figures" in first["channels"], first["channels"]   # put first as the row asked, not by chance

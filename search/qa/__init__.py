@@ -38,6 +38,7 @@ from .table_ops import (
     SUBUNIT_ROW_LOOKUP,
     TABLE_OPERATIONS,
     UNIT_RANK,
+    rows_asked,
 )
 from .understand import COLUMN_METRICS, Understood, detect_metric, detect_metrics, understand
 
@@ -275,7 +276,9 @@ def answer_passages(engine, q: str) -> AnswerPassages:
         return AnswerPassages(_held_years_titles(engine.generation(), u), [], named, mentions, each)
     reply = sentence_answer(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
-        return AnswerPassages([], [], named, mentions, each)
+        # no answer: the rows the question names, where a reader looks next (not an answer's evidence)
+        return AnswerPassages(rows_asked(Context(engine, engine.generation(), gazetteer_for(engine.generation())), u),
+                              [], named, mentions, each)
     cited = [c["id"] for c in reply["citations"]]
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named, mentions, each)
 

@@ -48,6 +48,22 @@ def _year_docs(ctx, u: Understood, docs: set[str]) -> set[str]:
     return {d for d in docs if ctx.gen.documents[d].year in u.years}
 
 
+ROWS_SHOWN = 3   # rows of the item a question names, shown by search when the answer abstains
+
+
+def rows_asked(ctx, u: Understood) -> list[str]:
+    """The passages of the rows that best match the item a question names, in the named unit's documents of
+    the year asked: what search shows when no answer could be given ("有2行相符", a column not printed) — the
+    rows are where a reader looks next. Only for one unit named and an item of three or more characters."""
+    docs = _year_docs(ctx, u, set(u.doc_ids or ()))
+    item = u.item if len(_norm(u.item or "")) >= 3 else ""
+    if len(_single_docs(u)) != 1 or not docs or len(docs) > 2 or not item:
+        return []
+    found = [r for r in _rows().find_rows(ctx.gen, docs, item, tables=tuple(u.tables), question=u.normalized)
+             if r["quality"] >= MIN_QUALITY and r.get("passage_id")]
+    return list(dict.fromkeys(r["passage_id"] for r in found))[:ROWS_SHOWN]
+
+
 def _the_document(ctx, u: Understood) -> str | None:
     """The one document of the units asked (in the year asked), or None when there are none or several."""
     docs = _year_docs(ctx, u, u.doc_ids or set())
