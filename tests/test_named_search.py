@@ -18,7 +18,8 @@ PDFS = ["2026年北京市退役军人事务局部门预算.pdf", "2026年深圳�
         "2026年深圳市气象局部门预算.pdf", "2026年福州市商务局部门预算.pdf", "2026年重庆市委宣传部部门预算.pdf",
         "2026年湖州市交通运输局部门预算.pdf", "2026年烟台市科技创新局部门预算.pdf", "2026年北京市市场监督管理局部门预算.pdf",
         "2026年深圳市公安局部门预算.pdf", "2026年深圳市医疗保障局部门预算.pdf", "2026年深圳市民政局部门预算.pdf",
-        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年上海市政务服务和数据管理局_部门预算.pdf"]
+        "2026年苏州市自然资源和规划局部门预算.pdf", "2026年上海市政务服务和数据管理局_部门预算.pdf",
+        "2026年上海市国有资产监督管理委员会_部门预算.pdf"]   # the budget of 上海市花卉良种试验场
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +236,9 @@ def test_an_abstention_on_a_named_row_shows_its_rows_first(client):
     first = client.get("/api/search", query_string={"q": q}).get_json()["results"][0]
     assert re.search(r"社会组织管理\s+[\d,]+\.\d\d", first["text"]), first["text"][:300]
     assert "figures" in first["channels"], first["channels"]   # put first as the row asked, not by chance
+
+
+def test_a_department_and_the_unit_its_file_holds_are_one_unit(client):
+    # "上海国资委那份文件里的花卉良种试验场": both names are of one document — its duties, not "几个单位"
+    body = client.get("/api/ask", query_string={"q": "上海国资委那份预算文件里的花卉良种试验场负责什么"}).get_json()
+    assert body["answer_type"] != "none" and "花卉新品种" in body["answer"], body["answer"]

@@ -1178,3 +1178,9 @@ def test_two_rows_of_one_unit_asked_each_or_compared(gaz, aliases, q, items, eac
     assert u.operation == "item_compare" and sorted(u.items) == sorted(items) and u.each == each, (u.operation, u.items)
     if "项目" in q:
         assert "项目支出" in u.tables   # the rows of the project table, not 功能分类 rows of the same names
+
+
+@pytest.mark.parametrize("q", ["上海市中医文献馆那份预算文件里负责什么", "上海市中医文献馆是做什么的"])
+def test_the_words_of_the_file_are_no_item(gaz, aliases, q):
+    u = read(q, gaz, aliases)
+    assert [docs(u), len(u.units), u.operation, u.item] == [{"sh-zy"}, 1, "duties", ""], (u.units, u.operation, u.item)

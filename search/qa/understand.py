@@ -84,7 +84,7 @@ _FILLER = re.compile(
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
     r"(?<![线网以之马向早晚])上(?=花|用|投入|安排|开支)|"
     r"主要(?:花|用)在哪(?:里|些方面|儿)?|(?:花|用)在哪(?:里|些方面|儿)?|主要用于哪(?:里|些(?:方面|工作|事情?|领域))?|用途|构成|组成|"
-    r"(?:这个|这份|该)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
+    r"(?:这个|这份|那个|那份|该)?(?:预算)?文件[里中]?的?|(?:部门)?整体(?![\u4e00-\u9fff])|(?:含|包括|包含)(?:所属|下属)(?:单位)?|汇总|(?:主要)?用于(?=\s|$)|(?:是|主要)?用来(?:干|做)(?:什么|啥|嘛)?的?|(?:是)?干什么(?:用)?的?|做什么用的?|干嘛(?:用)?的?|有什么用|用于什么|"
     r"(?:换算|折合|折算)(?:成|为)?(?=\s*(?:是|有)?(?:多少)?\s*(?:元|万元|亿元))|"   # "换算成元是多少": the money unit asked, not an item
     r"钱(?=\s*[?？]?\s*$)|是多少|有多少|多少钱|多少|是否|分别|一共|总共|合计|总计|总额|总数|共计|请问|帮我|查一下|查询|告诉我|"
     r"(?:一(?:辆|台|个|分钱?)车?)?(?:都|均|也)没有?(?!收)|实际|花了|花费|花[得的](?=最|多|少|钱)|花钱|花(?=多少|钱|几)|翻倍|涨了|降了|是|(?<![国所拥具])有|几|吗|呢|啊|呀|的|了|年度?|预算数?|决算数?|金额|数额|安排|情况|部门|单位|本级|全年|一般公共|"
@@ -539,6 +539,10 @@ def _read_units(r: Reading) -> None:
     if again:
         u.units = [m for m in u.units if m not in again]
         r.spans = [sp for sp in r.spans if not any(sp == (m.start, m.start + len(m.text)) for m in again)]
+    if len(u.units) >= 2 and all(m.held and m.doc_ids and m.doc_ids == u.units[0].doc_ids for m in u.units):
+        # "上海国资委那份文件里的花卉良种试验场": every name read is of one document (the department's file
+        # holds that unit's budget) — one unit, by its most specific name; the words stay consumed
+        u.units = [max(u.units, key=lambda m: (m.by_name, len(m.text)))]
     r.spans += [(a, b) for a, b in rest_of_names(r.gaz, r.compact, u.units)
                 if not any(a < s1 and s0 < b for s0, s1 in r.spans)]
     _own_office_named(r)
