@@ -242,3 +242,17 @@ def test_a_department_and_the_unit_its_file_holds_are_one_unit(client):
     # "上海国资委那份文件里的花卉良种试验场": both names are of one document — its duties, not "几个单位"
     body = client.get("/api/ask", query_string={"q": "上海国资委那份预算文件里的花卉良种试验场负责什么"}).get_json()
     assert body["answer_type"] != "none" and "花卉新品种" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q, written", [("北京退役军人局 政府性基金 收入", "政府性基金预算拨款收入"),
+                                        ("北京市场监管局 国有资本经营 收入 今年", "国有资本经营预算拨款收入")])
+def test_a_funds_income_asked_in_short_is_its_sentence_as_written(client, q, written):
+    # "政府性基金 收入": the text writes "2.政府性基金预算拨款收入 0 万元"
+    body = client.get("/api/ask", query_string={"q": q}).get_json()
+    assert body["answer_type"] != "none" and written in body["answer"], body["answer"]
+
+
+def test_a_funds_written_forms():
+    from search.qa.sentence_ops import item_forms
+
+    assert "政府性基金预算拨款收入" in item_forms("政府性基金收入") and item_forms("培训费") == ["培训费"]

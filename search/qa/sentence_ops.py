@@ -549,7 +549,7 @@ def _states_item(item: str, question: str):
     from ..facts import _compact
     from .passages import wanted_number
 
-    name = re.compile(re.escape(_compact(item)))
+    name = re.compile("|".join(re.escape(_compact(form)) for form in item_forms(item)))
     number = wanted_number(question)
     money = "万元" in number.pattern and "分" not in number.pattern
 
@@ -584,11 +584,24 @@ def _states_metric(metric: str):
     return verify
 
 
+_FUND_HALF = re.compile(r"^(.*(?:政府性基金|国有资本经营|一般公共预算|财政))(?:预算)?(?:拨款)?(收入|支出)$")
+
+
+def item_forms(item: str) -> list[str]:
+    """An item as documents write it too: a fund's income or spending with the budget's words between
+    ("政府性基金收入" is written 政府性基金预算拨款收入, 政府性基金预算收入)."""
+    m = _FUND_HALF.match(item)
+    if not m:
+        return [item]
+    stem, end = m.groups()
+    return list(dict.fromkeys([item] + [stem + middle + end for middle in ("", "预算", "拨款", "预算拨款")]))
+
+
 def required_words(u: Understood) -> list[str] | None:
     """What a quoted sentence must name: the asked item as written, else the asked metric in one of its
     written forms. A sentence about something else, with another figure, is not an answer."""
     if u.item:
-        return [u.item]
+        return item_forms(u.item)
     if u.metric:
         return [u.metric] + [asked.lstrip("=") for asked, metric in metric_synonyms() if metric == u.metric]
     return None
