@@ -159,7 +159,7 @@ def test_compared_year_is_not_the_asked_year(gaz, aliases):
     # a kind of vehicle counted (vehicle_kinds.tsv), held unless buying is asked; its money is no count
     ("执法执勤用车 数量", "车辆"), ("有几辆特种车", "车辆"), ("计划购置几辆执法执勤用车", "购置车辆"),
     ("执法执勤用车运行维护费多少万元", ""),
-    ("占有使用的房屋面积有多少平方米", "房屋面积"), ("房子多大", "房屋面积"), ("房屋建筑物购建多少钱", ""),
+    ("人头费占多少", "人员经费"), ("占有使用的房屋面积有多少平方米", "房屋面积"), ("房子多大", "房屋面积"), ("房屋建筑物购建多少钱", ""),
 ])
 def test_metric_synonyms(q, metric):
     assert detect_metric(q)[0] == metric
