@@ -992,3 +992,26 @@ def test_the_floor_area_held_is_a_figure_of_its_own(tclient, q):
     area = re.search(r"分布构成情况为：房屋([\d,.]+)平方米", text).group(1)
     answer = _ask(tclient, q)
     assert answer["answer_type"] == "figure" and f"{area}平方米" in answer["answer"], answer["answer"]
+
+
+def test_a_row_typed_with_its_heading_as_one_word_is_that_row(tmp_path):
+    # 杭州司法局 prints three 行政运行 rows; "监狱行政运行" typed as one word is the one under 监狱 — the text
+    # says "监狱（款）行政运行（项）48,375.27 万元"
+    pdf = "2026年杭州市司法局部门预算.pdf"
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(require_shared(CORPUS_2026 / pdf)) as doc:
+        text = "".join((page.extract_text() or "").replace("\n", "") for page in doc.pages)
+    figure = re.search(r"监狱（款）行政运行（项）([\d,.]+)\s*万元", text).group(1)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copyfile(CORPUS_2026 / pdf, corpus / pdf)
+    from search.cli import build_stages
+    from search.indexer import build_index
+
+    build_index(corpus, tmp_path / "index", None, extra_stages=build_stages())
+    client = make_app(tmp_path / "index").test_client()
+    for q in ("杭州司法局今年监狱行政运行经费是多少", "杭州司法局今年监狱的行政运行经费是多少"):
+        body = client.get("/api/ask", query_string={"q": q}).get_json()
+        assert body["answer_type"] == "figure" and figure in body["answer"], (q, body["answer"])
+    plain = client.get("/api/ask", query_string={"q": "杭州司法局 行政运行"}).get_json()
+    assert plain["answer_type"] == "none", plain    # no heading named: several rows, no answer

@@ -29,7 +29,8 @@ class DepartmentType:
 def department_types() -> tuple[DepartmentType, ...]:
     types = []
     for name, pattern, forms in data_rows("departments.tsv"):
-        short = tuple(sorted({f.strip() for f in forms.split("、") if f.strip()} | {name}, key=len, reverse=True))
+        # longest first, then by character: the same order in every process (a set's order is not)
+        short = tuple(sorted({f.strip() for f in forms.split("、") if f.strip()} | {name}, key=lambda f: (-len(f), f)))
         # the type word must end the unit's name: 上海市医疗保险事业管理中心 is not a 医疗保障局
         official = re.compile(rf"(?:{pattern})(?:[\u4e00-\u9fff]{{0,8}}?(?:局|委员会|委|厅|办公室|办|支队|大队|总队|部))?$")
         types.append(DepartmentType(name, official, short))

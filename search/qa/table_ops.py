@@ -342,6 +342,23 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
         if found:
             tried.append(_Match(not found[0].get("ambiguous"), found[0]["quality"], compact.rfind(item), -order,
                                 found, item))
+    # "监狱行政运行" typed as one word: several rows of one label the item ends with (行政运行) — the words
+    # before it are a reading of their own, that may place it (below)
+    for t in list(tried):
+        labels = {_norm(r["row_label"]) for r in t.rows if r["quality"] >= t.quality}
+        item = _norm(t.item)
+        if t.one_row or len(labels) != 1 or not item.endswith(next(iter(labels))):
+            continue
+        label = next(iter(labels))
+        prefix = item[:-len(label)]
+        if len(prefix) < 2 or any(_norm(x.item) in (prefix, label) for x in tried):
+            continue
+        for word in (prefix, label):
+            found = [r for r in rows_mod.find_rows(ctx.gen, docs, word, column=column, tables=tuple(u.tables),
+                                                   question=u.normalized) if r["quality"] >= MIN_QUALITY]
+            if found:
+                at = compact.rfind(word) if word in compact else compact.rfind(t.item) + (len(t.item) if word == label else 0)
+                tried.append(_Match(not found[0].get("ambiguous"), found[0]["quality"], at, t.order - 1, found, word))
     # "<款> <项>": a row named after the row it is printed under (by code) is asked; the first only places it
     # ("杭州司法局 监狱的行政运行": of the unit's several 行政运行 rows, the one under 监狱)
     # (the nearest row named before it places it: "公共安全支出—监狱—行政运行" is 监狱's 行政运行)
