@@ -795,10 +795,12 @@ def office_rows_under_its_department_name(gen_or_conn, doc_id: str, department: 
     for c in cells:
         if c["row_label"] == department and not c["context"] and c["value_wan"] is not None:
             by_column.setdefault((c["table_id"], c["column_index"]), []).append(c)
-    found = []
+    found, tables = [], {}
     for (table_id, column), named in by_column.items():
-        column_cells = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? AND "
-                                           "column_index = ? AND value_wan IS NOT NULL", (table_id, column))
+        if table_id not in tables:
+            tables[table_id] = _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? "
+                                                   "AND value_wan IS NOT NULL", (table_id,))
+        column_cells = [c for c in tables[table_id] if c["column_index"] == column]
         rows = {c["row_index"]: c for c in named}
         if len(rows) == 2:
             whole, office = sorted(rows.values(), key=lambda c: c["row_index"])

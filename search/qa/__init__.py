@@ -151,7 +151,7 @@ def _with_last_year(engine, u: Understood, answer: Answer) -> Answer:
     if len(years) != 1 or None in years:
         return answer
     earlier = dataclasses.replace(u, years=[next(iter(years)) - 1], absent_year=next(iter(years)) - 1)
-    last = LAST_YEAR_COLUMN.answer(Context(engine, gen, gazetteer_for(gen)), earlier) \
+    last = LAST_YEAR_COLUMN.answer(_context(engine), earlier) \
         if LAST_YEAR_COLUMN.applies(earlier) else None
     if last is None:
         return _last_year_by_its_change(answer, next(iter(years)) - 1)
@@ -194,8 +194,13 @@ def _from_the_next_years_change(engine, u: Understood) -> Answer | None:
     return worked if worked is not this else None
 
 
+def _context(engine) -> Context:
+    gen = engine.generation()
+    return Context(engine, gen, gazetteer_for(gen))
+
+
 def _run_one(engine, u: Understood) -> Answer | None:
-    ctx = Context(engine, engine.generation(), gazetteer_for(engine.generation()))
+    ctx = _context(engine)
     if u.not_held:
         # no document is of the unit named, or of the year asked: a row of its department's tables may be
         # (西安强戒所), or a row under its name in a table printed unit by unit (深圳市考试院 会议费), or a
@@ -277,8 +282,7 @@ def answer_passages(engine, q: str) -> AnswerPassages:
     reply = sentence_answer(engine, u, 5, time.perf_counter())   # what answer_question says when no operation answers
     if reply["answer_type"] == "none":
         # no answer: the rows the question names, where a reader looks next (not an answer's evidence)
-        return AnswerPassages(rows_asked(Context(engine, engine.generation(), gazetteer_for(engine.generation())), u),
-                              [], named, mentions, each)
+        return AnswerPassages(rows_asked(_context(engine), u), [], named, mentions, each)
     cited = [c["id"] for c in reply["citations"]]
     return AnswerPassages(cited[:1] if reply["answer_type"] == "passage" else cited, [], named, mentions, each)
 
@@ -416,7 +420,7 @@ def _held_years_titles(gen, u: Understood) -> list[str]:
         return []
     docs = sorted((d for d in u.doc_ids or () if d in gen.documents and gen.documents[d].year not in u.years),
                   key=lambda d: -(gen.documents[d].year or 0))
-    return [pid for d in docs[:HELD_YEARS_SHOWN] for pid, _ in list(document_passages(gen, d))[:1]]
+    return [first[0] for d in docs[:HELD_YEARS_SHOWN] if (first := next(document_passages(gen, d), None))]
 
 
 def answer_question(engine, q: str, k: int = 5, unit: str = "", year: int | None = None, kind: str = "") -> dict:

@@ -437,38 +437,35 @@ def _only_its_basic_part(row: dict, u: Understood, column) -> bool:
         and not _basic_by_nature(row)
 
 
-def _stated_in_text(ctx, doc_id: str, label: str, printed: str) -> bool:
-    """A sentence of the document (not a table) states an amount for the row's name — another amount than the
-    row's: the name, then within a few characters of the same clause, a figure in 万元 or 元."""
+def _amounts_stated(ctx, doc_id: str, label: str, money: str = r"万元|元"):
+    """(the figure as written, without separators; its passage) for each amount a sentence of the document (not
+    a table) states for the row's name: the name, then within a few characters of the same clause, a figure in
+    one of the `money` units."""
     name = _norm(re.sub(r"^\d+\s*", "", label))
     if len(name) < 3:
-        return False
-    stated = re.compile(re.escape(name) + r"[^，,。；;：:\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(?:万元|元)")
-    own = _norm(printed)
+        return
+    stated = re.compile(re.escape(name) + rf"[^，,。；;：:\d]{{0,12}}?(\d[\d,]*(?:\.\d+)?)\s*(?:{money})")
     for pid, passage in document_passages(ctx.gen, doc_id):
         if passage.is_table or name not in ctx.gen.compact_texts.get(pid, ""):
             continue
         for m in stated.finditer(_norm(passage.text)):
-            if m.group(1).replace(",", "") != own.replace(",", ""):
-                return True
-    return False
+            yield m.group(1).replace(",", ""), pid
+
+
+def _stated_in_text(ctx, doc_id: str, label: str, printed: str) -> bool:
+    """A sentence of the document states an amount for the row's name in 万元 or 元 — another amount than the
+    row's."""
+    own = _norm(printed).replace(",", "")
+    return any(figure != own for figure, _pid in _amounts_stated(ctx, doc_id, label))
 
 
 def _stated_total(ctx, doc_id: str, label: str, total_wan: float) -> tuple[str, str] | None:
     """(the figure as printed, its passage) where a sentence of the document states an amount in 万元 for the
     row's name that is the two tables' sum but for the rounding of each (at most 0.01 apart per half)."""
-    name = _norm(re.sub(r"^\d+\s*", "", label))
-    if len(name) < 3:
-        return None
-    stated = re.compile(re.escape(name) + r"[^，,。；;：:\d]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*万元")
-    for pid, passage in document_passages(ctx.gen, doc_id):
-        if passage.is_table or name not in ctx.gen.compact_texts.get(pid, ""):
-            continue
-        for m in stated.finditer(_norm(passage.text)):
-            figure = m.group(1).replace(",", "")
-            if abs(float(figure) - total_wan) <= 0.02:
-                whole, _dot, decimals = figure.partition(".")
-                return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid
+    for figure, pid in _amounts_stated(ctx, doc_id, label, money="万元"):
+        if abs(float(figure) - total_wan) <= 0.02:
+            whole, _dot, decimals = figure.partition(".")
+            return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid
     return None
 
 
@@ -670,7 +667,7 @@ _WHOLE_HEADER = re.compile(r"(?:部门预算›)?(?:本年)?(?:收入|支出)?(?
 
 def _the_whole_of_its_row(r: dict, metric: str) -> bool:
     side = _WHOLE_OF.get(metric)
-    return bool(side) and bool(re.search(rf"(?<!基本)(?<!项目)(?:{side})(?:预算)?总(?:体情况)?表", _norm(r["title"] or ""))) \
+    return bool(side) and bool(re.search(_WHOLE_TABLE_OF.format(side=side), _norm(r["title"] or ""))) \
         and _WHOLE_HEADER.fullmatch(_norm(r["header_path"] or "")) is not None
 
 
@@ -1278,7 +1275,8 @@ class HalfOfTheWhole(Operation):
 
 # funds a whole may be divided into, besides the 一般公共预算 most of it is from
 # a table of the whole budget: 收入总表 / 支出总表, 广州's 收入总体情况表, 湖州's 收入预算总表 (not 基本支出总表)
-_WHOLE_TABLE = re.compile(r"(?<!基本)(?<!项目)(?:收入|支出|收支)(?:预算)?总(?:体情况)?表")
+_WHOLE_TABLE_OF = r"(?<!基本)(?<!项目)(?:{side})(?:预算)?总(?:体情况)?表"
+_WHOLE_TABLE = re.compile(_WHOLE_TABLE_OF.format(side="收入|支出|收支"))
 _OTHER_FUNDS = ("政府性基金", "国有资本经营")
 _FUNDS = ("一般公共预算", "财政拨款", *_OTHER_FUNDS)
 # metrics printed as a table of their own, whose total row divides them by fund

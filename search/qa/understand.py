@@ -289,10 +289,16 @@ def _two_rows_compared(u: Understood, compact: str, named: list[str]) -> list[st
     if len(u.units) != 1 or len(named) < 2 or not _COMPARE.search(compact) \
             or not (_MORE.search(compact) or re.search(r"少|低|小", compact) or _COMPARED.search(compact)):
         return []
+    # (two names typed apart with a space are two names: "民政综合业务管理 社会组织管理 对比")
+    return _two_joined(named, compact, r"和|与|跟|还是|、|或|(?={b})")
+
+
+def _two_joined(named: list[str], compact: str, joiners: str) -> list[str]:
+    """The first two of the named chunks the question writes one after the other, joined by one of `joiners`
+    (a pattern; {b} stands for the second name) and a 经费/项目/资金 the first may end with."""
     for a in named:
         for b in named:
-            # (two names typed apart with a space are two names: "民政综合业务管理 社会组织管理 对比")
-            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|还是|、|或|(?=" + re.escape(b) + r"))"
+            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:" + joiners.format(b=re.escape(b)) + r")"
                                     + re.escape(b), compact):
                 return [a, b]
     return []
@@ -306,12 +312,9 @@ def _two_rows_each(u: Understood, compact: str, named: list[str]) -> list[str]:
     one's figure asked."""
     if len(u.units) != 1 or len(named) < 2 or not _EACH.search(compact):
         return []
-    for a in named:
-        for b in named:
-            if a != b and re.search(re.escape(a) + r"(?:经费|项目|资金)?(?:和|与|跟|及|以及|、)" + re.escape(b), compact):
-                # (the count after the second name is not part of it: "社会组织管理两个项目")
-                return [a, re.sub(r"(?:这?[两二俩2]个?)$", "", b) or b]
-    return []
+    two = _two_joined(named, compact, r"和|与|跟|及|以及|、")
+    # (the count after the second name is not part of it: "社会组织管理两个项目")
+    return [two[0], re.sub(r"(?:这?[两二俩2]个?)$", "", two[1]) or two[1]] if two else []
 
 
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,60})[”\"」』》]")
