@@ -235,3 +235,22 @@ def _first_position(title_zone: str, other_type: str) -> int:
     pattern = dict(_OTHER_TYPES)[other_type]
     match = pattern.search(title_zone)
     return match.start() if match else len(title_zone)
+
+
+
+def unit_in_file_name(file: str) -> str:
+    """"2026年上海市医疗保障局_部门预算.pdf" -> 上海市医疗保障局; "广州_民政局_2026年部门预算.pdf" -> 广州民政局."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", unicodedata.normalize("NFKC", file).rsplit("/", 1)[-1])
+    return re.sub(r"20\d\d年?(?:度)?|部门(?:预算|决算)|单位(?:预算|决算)|[_\-\s]", "", stem)
+
+
+def search_title(title: str, unit: str | None, file: str) -> str:
+    """The words a document's title field is searched by: its title as read from the content, plus the unit its
+    file is named after when the content names another one or none ("2026年潍坊市统计局部门预算.pdf" holding a
+    2024 通报; "2026年上海市交通运输局_部门预算.pdf" holding 上海交通职业技术学院's budget). A journalist asks by the
+    name on the file, so search should find the file by it, weighted as a title word; who the figures belong to
+    still comes from the content alone."""
+    named = unit_in_file_name(file)
+    if len(re.findall(r"[\u4e00-\u9fff]", named)) < 3 or (unit and named.replace("市", "") in unit.replace("市", "")):
+        return title
+    return f"{title} {named}"

@@ -54,3 +54,17 @@ def test_a_remark_closed_before_the_units_name_is_not_part_of_it():
     assert _clean_unit("主动公开）浙江省卫生健康委员会办公室") == "浙江省卫生健康委员会办公室"
     # a second name in brackets after the name stays
     assert _clean_unit("上海市财务会计综合管理事务中心（上海市财政科学研究所）") == "上海市财务会计综合管理事务中心（上海市财政科学研究所）"
+
+
+@pytest.mark.parametrize("title, unit, file, expected", [
+    # the content names no unit or another one: the unit on the file's name is searchable too
+    ("2024年 通报", "", "2026年潍坊市统计局部门预算.pdf", "2024年 通报 潍坊市统计局"),
+    ("上海交通职业技术学院 2026年 部门预算", "上海交通职业技术学院", "2026年上海市交通运输局_部门预算.pdf",
+     "上海交通职业技术学院 2026年 部门预算 上海市交通运输局"),
+    # the file is named after the unit it holds (市 left out or not), or named by no unit: the title alone
+    ("广州市统计局 2026年 部门预算", "广州市统计局", "广州_统计局_2026年部门预算.pdf", "广州市统计局 2026年 部门预算"),
+    ("海东市医疗保障局 2024年 部门决算", "海东市医疗保障局", "003_6746d181cb8d3930.txt", "海东市医疗保障局 2024年 部门决算"),
+])
+def test_a_document_is_searched_by_the_unit_its_file_is_named_after(title, unit, file, expected):
+    from search.metadata import search_title
+    assert search_title(title, unit, file) == expected

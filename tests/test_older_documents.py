@@ -24,7 +24,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年上海市政务服务和数据管理局_部门预算.pdf",    # 上海市数据局: its change stated on the appropriation
         "无锡_教育局_2026年部门预算.pdf",                   # 无锡市教育局, the department
         "2026年无锡市教育局部门预算.pdf",                   # 无锡市教育局（本级）, its own office
-        "2026年无锡市统计局部门预算.pdf"]                   # its table names the total 收入预算合计
+        "2026年无锡市统计局部门预算.pdf",                   # its table names the total 收入预算合计
+        "2026年潍坊市统计局部门预算.pdf"]                   # a 2024 巡视 通报 naming no unit, filed as a budget
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -81,6 +82,20 @@ def test_a_year_not_held_is_not_answered_with_another(oclient, q, held):
     results = oclient.get("/api/search", query_string={"q": q}).get_json()["results"]
     assert results[0]["id"] == first["id"], results[0]
     assert all(r["doc_id"] == first["doc_id"] for r in results[:3]), [r["file"] for r in results[:3]]
+
+
+@pytest.mark.parametrize("q, file, holds", [
+    ("潍坊统计局 今年 预算 多少万", "2026年潍坊市统计局部门预算.pdf", "2024年通报"),
+    ("上海市公安局2026年三公经费", "2026年上海市公安局_部门预算.pdf", "上海市刑事科学技术研究院"),
+])
+def test_a_unit_not_held_names_the_file_filed_under_its_name(oclient, q, file, holds):
+    """A file named after the unit asked holds something else: no figure of it, but the abstention says what
+    the file holds, and search finds the file by its name (its title page first)."""
+    body = ask(oclient, q)
+    assert body["answer_type"] == "none", body["answer"]
+    assert f"文件“{file}”的内容是" in body["answer"] and holds in body["answer"], body["answer"]
+    results = oclient.get("/api/search", query_string={"q": q}).get_json()["results"]
+    assert results[0]["file"] == file, [r["file"] for r in results[:3]]
 
 
 def test_a_project_table_continued_without_its_number_is_one_table(oclient):

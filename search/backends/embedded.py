@@ -9,13 +9,15 @@ from typing import Sequence
 import numpy as np
 
 from ..bm25 import COUNTS_FILE, META_FILE, BM25FScorer, TermCounts
+from ..metadata import search_title
 from ..semantic import VectorStore
 from ..tokens import QUERY_STOPWORDS, shared_tokenizer
 from ..vocab import passage_doc_id
 
 
 def passage_fields(doc) -> list[tuple[str, dict[str, str]]]:
-    return [(f"{doc.doc_id}-{p.ordinal:04d}", {"text": p.text, "section": p.section, "title": doc.meta.title})
+    title = search_title(doc.meta.title, doc.meta.unit, doc.file)
+    return [(f"{doc.doc_id}-{p.ordinal:04d}", {"text": p.text, "section": p.section, "title": title})
             for p in doc.passages]
 
 

@@ -70,6 +70,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..metadata import search_title
 from ..tokens import DICTIONARY_PATH, QUERY_STOPWORDS, canonical_text, normalize_text
 
 log = logging.getLogger(__name__)
@@ -443,16 +444,16 @@ def _passages(db_path: Path | None, added: Sequence, removed_doc_ids: Sequence[s
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
         conn.row_factory = sqlite3.Row
         try:
-            for r in conn.execute("SELECT p.id, p.doc_id, p.section, p.text, d.unit, d.year, d.kind, d.title "
+            for r in conn.execute("SELECT p.id, p.doc_id, p.section, p.text, d.unit, d.year, d.kind, d.title, d.file "
                                   "FROM passages p JOIN documents d ON d.doc_id = p.doc_id "
                                   "ORDER BY p.doc_id, p.ordinal"):
                 if r["doc_id"] not in skip:
                     yield _row(r["id"], r["doc_id"], r["section"], r["text"], r["unit"], r["year"], r["kind"],
-                               r["title"])
+                               search_title(r["title"], r["unit"], r["file"]))
         finally:
             conn.close()
     for doc in added:
         m = doc.meta
         for p in doc.passages:
             yield _row(passage_id(doc.doc_id, p.ordinal), doc.doc_id, p.section, p.text, m.unit, m.year, m.kind,
-                       m.title)
+                       search_title(m.title, m.unit, doc.file))

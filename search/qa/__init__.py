@@ -415,11 +415,20 @@ HELD_YEARS_SHOWN = 3   # title pages of the years held, newest first, when the y
 
 def _held_years_titles(gen, u: Understood) -> list[str]:
     """The first passage (cover and title: unit, year, kind) of each document of the named units when the
-    question's year is not held for them ("西安宣传部 2026年" — only its 2021 budget is)."""
-    if not u.not_held or not u.years or not u.units or not all(m.held and m.doc_ids for m in u.units):
+    question's year is not held for them ("西安宣传部 2026年" — only its 2021 budget is); for a unit not held,
+    of the files named after it ("2026年潍坊市统计局部门预算.pdf", whose content is a 通报): the abstention
+    says what they hold, search shows them."""
+    if not u.not_held or not u.units:
         return []
-    docs = sorted((d for d in u.doc_ids or () if d in gen.documents and gen.documents[d].year not in u.years),
-                  key=lambda d: -(gen.documents[d].year or 0))
+    if not all(m.held and m.doc_ids for m in u.units):
+        gaz = gazetteer_for(gen)
+        docs = sorted({d for m in u.units if not m.held and m.region and m.dept_type
+                       for d in gaz.files_named_after(m.region, m.dept_type)})
+    elif u.years:
+        docs = sorted((d for d in u.doc_ids or () if d in gen.documents and gen.documents[d].year not in u.years),
+                      key=lambda d: -(gen.documents[d].year or 0))
+    else:
+        return []
     return [first[0] for d in docs[:HELD_YEARS_SHOWN] if (first := next(document_passages(gen, d), None))]
 
 

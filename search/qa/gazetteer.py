@@ -11,6 +11,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 
+from ..metadata import unit_in_file_name
 from ..query import SECOND_NAME, normalize_query
 from ..vocab import ORG_ENDINGS
 from . import lexicon
@@ -102,6 +103,9 @@ class UnitEntry:
     kind: str
     rest: str                 # the unit name after its region prefix: 中医文献馆, 医疗保障局
     filed_type: str = ""      # the department type the file's name names (2026年上海市医疗保障局_部门预算.pdf)
+    file: str = ""
+    file_unit: str = ""       # the unit the file's name names (上海市医疗保障局)
+    title: str = ""           # as read from the content: unit, year, kind (2024年 通报)
 
 
 @dataclass
@@ -116,13 +120,6 @@ class Mention:
     reason: str = ""                     # why not held, in Chinese, for the answer
     by_name: bool = False                # resolved from the unit's own name, not region + type
     start: int = 0
-
-
-def _department_in_file_name(file: str) -> str:
-    """"2026年上海市医疗保障局_部门预算.pdf" -> 上海市医疗保障局; "广州_民政局_2026年部门预算.pdf" -> 广州民政局."""
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", file.rsplit("/", 1)[-1])
-    stem = re.sub(r"20\d\d年?(?:度)?|部门(?:预算|决算)|单位(?:预算|决算)|[_\-\s]", "", stem)
-    return stem
 
 
 def _locate_regions(unit: str) -> list[lexicon.Region]:
@@ -166,10 +163,12 @@ class Gazetteer:
                     if doc.unit[prefix_len:].startswith(form):
                         prefix_len += len(form)
                         break
+            file = getattr(doc, "file", "") or ""
+            file_unit = unit_in_file_name(file)
             self.entries[doc.doc_id] = UnitEntry(
                 doc.doc_id, doc.unit, [r.code for r in chain], [r.name for r in chain],
                 lexicon.type_of_unit(doc.unit), doc.year, doc.kind, doc.unit[prefix_len:],
-                lexicon.type_of_unit(_department_in_file_name(getattr(doc, "file", "") or "")))
+                lexicon.type_of_unit(file_unit), file, file_unit, getattr(doc, "title", "") or "")
         self.held_regions: set[str] = {c for e in self.entries.values() for c in e.regions}
         self._name_aliases: list[tuple[str, str]] | None = None
         self._whole_names: dict[str, set[str]] | None = None   # whole unit names -> documents
@@ -201,6 +200,15 @@ class Gazetteer:
         another unit's budget (上海's files named 上海市医疗保障局 hold 上海市医疗保险事业管理中心's)."""
         return {d for d in docs if d in self.entries and self.entries[d].filed_type == dept_type
                 and self.entries[d].dept_type != dept_type}
+
+    def files_named_after(self, region: str, dept_type: str) -> set[str]:
+        """The documents whose file is named after the region's department of the type while the content is
+        not that department's ("2026年潍坊市统计局部门预算.pdf" holds a 2024 巡视 通报 naming no unit): what a
+        journalist asking for that department finds under its name."""
+        forms = tuple(lexicon.short_forms(region)) or (region,)
+        return {d for d, e in self.entries.items()
+                if e.filed_type == dept_type and e.file_unit.startswith(forms)
+                and not (e.dept_type == dept_type and region in e.region_names)}
 
     def units(self, docs) -> list[str]:
         return sorted({self.entries[d].unit for d in docs if d in self.entries and self.entries[d].unit})

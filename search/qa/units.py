@@ -481,4 +481,7 @@ def not_held_reason(gaz: Gazetteer, region: str, region_docs: set[str], dept_typ
         reason += f"；已收录的{region}单位有：{'、'.join(here[:6])}{'等' + str(len(here)) + '个' if len(here) > 6 else ''}"
     if same_type:
         reason += f"；已收录的{dept_type}有：{'、'.join(same_type[:6])}{'等' + str(len(same_type)) + '个' if len(same_type) > 6 else ''}"
+    for d in sorted(gaz.files_named_after(region, dept_type))[:2]:
+        e = gaz.entries[d]
+        reason += f"；文件“{e.file}”的内容是{e.title.replace(' ', '') or '其他材料'}，不是{region}{dept_type}的预算"
     return reason
