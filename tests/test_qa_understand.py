@@ -154,6 +154,7 @@ def test_compared_year_is_not_the_asked_year(gaz, aliases):
     ("招待费", "公务接待费"), ("出国经费", "因公出国(境)费"), ("项目支出预算是多少", "项目支出"),
     ("三公经费中公务接待费", "公务接待费"), ("有几辆车", "车辆"), ("公务用车运行维护费", "公务用车运行维护费"),
     ("哪个公务用车多", "车辆"), ("公车最少的是哪个", "车辆"), ("计划购置几辆车", "购置车辆"), ("今年买多少辆公务车", "购置车辆"),
+    ("深圳城管局 今年 买车 几辆", "购置车辆"), ("买公车多少辆", "购置车辆"), ("深圳城管局有几辆车", "车辆"),
     ("公务用车购置费多少", "公务用车购置费"), ("今年买货物 政府采购 花多少", "政府采购货物"), ("北京各部门中公务用车保有量最少的是哪个", "车辆"), ("北京哪个局车最少", "车辆"),
     ("2024年决算支出多少", "支出总计"), ("决算收入", "收入总计"), ("2019年支出决算", "支出总计"),
     # a kind of vehicle counted (vehicle_kinds.tsv), held unless buying is asked; its money is no count
@@ -561,6 +562,17 @@ def test_a_whole_name_abbreviated_without_its_region_written():
     assert not read("哪个单位三公经费最多", gaz, build_aliases(docs_)).units
 
 
+def test_a_name_without_its_region_abbreviated():
+    """"减污降碳中心": the one held unit whose name after its city the words abbreviate; words that several
+    units' names answer ("服务中心") name none."""
+    docs_ = [Doc("sh-jw", "上海市减污降碳管理运行技术中心"), Doc("sh-tj", "上海市退役军人服务中心"),
+             Doc("sz-rc", "深圳市人事人才公共服务中心"), Doc("sh-st", "上海市生态环境局")]
+    gaz = Gazetteer(docs_)
+    u = read("减污降碳中心应对气候变化项目支出多少万元", gaz, build_aliases(docs_))
+    assert docs(u) == {"sh-jw"}, u.units
+    assert not read("服务中心 三公经费", gaz, build_aliases(docs_)).units
+
+
 @pytest.mark.parametrize("q, item", [
     ("今年重庆气象局在气象基础设施建设维修上花多少", "气象基础设施建设维修"),   # 在…上: not the item's
     ("深圳 线上服务花多少", "线上服务"),
@@ -778,6 +790,7 @@ def test_a_span_of_years_in_a_name_is_not_the_year_asked(gaz, aliases):
     ("北京审计局今年三公经费多少，出国费多少", {"三公经费", "因公出国(境)费"}),
     ("北京审计局2026年三公经费预算是多少？其中因公出国（境）费用多少？", {"三公经费", "因公出国(境)费"}),
     ("北京审计局 买几辆车 花多少", {"公务用车购置费", "购置车辆"}),
+    ("北京审计局 买车几辆 花多少钱", {"公务用车购置费", "购置车辆"}),
     ("北京审计局三公经费中的出国费多少", {"因公出国(境)费"}),   # the whole only places the part
 ])
 def test_a_whole_and_its_part_each_asked_are_both_answered(gaz, aliases, q, asked):

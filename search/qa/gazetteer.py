@@ -305,6 +305,23 @@ class Gazetteer:
                 return (start, found[0], names[found[1]]) if found[1] else None
         return None
 
+    def abbreviated_rest_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
+        """(start, length, documents) for the one held unit of no department type whose name without its region
+        a run of four or more characters of the question abbreviates, ending on an organisation word
+        ("减污降碳中心" for 上海市减污降碳管理运行技术中心, no city written); several units answering: None."""
+        names: dict[str, set[str]] = {}
+        for d, e in self.entries.items():
+            if e.rest and not e.dept_type and e.kind in ("预算", "决算"):
+                names.setdefault(bare_name(e.rest), set()).add(d)
+        firsts = {n[0] for n in names}
+        for start in range(len(compact) - 3):
+            if compact[start] not in firsts:
+                continue
+            found = _whole_form_at(compact[start:], names)
+            if found:
+                return (start, found[0], names[found[1]]) if found[1] else None
+        return None
+
     def written_out_anywhere(self, compact: str, starts) -> tuple[int, int, set[str]] | None:
         """(start, length, documents) for the one held unit of no department type whose name, without its
         city, holds a run of four or more of the question's characters written out and ending on an

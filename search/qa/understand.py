@@ -194,8 +194,9 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
     # vehicles inside a project's name are no count of them ("涉案车辆停车场租赁建设及管理费项目")
     compact = _VEHICLES_IN_A_NAME.sub(lambda m: "□" * len(m.group()), compact)
     # a count of vehicles: 车辆, 几辆, or the cars themselves compared ("哪个公务用车多", "公车最少")
-    bought = re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:公务用?)?车辆(?:数|[几多少]*辆))", compact)
-    if bought and not re.search(r"费|经费|[万亿]?元|钱", compact):
+    bought = re.search(r"(?:购置|购买|买|新购|更新)[了的]?(?:[几多少]*辆|(?:(?:公务用?)?车辆?|公车)(?:数|[几多少]*辆))",
+                       compact)
+    if bought and not re.search(r"费|经费|[万亿]?元|钱", compact[:bought.end()]):
         # a count of vehicles to buy ("计划购置几辆车", "买多少辆公务车"), not the money for them — and the fleet
         # too when asked beside it ("有多少辆公务车？计划购置几辆？")
         held = re.search(r"共有|保有|现有|有[几多少]+辆|[几多少]+辆(?:公务)?车|车辆",

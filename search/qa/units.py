@@ -187,7 +187,8 @@ def _unit_without_region(gaz: Gazetteer, compact: str, types: list, mentions: li
     span) and returns the department-type words left over."""
     if not types:
         # "上科大附校交电费": a held unit's whole name abbreviated (its region's first character included)
-        found = gaz.abbreviated_anywhere(compact)
+        # "减污降碳中心…": a held unit's name without its region abbreviated
+        found = gaz.abbreviated_anywhere(compact) or gaz.abbreviated_rest_anywhere(compact)
         if found is not None:
             start, size, docs = found
             mentions.append(Mention(compact[start:start + size], "", set(), "", docs, True, by_name=True,
