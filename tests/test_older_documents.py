@@ -25,7 +25,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "无锡_教育局_2026年部门预算.pdf",                   # 无锡市教育局, the department
         "2026年无锡市教育局部门预算.pdf",                   # 无锡市教育局（本级）, its own office
         "2026年无锡市统计局部门预算.pdf",                   # its table names the total 收入预算合计
-        "2026年潍坊市统计局部门预算.pdf"]                   # a 2024 巡视 通报 naming no unit, filed as a budget
+        "2026年潍坊市统计局部门预算.pdf",                   # a 2024 巡视 通报 naming no unit, filed as a budget
+        "2026年上海市商务局_部门预算.pdf"]                  # 上海钻石宝玉石交易联合管理办公室: its own project names
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -96,6 +97,19 @@ def test_a_unit_not_held_names_the_file_filed_under_its_name(oclient, q, file, h
     assert f"文件“{file}”的内容是" in body["answer"] and holds in body["answer"], body["answer"]
     results = oclient.get("/api/search", query_string={"q": q}).get_json()["results"]
     assert results[0]["file"] == file, [r["file"] for r in results[:3]]
+
+
+@pytest.mark.parametrize("q", ["钻石宝玉石产业发展专项预算多少", "上海商务 钻石宝玉石产业发展专项 今年 预算"])
+def test_a_row_only_one_unit_prints_is_answered_as_that_units(oclient, q):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and "270,000" in body["answer"], body["answer"]
+    assert "只有上海钻石宝玉石交易联合管理办公室的表中列有此项" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q", ["行政运行 多少",            # every unit prints it
+                               "钻石宝玉石产业 预算多少"])    # no row is named so: a longer name holds it
+def test_a_row_name_without_a_unit_is_no_answer_unless_one_unit_prints_it_whole(oclient, q):
+    assert ask(oclient, q)["answer_type"] == "none"
 
 
 def test_a_project_table_continued_without_its_number_is_one_table(oclient):

@@ -1179,6 +1179,40 @@ class UnitsWithItem(Operation):
         return Answer(text, "list", [], [r["passage_id"] for r in found if r.get("passage_id")], _plain(found))
 
 
+class ItemOfOneUnit(Operation):
+    """"广州 牛路水库 预算多少": no unit named, but the tables of one unit alone (in the region and year asked)
+    print a row of that name: the row is that unit's, and the answer says whose it is and why. A name several
+    units print (行政运行, 办公费) or a loose match names no unit: no answer."""
+
+    MIN_NAME = 4   # characters: shorter names (物业费) are every unit's
+
+    def applies(self, u):
+        return bool(u.item) and not u.units and not u.scope_type and u.operation == "lookup" \
+            and not u.metric and not re.search(r"哪些|哪个|哪几|哪家|谁", u.normalized)
+
+    def answer(self, ctx, u):
+        if len(_norm(u.item)) < self.MIN_NAME:
+            return None
+        scope = ctx.scope_docs(u)
+        # the name printed as asked: a row holding it in a longer name ("牛路水库" in 牛路水库水利工程维修养护) may
+        # be one of several projects so named, the others in text the tables do not hold
+        found = [r for r in _rows().units_with_item(ctx.gen, u.item, min_quality=1.0) if r["doc_id"] in scope]
+        units = {ctx.gen.documents[r["doc_id"]].unit for r in found}
+        if len(units) != 1 or not next(iter(units)):
+            return None
+        unit = next(iter(units))
+        docs = {r["doc_id"] for r in found}
+        from .gazetteer import Mention
+
+        named = dataclasses.replace(u, units=[Mention(unit, doc_ids=docs, by_name=True)], scope_region=None)
+        answer = ROW_LOOKUP.answer(ctx, named)
+        if answer is None or answer.answer_type == "none":
+            return None
+        answer.text = f"问题未写单位；本库{'该地区' if u.scope_region is not None else ''}只有{unit}的表中列有此项：" \
+            + answer.text
+        return answer
+
+
 def _plain(rows: list[dict]) -> list[dict]:
     """Rows as facts-like dicts for the answer's `facts` (the page's table and the JSON)."""
     keep = ("doc_id", "title", "row_label", "code", "header_path", "value_text", "value_wan", "money_unit",
@@ -1408,4 +1442,4 @@ METRIC_TABLE_TOTAL = MetricTableTotal()
 OWN_OFFICE_ROW = OwnOfficeRow()
 UNIT_RANK = UnitRank()
 TABLE_OPERATIONS = [ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
-                    UnitsWithItem()]
+                    UnitsWithItem(), ItemOfOneUnit()]
