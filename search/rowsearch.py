@@ -671,6 +671,24 @@ def rows_with_unit_cell(gen_or_conn, doc_ids, column: str | None = None) -> list
     return _preferred_column(rows, column)
 
 
+def row_cells(gen_or_conn, row: dict) -> list[dict]:
+    """Every cell of the row a cell of `row` is in, left to right."""
+    return _query(gen_or_conn, f"SELECT {','.join(ROW_COLUMNS)} FROM table_rows WHERE table_id = ? AND row_index = ? "
+                  "ORDER BY column_index", (row["table_id"], row["row_index"]))
+
+
+def cell_under(cells: list[dict], word: str, year: int | None) -> dict | None:
+    """The one cell of a row under the column headed `word` (基本支出, 政府性基金 …) — this year's, not a
+    change's; where the heading spans several (基本支出 › 小计 / 人员经费 / 公用经费), its 小计 or 合计; None when
+    the row prints no such column or several."""
+    under = [c for c in cells if word in (c["header_path"] or "") and parse_value(c["value_text"] or "") is not None
+             and not earlier_year_column(c["header_path"], year) and not CHANGE_HEADER.search(c["header_path"] or "")]
+    if len(under) > 1:
+        under = [c for c in under if re.search(r"(?:小|合|总)\s*计$", c["header_path"] or "")
+                 or (c["header_path"] or "").rsplit(" › ", 1)[-1] == word]
+    return under[0] if len(under) == 1 else None
+
+
 def row_split(gen_or_conn, row: dict) -> tuple[dict, dict, dict] | None:
     """(total, 基本支出, 项目支出) cells of the row a cell of `row` is in (a 支出表's 会议费: 支出总计 11.87 —
     基本支出 10.00, 项目支出 1.87); None unless the row prints all three."""

@@ -26,7 +26,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年无锡市教育局部门预算.pdf",                   # 无锡市教育局（本级）, its own office
         "2026年无锡市统计局部门预算.pdf",                   # its table names the total 收入预算合计
         "2026年潍坊市统计局部门预算.pdf",                   # a 2024 巡视 通报 naming no unit, filed as a budget
-        "2026年上海市商务局_部门预算.pdf"]                  # 上海钻石宝玉石交易联合管理办公室: its own project names
+        "2026年上海市商务局_部门预算.pdf",                  # 上海钻石宝玉石交易联合管理办公室: its own project names
+        "广州_城市管理和综合执法局_2026年部门预算.pdf"]     # 表8: 行政经费 by fund
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -110,6 +111,20 @@ def test_a_row_only_one_unit_prints_is_answered_as_that_units(oclient, q):
                                "钻石宝玉石产业 预算多少"])    # no row is named so: a longer name holds it
 def test_a_row_name_without_a_unit_is_no_answer_unless_one_unit_prints_it_whole(oclient, q):
     assert ask(oclient, q)["answer_type"] == "none"
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("广州市城管局行政经费一般公共预算和政府性基金各多少", ["一般公共预算2,447.88", "政府性基金163.54", "表8"]),
+])
+def test_two_columns_of_a_row_are_each_given(oclient, q, expected):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and all(w in body["answer"] for w in expected), body["answer"]
+
+
+def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclient):
+    # 无锡市教育局's 学前教育: 支出总表 1,269.44, its 财政拨款支出表 769.44 — which is asked is not said
+    body = ask(oclient, "无锡教育局 学前教育 基本支出和项目支出分别多少")
+    assert body["answer_type"] == "none" and "1,269.44" in body["answer"] and "769.44" in body["answer"], body["answer"]
 
 
 def test_a_project_table_continued_without_its_number_is_one_table(oclient):

@@ -96,6 +96,8 @@ def _run_operations(engine, u: Understood) -> Answer | None:
     more = [_run_one(engine, dataclasses.replace(u, metric=m, metric_text=m, also_metrics=[])) for m in u.also_metrics]
     asked = [u.metric] + list(u.also_metrics)
     parts = [(a, m) for a, m in zip([answer] + more, asked) if a is not None and a.answer_type != "none"]
+    # (one answer giving every figure asked — a row's columns, RowColumns — is given once)
+    parts = [(a, m) for i, (a, m) in enumerate(parts) if all(a.text != b.text for b, _m in parts[:i])]
     if len(parts) == 1:
         return answer
     # in the order the question names them

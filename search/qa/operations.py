@@ -654,7 +654,22 @@ class Overview(Operation):
             return None
         items = [f"{f.unit}（{label(f)}，{f.value_text}）" for f in rows]
         scope = ctx.scope_words(u, docs)
-        return Answer(f"{scope}，载明{u.metric}的{len(rows)}个（从高到低）：{join_items(items)}。", "list", rows)
+        listed = join_items(items)
+        some = _SOME_UNITS.search(u.normalized)
+        if some and listed != "、".join(items):
+            # "苏州这三个局机关运行经费比较", the three not named: every unit is listed, by name and figure, so
+            # they are among them; a city's list too long to give whole (广州's 22) may leave them out, so it is
+            # no answer — the list's head is still shown
+            short = [f"{f.unit}{f.value_text}" for f in rows]
+            if sum(len(x) + 1 for x in short) <= MAX_LIST_CHARS + 40:
+                return Answer(f"{scope}，载明{u.metric}的{len(rows)}个（从高到低）：{'、'.join(short)}。", "list", rows)
+            return Answer(f"没有找到可靠的答案：问题说“{some.group()}”单位，但没有列出是哪几个；{scope}，载明"
+                          f"{u.metric}的{len(rows)}个（从高到低）：{listed}。", "none", rows)
+        return Answer(f"{scope}，载明{u.metric}的{len(rows)}个（从高到低）：{listed}。", "list", rows)
+
+
+# "这三个局", "这几家": some units the question has in mind without naming them
+_SOME_UNITS = re.compile(r"(?:这|那)(?:\d{1,2}|[一二三四五六七八九十两几]{1,3})(?:个|家)")
 
 
 # tried in this order; the first that answers wins

@@ -1179,6 +1179,61 @@ class UnitsWithItem(Operation):
         return Answer(text, "list", [], [r["passage_id"] for r in found if r.get("passage_id")], _plain(found))
 
 
+class RowColumns(Operation):
+    """"广州城管局行政经费一般公共预算和政府性基金各多少", "行政运行 基本支出和项目支出分别多少": two or more
+    columns of one row asked — each cell as printed, from the one table that prints them all. A row without
+    one of them, or several rows matching, is left to the other operations."""
+
+    HEADS = ("基本支出", "项目支出", "一般公共预算", "政府性基金", "国有资本经营", "财政拨款", "人员经费", "公用经费",
+             "事业收入", "其他收入")
+
+    def _asked(self, u: Understood) -> list[str]:
+        compact = u.normalized.replace(" ", "")
+        found = sorted((compact.find(w), w) for w in self.HEADS if w in compact)
+        return [w for _at, w in found]
+
+    def applies(self, u):
+        name = u.item or u.metric_text
+        return u.operation == "lookup" and len(u.units) == 1 and len(self._asked(u)) >= 2 and bool(name) \
+            and name not in self.HEADS
+
+    def answer(self, ctx, u):
+        rows_mod = _rows()
+        asked = self._asked(u)
+        docs = _year_docs(ctx, u, set(u.doc_ids or ()))
+        named = u if u.item else dataclasses.replace(u, item=u.metric_text)
+        # one name, two units ("无锡教育局": the department and its own office): each unit's row, the department first
+        parts, cells_used, passages = [], [], []
+        for doc_id in sorted(docs, key=lambda d: (ctx.gen.documents[d].unit.endswith("）"), ctx.gen.documents[d].unit)):
+            found = [r for r in _candidates(ctx, rows_mod, {doc_id}, named, None) if r["quality"] >= 0.8]
+            year = ctx.gen.documents[doc_id].year
+            # the best-named rows whose table prints every column asked; tables printing them with different
+            # figures (支出总表 and 财政拨款支出表: 项目支出 26,148.23 against 25,873.23) are no one answer
+            printing = {}
+            # (a row the question places — 监狱's 行政运行 of three — is that row alone)
+            best = [r for r in found if r["quality"] >= found[0]["quality"]]
+            if best and not best[0].get("ambiguous"):
+                best = [r for r in best if (_norm(r["row_label"]), r["table_id"], r["row_index"]) ==
+                        (_norm(best[0]["row_label"]), best[0]["table_id"], best[0]["row_index"])] + \
+                    [r for r in best if _norm(r["row_label"]) == _norm(best[0]["row_label"])
+                     and r["value_text"] == best[0]["value_text"] and r["table_id"] != best[0]["table_id"]]
+            for row in best:
+                picked = [rows_mod.cell_under(rows_mod.row_cells(ctx.gen, row), w, year) for w in asked]
+                if None not in picked:
+                    printing.setdefault(tuple(c["value_text"] for c in picked), (row, picked))
+            if len(printing) != 1:
+                return None
+            row, picked = next(iter(printing.values()))
+            each = "，".join(f"{w}{rows_mod.quote(c)}" for w, c in zip(asked, picked))
+            parts.append(f"{_whose(ctx, row)}“{row['row_label']}”{each}（《{row['title']}》，单位："
+                         f"{row['money_unit'] or '未注明'}）")
+            cells_used += picked
+            passages += [row["passage_id"]] if row.get("passage_id") else []
+        if not parts:
+            return None
+        return Answer("；".join(parts) + "。", "figure", [], passages, _plain(cells_used))
+
+
 class ItemOfOneUnit(Operation):
     """"广州 牛路水库 预算多少": no unit named, but the tables of one unit alone (in the region and year asked)
     print a row of that name: the row is that unit's, and the answer says whose it is and why. A name several
@@ -1441,5 +1496,5 @@ LAST_YEAR_COLUMN = LastYearColumn()
 METRIC_TABLE_TOTAL = MetricTableTotal()
 OWN_OFFICE_ROW = OwnOfficeRow()
 UNIT_RANK = UnitRank()
-TABLE_OPERATIONS = [ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
+TABLE_OPERATIONS = [RowColumns(), ClassRank(), RowRank(), RowHalfShare(), FundOfTheWhole(), FundTableTotal(), HalfOfOneFund(), SUBUNIT_AS_ROW, ROW_LOOKUP, RowCompare(), SUBUNIT_ROW_LOOKUP,
                     UnitsWithItem(), ItemOfOneUnit()]
