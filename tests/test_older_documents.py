@@ -127,6 +127,18 @@ def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclien
     assert body["answer_type"] == "none" and "1,269.44" in body["answer"] and "769.44" in body["answer"], body["answer"]
 
 
+@pytest.mark.parametrize("q, top", [
+    # the department named: its 收入总表 lists its own office and its units; 下属 / 除本级 leave the office out
+    ("无锡教育局 下属单位 哪个 预算最多", "最高的是无锡学院（76,954.19万元"),
+    ("无锡市教育局2026年部门预算中，除局本级外收入预算最多的所属单位是哪个？", "收入预算最高的是无锡学院"),
+    ("无锡市教育局所属学校和单位里谁的收入预算最大", "收入预算最高的是无锡学院"),
+    ("无锡教育局哪个单位预算最多", "最高的是无锡市教育局（本级）（131,349.60万元"),
+])
+def test_the_units_a_department_lists_are_ranked(oclient, q, top):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "comparison" and top in body["answer"], body["answer"]
+
+
 def test_a_project_table_continued_without_its_number_is_one_table(oclient):
     gen = oclient.application.extensions["budget_engine"].generation()
     doc = next(d for d in gen.documents.values() if d.file.startswith("西安_交通运输局"))

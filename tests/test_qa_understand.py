@@ -562,6 +562,16 @@ def test_a_whole_name_abbreviated_without_its_region_written():
     assert not read("哪个单位三公经费最多", gaz, build_aliases(docs_)).units
 
 
+@pytest.mark.parametrize("q, item", [
+    ("西安公安系统哪个单位今年预算最高", ""),               # the department with its units: no item
+    ("西安公安局 信息系统 运维 预算", "信息系统运维"),       # a project's words
+    ("西安公安局除局本级外收入预算最多的所属单位", ""),
+])
+def test_words_naming_which_units_are_no_item(gaz, aliases, q, item):
+    u = read(q, gaz, aliases)
+    assert u.item == item and docs(u) == {"xa"}, (u.item, u.units)
+
+
 def test_a_name_without_its_region_abbreviated():
     """"减污降碳中心": the one held unit whose name after its city the words abbreviate; words that several
     units' names answer ("服务中心") name none."""

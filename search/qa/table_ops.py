@@ -692,6 +692,8 @@ def _column_asked(u: Understood) -> str:
 
 _UNITS_ASKED = re.compile(r"所属单位|下属单位|二级单位|预算单位|所属|下属|哪(?:个|家|些)\s*(?:单位|医院|中心|学校)")
 _UNIT_WORDS = ("单位", "医院", "中心", "学校", "所属单位", "下属单位")
+# the units under the department, its own office (本级) not among them
+_SUBORDINATES_ASKED = re.compile(r"下属|所属|二级单位|除\S{0,3}本级")
 
 
 class UnitRank(Operation):
@@ -710,16 +712,22 @@ class UnitRank(Operation):
     def answer(self, ctx, u):
         rows_mod = _rows()
         docs = sorted(_year_docs(ctx, u, set(u.units[0].doc_ids)))
+        if len(docs) == 2:
+            # "无锡教育局" names the department and its own office (无锡市教育局（本级）): the units it lists are
+            # the department's
+            docs = [d for d in docs if not lexicon.is_own_office(ctx.gen.documents[d].unit)] or docs
         if len(docs) != 1:
             return None
         doc_id = docs[0]
         doc = ctx.gen.documents[doc_id]
         department = lexicon.without_own_office(doc.unit)
-        whole = "" if u.metric else _whole_asked(u)
+        # (a whole named — 收入预算 — is the units' whole row too)
+        whole = u.metric if u.metric in _WHOLE_NAMES else "" if u.metric else _whole_asked(u)
         # (no figure named: the column the item names, "事业收入" of the 收入总表, where it heads one)
-        words = _column_words(u) if u.metric else {_column_asked(u)} - {""} if not whole else set()
+        words = set() if whole else _column_words(u) if u.metric else {_column_asked(u)} - {""}
         # the office under the department's own name (湖州, 苏州: its second row) is one of the units
         own, office_cells = rows_mod.office_printed_apart(ctx.gen, doc_id, department)
+        subordinate = bool(_SUBORDINATES_ASKED.search(u.normalized))
         office_lines = {c["line_start"] for c in office_cells}
         by_unit: dict[str, list[dict]] = {}
         cells = rows_mod.table_cells(ctx.gen, doc_id)
@@ -739,6 +747,8 @@ class UnitRank(Operation):
                 if r["line_start"] not in office_lines:
                     continue   # the department's whole row
                 unit = own
+            if subordinate and bare_name(unit) == bare_name(department):
+                continue   # "下属单位", "除本级外": the department's own office is not one
             if (_names_the_figure(r, words) or (whole and _the_whole_of_its_row(r, whole))) \
                     and not rows_mod.earlier_year_column(r["header_path"], doc.year) \
                     and not rows_mod.CHANGE_HEADER.search(r["header_path"] or "") and r["value_wan"] is not None:
@@ -769,7 +779,7 @@ class UnitRank(Operation):
                     f"（{rows_mod.quote(top, aside=True)}）")
         if rest:
             text += "；其后为" + "、".join(f"{who(r)}（{rows_mod.quote(r, aside=True)}）" for r in rest)
-        text += f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}；不含部门合计）。"
+        text += f"（《{top['title']}》，单位：{top['money_unit'] or '未注明单位'}；不含部门合计{'和本级' if subordinate else ''}）。"
         passages = list(dict.fromkeys(r["passage_id"] for r in ranked[:4] if r.get("passage_id")))
         return Answer(text, "comparison", [], passages, _plain(ranked[:4]))
 
