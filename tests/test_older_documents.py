@@ -27,7 +27,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年无锡市统计局部门预算.pdf",                   # its table names the total 收入预算合计
         "2026年潍坊市统计局部门预算.pdf",                   # a 2024 巡视 通报 naming no unit, filed as a budget
         "2026年上海市商务局_部门预算.pdf",                  # 上海钻石宝玉石交易联合管理办公室: its own project names
-        "广州_城市管理和综合执法局_2026年部门预算.pdf"]     # 表8: 行政经费 by fund
+        "广州_城市管理和综合执法局_2026年部门预算.pdf",     # 表8: 行政经费 by fund
+        "2026年珠海市商务局部门预算.pdf"]                   # 委托业务费 in its 基本支出 and 项目支出 tables
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -119,6 +120,18 @@ def test_a_row_name_without_a_unit_is_no_answer_unless_one_unit_prints_it_whole(
 def test_two_columns_of_a_row_are_each_given(oclient, q, expected):
     body = ask(oclient, q)
     assert body["answer_type"] == "figure" and all(w in body["answer"] for w in expected), body["answer"]
+
+
+@pytest.mark.parametrize("q, expected", [
+    # both halves added up: the row's whole (the text states it: 2,007.93 = 16.00 + 1,991.93)
+    ("珠海市商务局2026年一般公共预算委托业务费合计多少万元（基本支出加项目支出）", ["2,007.93", "16.00", "1,991.93"]),
+    # each half asked: each table's row, no note that the other half is not listed
+    ("珠海商务局委托业务费 基本支出和项目支出各多少", ["16.00", "1,991.93"]),
+])
+def test_a_rows_halves_summed_or_each(oclient, q, expected):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and all(w in body["answer"] for w in expected), body["answer"]
+    assert "未按经济分类列出" not in body["answer"], body["answer"]
 
 
 def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclient):

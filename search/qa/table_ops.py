@@ -85,6 +85,10 @@ def _row_line(row: dict, rows_mod, who: str = "") -> str:
             f"（《{row['title']}》，单位：{unit}）")
 
 
+_HALVES_SUMMED = re.compile(r"(?=.*基本支出)(?=.*项目支出)(?=.*(?:基本支出|项目支出)(?:加上?|\+|＋)|.*(?:合计|之和|总和|一共|共计|"
+                            r"加起来|合起来|总共))")
+
+
 class RowLookup(Operation):
     """One named unit (or several) and an item: the matching row's figure."""
 
@@ -94,7 +98,8 @@ class RowLookup(Operation):
 
     def answer(self, ctx, u):
         rows_mod = _rows()
-        column = COLUMNS.get(u.metric)
+        # "委托业务费合计多少（基本支出加项目支出）": both halves added up are the row's whole, no column
+        column = None if _HALVES_SUMMED.search(u.normalized.replace(" ", "")) else COLUMNS.get(u.metric)
         parts, used, passages = [], [], []
         found_values, leads = [], []   # each unit's figure (None: not one clear figure) and the row it is read from
         for docs in _single_docs(u):
@@ -174,7 +179,9 @@ class RowLookup(Operation):
                 found_values.append(None)
                 leads.append(best)
             else:
-                basic = "基本支出" in (best.get("title") or "") and "基本支出" not in best["header_path"]
+                # (a column asked is read from its own table: no note on the other half)
+                basic = "基本支出" in (best.get("title") or "") and "基本支出" not in best["header_path"] \
+                    and column is None
                 halves = rows_mod.halves_of(ctx.gen, best) if not column and len(u.units) == 1 else []
                 parts.append(_row_line(best, rows_mod, who) + ("（基本支出；文件未按经济分类列出项目支出的同类明细）"
                                                             if basic and not _basic_by_nature(best) else "")
