@@ -28,7 +28,8 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年潍坊市统计局部门预算.pdf",                   # a 2024 巡视 通报 naming no unit, filed as a budget
         "2026年上海市商务局_部门预算.pdf",                  # 上海钻石宝玉石交易联合管理办公室: its own project names
         "广州_城市管理和综合执法局_2026年部门预算.pdf",     # 表8: 行政经费 by fund
-        "2026年珠海市商务局部门预算.pdf"]                   # 委托业务费 in its 基本支出 and 项目支出 tables
+        "2026年珠海市商务局部门预算.pdf",                   # 委托业务费 in its 基本支出 and 项目支出 tables
+        "广州_司法局_2026年部门预算.pdf"]                   # 行政运行 under 司法, 监狱 and 强制隔离戒毒
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -132,6 +133,17 @@ def test_a_rows_halves_summed_or_each(oclient, q, expected):
     body = ask(oclient, q)
     assert body["answer_type"] == "figure" and all(w in body["answer"] for w in expected), body["answer"]
     assert "未按经济分类列出" not in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize("q, figure", [
+    # the heading typed before the row's name as one word, the name written loosely (及 left out)
+    ("广州市司法局监狱罪犯生活医疗卫生支出预算", "5,126.80"),
+    ("广州司法局 戒毒行政运行", "35,657.67"),
+])
+def test_a_row_placed_by_its_heading_typed_before_it(oclient, q, figure):
+    body = ask(oclient, q)
+    assert body["answer_type"] == "figure" and figure in body["answer"], body["answer"]
+    assert "其中其中" not in body["answer"], body["answer"]
 
 
 def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclient):

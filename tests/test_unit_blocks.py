@@ -145,14 +145,18 @@ def test_the_own_office_asked_where_its_tables_do_not_print_the_figure_is_no_ans
     assert body["answer_type"] == "none" and "本级" in body["answer"], body["answer"]
 
 
-@pytest.mark.parametrize("q", ["深圳水务局哪个所属单位三公经费最多", "深圳市水务局下属单位中谁的三公经费最高",
-                               "深圳水务局 哪个 单位 三公经费 最多"])
-def test_the_units_a_department_lists_are_ranked_without_its_whole(client, q):
+@pytest.mark.parametrize("q, with_office", [
+    # "部门预算包括部门本级预算和所属单位预算": the units under the department are not its own office
+    ("深圳水务局哪个所属单位三公经费最多", False), ("深圳市水务局下属单位中谁的三公经费最高", False),
+    # any unit the department's tables list: its own office is one
+    ("深圳水务局 哪个 单位 三公经费 最多", True)])
+def test_the_units_a_department_lists_are_ranked_without_its_whole(client, q, with_office):
     own = _year_lines(SWJ, "深圳市水务局（本级）")
     whole = _year_lines(SWJ, "深圳市水务局")
     body = ask(client, q)
     assert body["answer_type"] == "comparison", body["answer"]
-    assert "深圳市水务局（本级）" in body["answer"] and own["2026"] in body["answer"], body["answer"]
+    assert ("深圳市水务局（本级）" in body["answer"]) == with_office, body["answer"]
+    assert own["2026"] in body["answer"] or not with_office, body["answer"]
     assert whole["2026"] not in body["answer"] and own["2025"] not in body["answer"]
 
 
@@ -208,10 +212,14 @@ def test_an_office_printed_under_the_departments_own_name_is_its_second_row(clie
     sangong_total = next(ln[1] for i, ln in enumerate(lines) if ln[0] == "合计" and named[2] == lines[i + 1])
     body = ask(client, "湖州市财政局（本级）三公经费")
     assert named[2][1] in body["answer"] and sangong_total not in body["answer"], (body["answer"], named[2], sangong_total)
-    # the office is one of the units ranked, by that name; the department's whole row is not
-    body = ask(client, "湖州财政局哪个下属单位预算最多")
+    # the office is one of the units ranked, by that name; the department's whole row is not — and the units
+    # under the department (下属单位) are not its own office
+    body = ask(client, "湖州财政局哪个单位预算最多")
     assert body["answer_type"] == "comparison" and f"湖州市财政局（本级）（{office}" in body["answer"], body["answer"]
     assert whole not in body["answer"], body["answer"]
+    body = ask(client, "湖州财政局哪个下属单位预算最多")
+    assert body["answer_type"] == "comparison" and "本级）（" not in body["answer"], body["answer"]
+    assert whole not in body["answer"] and office not in body["answer"], body["answer"]
 
 
 def test_an_office_coded_under_its_department_is_answered_with_its_own_row(client):
@@ -237,13 +245,17 @@ def _income_table_funds(pdf_name: str) -> list[str]:
 
 
 def test_the_units_ranked_by_a_column_their_rows_print(client):
-    # "哪个下属单位政府性基金最多": the 收入总表's 政府性基金预算拨款 column of each unit (the department's own line,
-    # its first, not among them)
+    # "哪个单位政府性基金最多": the 收入总表's 政府性基金预算拨款 column of each unit (the department's own line,
+    # its first, not among them; its own office's, the second, is); "下属单位": the office's not either
     funds = _income_table_funds("2026年深圳市水务局部门预算.pdf")
     top = max(funds[1:], key=lambda v: float(v.replace(",", "")))
-    body = ask(client, "深圳水务局哪个下属单位政府性基金最多")
+    body = ask(client, "深圳水务局哪个单位政府性基金最多")
     assert body["answer_type"] == "comparison" and top in body["answer"], (body["answer"], top)
     assert funds[0] not in body["answer"], (body["answer"], funds[0])
+    body = ask(client, "深圳水务局哪个下属单位政府性基金最多")
+    below = max(funds[2:], key=lambda v: float(v.replace(",", "")))
+    assert body["answer_type"] == "comparison" and below in body["answer"], (body["answer"], below)
+    assert "本级" not in body["answer"].split("（《")[0], body["answer"]
 
 
 def test_a_classifications_row_is_no_unit_ranked(client):

@@ -76,7 +76,8 @@ _WRAPPED_HEADER_ENDS = ("预算拨款", "算拨款", "拨款", "预算", "资金
 def _column_name(row: dict) -> str:
     parts = (row.get("header_path") or "").split(" › ")
     # a header wrapped in its cell ("一般公共 / 预算拨款") is named whole
-    return parts[-2] + parts[-1] if len(parts) >= 2 and parts[-1] in _WRAPPED_HEADER_ENDS else parts[-1]
+    name = parts[-2] + parts[-1] if len(parts) >= 2 and parts[-1] in _WRAPPED_HEADER_ENDS else parts[-1]
+    return re.sub(r"^其中[:：]\s*", "", name)   # ("其中：基本支出" follows the answer's own "其中")
 
 
 def _row_line(row: dict, rows_mod, who: str = "") -> str:
@@ -394,12 +395,31 @@ def _candidates(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
             floor = max(t.quality for t in primary) + 0.2
             tried = primary + [t for t in tried if t not in primary and t.quality >= floor]
     if not tried:
-        return []
+        return _heading_typed_before(ctx, rows_mod, docs, u, column)
     # of the matches about as close as the closest, one that names a single row wins, then the name written
     # later (the more specific: "医疗保障管理事务—事业运行")
     best = max(t.quality for t in tried)
     return max((t for t in tried if t.quality >= best - 0.05),
                key=lambda t: (t.one_row, t.written_at, t.order)).rows
+
+
+def _heading_typed_before(ctx, rows_mod, docs, u: Understood, column) -> list[dict]:
+    """"监狱罪犯生活医疗卫生": a row named with the row it is printed under typed before it as one word, and no
+    row named by the whole — the heading exactly a row's name (监狱, 20407), the rest naming rows under it
+    (罪犯生活及医疗卫生, 2040704) by code; the rows under it, or [] when the split names none."""
+    item = _norm(u.item or "")
+    for cut in range(2, len(item) - 3):
+        head, rest = item[:cut], item[cut:]
+        parents = [r for r in rows_mod.find_rows(ctx.gen, docs, head, column=column, question=u.normalized)
+                   if r["quality"] >= 1.0 and r.get("code")]
+        if not parents:
+            continue
+        under = [r for r in rows_mod.find_rows(ctx.gen, docs, rest, column=column, tables=tuple(u.tables),
+                                               question=u.normalized)
+                 if r["quality"] >= MIN_QUALITY and any(rows_mod.is_sub_row(r, p) for p in parents)]
+        if under and len({(_norm(r["row_label"]), r["value_text"]) for r in under}) == 1:
+            return [dict(r, ambiguous=False) for r in under]
+    return []
 
 
 def _first_after(parents: list[dict], rows: list[dict]) -> list[dict]:
