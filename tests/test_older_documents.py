@@ -146,6 +146,14 @@ def test_a_row_placed_by_its_heading_typed_before_it(oclient, q, figure):
     assert "其中其中" not in body["answer"], body["answer"]
 
 
+@pytest.mark.parametrize("q", ["广州司法局 司法行政运行 vs 戒毒行政运行 哪个多", "广州市司法局强制隔离戒毒行政运行和司法行政运行各多少"])
+def test_two_rows_of_one_name_under_two_headings_are_compared(oclient, q):
+    body = ask(oclient, q)
+    assert body["answer_type"] != "none", body["answer"]
+    assert "11,390.00" in body["answer"] and "35,657.67" in body["answer"], body["answer"]
+    assert "2040601" in body["answer"] and "2040801" in body["answer"], body["answer"]
+
+
 def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclient):
     # 无锡市教育局's 学前教育: 支出总表 1,269.44, its 财政拨款支出表 769.44 — which is asked is not said
     body = ask(oclient, "无锡教育局 学前教育 基本支出和项目支出分别多少")

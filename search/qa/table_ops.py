@@ -1323,18 +1323,26 @@ class RowCompare(Operation):
         docs = _year_docs(ctx, u, u.units[0].doc_ids)
         best = []
         for item in u.items:
-            found = [r for r in rows_mod.find_rows(ctx.gen, docs, item, column=COLUMNS.get(u.metric),
-                                                   tables=tuple(u.tables), question=u.normalized)
-                     if r["quality"] >= MIN_QUALITY]
+            # each name read as a lookup reads it: its heading typed before it places it ("司法行政运行",
+            # "强制隔离戒毒行政运行": two 行政运行 rows under two headings)
+            found = [r for r in _candidates(ctx, rows_mod, docs, dataclasses.replace(
+                u, item=item, item_bare="", item_phrase="", unparsed=item), COLUMNS.get(u.metric))
+                if r["quality"] >= MIN_QUALITY]
             if not found or found[0].get("ambiguous") or found[0].get("value_wan") is None:
                 return None     # one of the two is not one row: no comparison, the answer abstains
             best.append(found[0])
-        if best[0]["row_label"] == best[1]["row_label"]:
+        if (best[0]["table_id"], best[0]["row_index"]) == (best[1]["table_id"], best[1]["row_index"]) \
+                or best[0]["row_label"] == best[1]["row_label"] and best[0]["code"] == best[1]["code"]:
             return None
+        same = best[0]["row_label"] == best[1]["row_label"]
         who = ctx.gen.documents[best[0]["doc_id"]].unit
         larger = max(best, key=lambda r: r["value_wan"]) if u.direction >= 0 else min(best, key=lambda r: r["value_wan"])
-        text = "；".join(_row_line(r, rows_mod, who if i == 0 else "") for i, r in enumerate(best))
-        text += "。" if u.each else f"；“{larger['row_label']}”更{'多' if u.direction >= 0 else '少'}。"
+
+        def named(r: dict) -> str:   # two rows of one name are told apart by the words asked and their codes
+            return f"{r['row_label']}”（{u.items[best.index(r)]}，{r['code'] or '无编码'}）" if same else f"{r['row_label']}”"
+        text = "；".join(_row_line(r, rows_mod, who if i == 0 else "").replace(f"{r['row_label']}”", named(r), 1)
+                         for i, r in enumerate(best))
+        text += "。" if u.each else f"；“{named(larger)}更{'多' if u.direction >= 0 else '少'}。"
         return Answer(text, "figure" if u.each else "comparison", [], list(dict.fromkeys(r["passage_id"] for r in best if r.get("passage_id"))),
                       _plain(best))
 

@@ -296,7 +296,7 @@ def _two_rows_compared(u: Understood, compact: str, named: list[str]) -> list[st
             or not (_MORE.search(compact) or re.search(r"少|低|小", compact) or _COMPARED.search(compact)):
         return []
     # (two names typed apart with a space are two names: "民政综合业务管理 社会组织管理 对比")
-    return _two_joined(named, compact, r"和|与|跟|还是|、|或|(?={b})")
+    return _two_joined(named, compact, r"和|与|跟|还是|、|或|(?i:vs|pk)|(?={b})")
 
 
 def _two_joined(named: list[str], compact: str, joiners: str) -> list[str]:
