@@ -29,7 +29,9 @@ PDFS = ["西安_交通运输局_2026年部门预算.pdf",            # 西安市
         "2026年上海市商务局_部门预算.pdf",                  # 上海钻石宝玉石交易联合管理办公室: its own project names
         "广州_城市管理和综合执法局_2026年部门预算.pdf",     # 表8: 行政经费 by fund
         "2026年珠海市商务局部门预算.pdf",                   # 委托业务费 in its 基本支出 and 项目支出 tables
-        "广州_司法局_2026年部门预算.pdf"]                   # 行政运行 under 司法, 监狱 and 强制隔离戒毒
+        "广州_司法局_2026年部门预算.pdf",                   # 行政运行 under 司法, 监狱 and 强制隔离戒毒
+        "2026年深圳市发展和改革委员会部门预算.pdf",          # four 专项资金 rows, their sum stated in the text
+        "2026年深圳市城市管理和综合执法局部门预算.pdf"]      # "计划购置车辆 2 辆、57 万元"
 pytestmark = pytest.mark.skipif(not all((CORPUS_2026 / f).exists() for f in PDFS),
                                 reason="../shared/corpus-2026 missing")
 
@@ -152,6 +154,18 @@ def test_two_rows_of_one_name_under_two_headings_are_compared(oclient, q):
     assert body["answer_type"] != "none", body["answer"]
     assert "11,390.00" in body["answer"] and "35,657.67" in body["answer"], body["answer"]
     assert "2040601" in body["answer"] and "2040801" in body["answer"], body["answer"]
+
+
+def test_a_family_of_rows_whose_sum_the_text_states(oclient):
+    # 23,600.00 + 1,040,000 + 110,000.00 + 84,092.64 = "深圳市发展改革委员会专项资金 1,257,692.64 万元"
+    body = ask(oclient, "深圳发改委 专项资金 多少万")
+    assert body["answer_type"] == "figure" and "1,257,692.64" in body["answer"] and "4行相加" in body["answer"], \
+        body["answer"]
+
+
+def test_a_purchase_plan_is_the_cars_and_the_money(oclient):
+    body = ask(oclient, "深圳市城管局公务用车购置计划")
+    assert body["answer_type"] == "figure" and "购置车辆为2辆" in body["answer"] and "57" in body["answer"], body["answer"]
 
 
 def test_two_tables_printing_a_rows_columns_differently_are_no_one_answer(oclient):

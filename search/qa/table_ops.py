@@ -160,6 +160,18 @@ class RowLookup(Operation):
                 used += halves
                 found_values.append(total)
                 leads.append(dict(best, value_text=f"{total:,.2f}", money_unit="万元", value_wan=total, summed=True))
+            elif best.get("ambiguous") and (family := _family_stated(ctx, candidates, best, u.item)):
+                # "深圳发改委 专项资金": four rows named 深圳市发展和改革委员会专项资金-… and the text stating
+                # "深圳市发展改革委员会专项资金 1,257,692.64 万元", their sum: the text's figure, the rows beside it
+                printed, pid, rows, shared = family
+                each = "；".join(f"“{r['row_label']}” {rows_mod.quote(r)}" for r in rows[:4])
+                parts.append(f"{who}“{shared}”{printed}万元（文中所述；表中{len(rows)}行相加：{each}"
+                             f"{'等' if len(rows) > 4 else ''}）")
+                passages.append(pid)
+                used += rows
+                total = float(printed.replace(",", ""))
+                found_values.append(total)
+                leads.append(dict(best, value_text=printed, money_unit="万元", value_wan=total, summed=True))
             elif best.get("ambiguous"):
                 text, same = _rows_matching_alike(candidates, best, rows_mod, u.item)
                 parts.append(f"{who}有{text.replace('相符：', '相符，无法确定是哪一行：', 1)}")
@@ -493,6 +505,32 @@ def _stated_total(ctx, doc_id: str, label: str, total_wan: float) -> tuple[str, 
         if abs(float(figure) - total_wan) <= 0.02:
             whole, _dot, decimals = figure.partition(".")
             return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid
+    return None
+
+
+def _family_stated(ctx, candidates: list[dict], best: dict, item: str):
+    """(the figure as printed, its passage, the rows, the name they share) where the rows of best's document matching the item as well
+    as it are one family (each a different name holding the item) and a sentence states an amount in 万元 for the
+    item that is their sum but for each row's rounding; else None."""
+    rows, seen = [], set()
+    for r in candidates:
+        key = (_norm(r["row_label"]), round(r["value_wan"] or 0, 2))
+        if r["doc_id"] == best["doc_id"] and r["quality"] == best["quality"] and key not in seen:
+            seen.add(key)
+            rows.append(r)
+    labels = {_norm(r["row_label"]) for r in rows}
+    if len(rows) < 2 or len(labels) != len(rows) or any(r["value_wan"] is None for r in rows):
+        return None
+    total = sum(r["value_wan"] for r in rows)
+    # the name they share (专项资金 of "…专项资金-物资储备领域" and the rest), as the text names the family
+    names = sorted(labels, key=len)
+    shared = next((names[0][i:j] for size in range(len(names[0]), 2, -1) for i in range(len(names[0]) - size + 1)
+                   for j in [i + size] if _norm(item) in names[0][i:j] and all(names[0][i:j] in n for n in names)),
+                  _norm(item))
+    for figure, pid in _amounts_stated(ctx, best["doc_id"], shared, money="万元"):
+        if abs(float(figure) - total) <= 0.01 * len(rows):
+            whole, _dot, decimals = figure.partition(".")
+            return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid, rows, shared
     return None
 
 

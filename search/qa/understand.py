@@ -250,6 +250,10 @@ def detect_metrics(text: str) -> list[tuple[str, str]]:
             ends = pos
         else:
             pos += 1
+    plan = re.search(r"(?:购置|购车|买车)计划|计划(?:购置|购买)", compact)
+    if plan and any(m == "公务用车购置费" for m, _w in found) and not any(m == "购置车辆" for m, _w in found):
+        # "公务用车购置计划": the plan is how many cars and the money for them ("计划购置车辆2辆、57万元")
+        found.insert(0, ("购置车辆", plan.group()))
     if len(found) > 1:
         # "杭州 三公经费 最多 2026 部门预算": beside another metric, 部门预算 names the document, not its total
         found = [f for f in found if f[1] != "部门预算"] or found
@@ -823,8 +827,8 @@ def _also_asked(u: Understood, compact: str, rest: str) -> str:
     (a figure that only places the asked one — "基本支出中公务用车运行维护费", a whole of its part — is not).
     Returns the question's rest without them."""
     if not (u.operation == "lookup" and len(u.units) == 1 and u.metric
-            and re.search(r"各|分别|[？?].|[，,、和及与]|\s\S+\s", u.normalized)):
-        return rest
+            and re.search(r"各|分别|[？?].|[，,、和及与]|\s\S+\s|(?:购置|购车|买车)计划|计划(?:购置|购买)", u.normalized)):
+        return rest   # (a purchase plan: how many cars and the money, detect_metrics)
     row_of_column = u.metric in COLUMN_METRICS and _row_and_column(compact) is not None
     for other, other_text in detect_metrics(compact):
         if row_of_column and other in _ROW_METRICS:
