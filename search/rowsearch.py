@@ -681,11 +681,13 @@ def cell_under(cells: list[dict], word: str, year: int | None) -> dict | None:
     """The one cell of a row under the column headed `word` (基本支出, 政府性基金 …) — this year's, not a
     change's; where the heading spans several (基本支出 › 小计 / 人员经费 / 公用经费), its 小计 or 合计; None when
     the row prints no such column or several."""
-    under = [c for c in cells if word in (c["header_path"] or "") and parse_value(c["value_text"] or "") is not None
+    forms = (word, *column_forms().get(word, ()))   # (西安 heads 项目支出 专项业务经费: columns.tsv)
+    under = [c for c in cells if any(f in (c["header_path"] or "") for f in forms)
+             and parse_value(c["value_text"] or "") is not None
              and not earlier_year_column(c["header_path"], year) and not CHANGE_HEADER.search(c["header_path"] or "")]
     if len(under) > 1:
         under = [c for c in under if re.search(r"(?:小|合|总)\s*计$", c["header_path"] or "")
-                 or (c["header_path"] or "").rsplit(" › ", 1)[-1] == word]
+                 or (c["header_path"] or "").rsplit(" › ", 1)[-1] in forms]
     return under[0] if len(under) == 1 else None
 
 

@@ -82,6 +82,19 @@ def _whole_form_at(text: str, names: dict[str, set[str]]) -> tuple[int, str] | N
     return None
 
 
+def _first_form_anywhere(compact: str, names: dict[str, set[str]]) -> tuple[int, int, set[str]] | None:
+    """(start, length, documents) for the first run of the question (from its left) that abbreviates one of
+    names (_whole_form_at); a run several names answer equally names none: None."""
+    firsts = {n[0] for n in names}
+    for start in range(len(compact) - 3):
+        if compact[start] not in firsts:
+            continue
+        found = _whole_form_at(compact[start:], names)
+        if found:
+            return (start, found[0], names[found[1]]) if found[1] else None
+    return None
+
+
 def _closest(form: str, names, head: bool) -> tuple[bool, str]:
     """(whether form abbreviates any of names, the one it abbreviates most closely — "" when several tie)."""
     scored = [(span, name) for name in names if (span := abbreviation_span(form, name, head=head)) is not None]
@@ -294,33 +307,21 @@ class Gazetteer:
         """(start, length, documents) for a held unit whose whole name (its region's first character
         included: 上科大附校 for 上海科技大学附属学校) a run of four or more characters of the question
         abbreviates, ending on an organisation word; the only such unit, or None."""
-        names = self._whole_names_held()
-        firsts = {n[0] for n in names}
-        for start in range(len(compact) - 3):
-            if compact[start] not in firsts:
-                continue
-            found = _whole_form_at(compact[start:], names)
-            if found:
-                # several units answer equally: none
-                return (start, found[0], names[found[1]]) if found[1] else None
-        return None
+        return _first_form_anywhere(compact, self._whole_names_held())
 
     def abbreviated_rest_anywhere(self, compact: str) -> tuple[int, int, set[str]] | None:
         """(start, length, documents) for the one held unit of no department type whose name without its region
         a run of four or more characters of the question abbreviates, ending on an organisation word
         ("减污降碳中心" for 上海市减污降碳管理运行技术中心, no city written); several units answering: None."""
+        return _first_form_anywhere(compact, self._rest_names_held())
+
+    def _rest_names_held(self) -> dict[str, set[str]]:
+        """Each held budget's unit name without its region, for the units of no department type -> documents."""
         names: dict[str, set[str]] = {}
         for d, e in self.entries.items():
             if e.rest and not e.dept_type and e.kind in ("预算", "决算"):
                 names.setdefault(bare_name(e.rest), set()).add(d)
-        firsts = {n[0] for n in names}
-        for start in range(len(compact) - 3):
-            if compact[start] not in firsts:
-                continue
-            found = _whole_form_at(compact[start:], names)
-            if found:
-                return (start, found[0], names[found[1]]) if found[1] else None
-        return None
+        return names
 
     def written_out_anywhere(self, compact: str, starts) -> tuple[int, int, set[str]] | None:
         """(start, length, documents) for the one held unit of no department type whose name, without its
@@ -328,10 +329,7 @@ class Gazetteer:
         organisation word ("市政府办公厅文印中心" for 上海市人民政府办公厅文印中心, "职业教育基地综合协调办" for
         长沙职业教育基地综合协调办公室): the longest run at the first of starts that names one; several
         units holding the run name none ("服务中心")."""
-        names: dict[str, set[str]] = {}
-        for d, e in self.entries.items():
-            if e.rest and not e.dept_type and e.kind in ("预算", "决算"):
-                names.setdefault(bare_name(e.rest), set()).add(d)
+        names = self._rest_names_held()
         for start in starts:
             for size in range(min(len(compact) - start, 14), 3, -1):
                 form = compact[start:start + size]

@@ -1259,8 +1259,9 @@ class RowColumns(Operation):
     columns of one row asked — each cell as printed, from the one table that prints them all. A row without
     one of them, or several rows matching, is left to the other operations."""
 
-    HEADS = ("基本支出", "项目支出", "一般公共预算", "政府性基金", "国有资本经营", "财政拨款", "人员经费", "公用经费",
-             "事业收入", "其他收入")
+    # the columns a row's table may split it into: its halves and their parts (COLUMN_METRICS), its funds
+    # (FUNDS and 财政拨款), its income's sources
+    HEADS = (*COLUMN_METRICS, *FUNDS, "财政拨款", "事业收入", "其他收入")
 
     def _asked(self, u: Understood) -> list[str]:
         compact = u.normalized.replace(" ", "")
