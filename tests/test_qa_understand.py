@@ -568,6 +568,7 @@ def test_a_whole_name_abbreviated_without_its_region_written():
 @pytest.mark.parametrize("q, item", [
     ("西安公安系统哪个单位今年预算最高", ""),               # the department with its units: no item
     ("西安公安局 信息系统 运维 预算", "信息系统运维"),       # a project's words
+    ("西安公安局 系统 运维 预算", "系统运维"),
     ("西安公安局除局本级外收入预算最多的所属单位", ""),
 ])
 def test_words_naming_which_units_are_no_item(gaz, aliases, q, item):

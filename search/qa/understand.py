@@ -83,7 +83,7 @@ _FILLER = re.compile(
     # a colloquial verb before the item ("广州环保局今年管噪声花多少钱", "搞防汛用了多少"): not 管理/管护 …
     r"(?:(?<=\s)|^)(?:管|搞|用于|用来|投入|投在)(?![理护网道控制线廊养])|"
     # "深圳人社系统哪个单位": the department with its units, written after its name (信息系统 is a project's)
-    r"(?:(?<=\s)|^)全?系统(?=哪|各|内|里|下属|所属|\s|$)|"
+    r"(?:(?<=\s)|^)全?系统(?=\s*(?:哪|各|内|里|下属|所属|\d|$))|"
     # "除局本级外…所属单位": which units are ranked (table_ops reads it), not an item
     r"除了?(?:局|委|厅|办|部门|单位)?(?=本级)|(?<=本级)以?外|平方米|平米|平方(?!公里)|(?<![顺服自跟遵听盲])从(?![业事而此来未前中头严速])|"
     # "在气象基础设施建设维修上花多少": the 上 of 在…上, not the item's (线上, 网上 stay)
