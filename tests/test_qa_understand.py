@@ -225,7 +225,7 @@ def test_vocabularies_load_from_data_files():
 
 
 def test_a_subordinate_unit_cell_is_named_written_out_or_abbreviated():
-    from search.qa.table_ops import _names_unit_cell
+    from search.qa.unit_ops import _names_unit_cell
 
     assert _names_unit_cell("湖州市中医院医院建设发展项目", "湖州市中医院", "湖州市", exact=True)
     assert not _names_unit_cell("湖州市中医院医院建设发展项目", "湖州市中心医院", "湖州市", exact=True)

@@ -378,7 +378,7 @@ def test_a_subordinate_units_row_whose_columns_cannot_be_told_apart_is_no_answer
 
 
 def test_a_subordinate_unit_named_by_its_tail_or_an_abbreviation():
-    from search.qa.table_ops import _common_tail, _subunit_score
+    from search.qa.unit_ops import _common_tail, _subunit_score
 
     assert _subunit_score("工务署工程管理中心", "建筑工务署工程管理中心") == 2
     assert _subunit_score("安全生产执法监察支队", "安全生产执法监察支队") == 3

@@ -174,7 +174,7 @@ def test_the_wholes_figures_are_never_a_change_or_comparison_of_its_own_office(c
 
 
 def test_a_citys_own_level_is_not_a_departments_own_office():
-    from search.qa.table_ops import OWN_OFFICE_ASKED
+    from search.qa.unit_ops import OWN_OFFICE_ASKED
 
     assert OWN_OFFICE_ASKED.search("深圳水务局本级三公") and OWN_OFFICE_ASKED.search("深圳市水务局（本级）")
     assert not OWN_OFFICE_ASKED.search("深圳市本级预算准备金") and not OWN_OFFICE_ASKED.search("区本级")

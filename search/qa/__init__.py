@@ -31,16 +31,18 @@ from .table_ops import (
     HALF_OF_THE_WHOLE,
     LAST_YEAR_COLUMN,
     METRIC_TABLE_TOTAL,
-    OWN_OFFICE_ASKED,
-    OWN_OFFICE_ROW,
+    ROW_COMPARE,
     ROW_LOOKUP,
-    SUBUNIT_AS_ROW,
-    SUBUNIT_ROW_LOOKUP,
-    TABLE_OPERATIONS,
-    UNIT_RANK,
+    ROWS_FIRST,
+    ROWS_LAST,
     rows_asked,
 )
 from .understand import COLUMN_METRICS, Understood, detect_metric, detect_metrics, understand
+from .unit_ops import OWN_OFFICE_ASKED, OWN_OFFICE_ROW, SUBUNIT_AS_ROW, SUBUNIT_ROW_LOOKUP, UNIT_RANK
+
+# the operations over table rows, tried in this order (a unit printed as a row before the row looked up; a unit's
+# row by name after two rows compared)
+TABLE_OPERATIONS = [*ROWS_FIRST, SUBUNIT_AS_ROW, ROW_LOOKUP, ROW_COMPARE, SUBUNIT_ROW_LOOKUP, *ROWS_LAST]
 
 __all__ = ["answer_question", "answer_passages", "AnswerPassages", "figure_passages", "detect_metric_name", "understand_question", "Understood",
            "states_a_reason"]
