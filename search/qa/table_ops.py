@@ -14,7 +14,7 @@ from typing import NamedTuple
 from ..forms import TITLE as FORMS_TITLE
 from ..vocab import ORG_NAME_END
 from . import lexicon
-from .gazetteer import bare_name
+from .gazetteer import Mention, bare_name
 from .operations import Answer, Operation
 from .passages import document_passages
 from .understand import COLUMN_METRICS, FUNDS, ROW_WORDS, Understood
@@ -85,8 +85,12 @@ def _row_line(row: dict, rows_mod, who: str = "") -> str:
             f"（《{row['title']}》，单位：{unit}）")
 
 
-_HALVES_SUMMED = re.compile(r"(?=.*基本支出)(?=.*项目支出)(?=.*(?:基本支出|项目支出)(?:加上?|\+|＋)|.*(?:合计|之和|总和|一共|共计|"
-                            r"加起来|合起来|总共))")
+_SUM_WORD = re.compile(r"(?:基本支出|项目支出)(?:加上?|\+|＋)|合计|之和|总和|一共|共计|加起来|合起来|总共")
+
+
+def _halves_summed(compact: str) -> bool:
+    """"委托业务费合计多少（基本支出加项目支出）": both halves named and added up — the row's whole, no column."""
+    return "基本支出" in compact and "项目支出" in compact and bool(_SUM_WORD.search(compact))
 
 
 class RowLookup(Operation):
@@ -99,7 +103,7 @@ class RowLookup(Operation):
     def answer(self, ctx, u):
         rows_mod = _rows()
         # "委托业务费合计多少（基本支出加项目支出）": both halves added up are the row's whole, no column
-        column = None if _HALVES_SUMMED.search(u.normalized.replace(" ", "")) else COLUMNS.get(u.metric)
+        column = None if _halves_summed(u.normalized.replace(" ", "")) else COLUMNS.get(u.metric)
         parts, used, passages = [], [], []
         found_values, leads = [], []   # each unit's figure (None: not one clear figure) and the row it is read from
         for docs in _single_docs(u):
@@ -521,16 +525,24 @@ def _family_stated(ctx, candidates: list[dict], best: dict, item: str):
     if len(rows) < 2 or len(labels) != len(rows) or any(r["value_wan"] is None for r in rows):
         return None
     total = sum(r["value_wan"] for r in rows)
-    # the name they share (专项资金 of "…专项资金-物资储备领域" and the rest), as the text names the family
-    names = sorted(labels, key=len)
-    shared = next((names[0][i:j] for size in range(len(names[0]), 2, -1) for i in range(len(names[0]) - size + 1)
-                   for j in [i + size] if _norm(item) in names[0][i:j] and all(names[0][i:j] in n for n in names)),
-                  _norm(item))
+    shared = _shared_name(sorted(labels, key=len), _norm(item))
     for figure, pid in _amounts_stated(ctx, best["doc_id"], shared, money="万元"):
         if abs(float(figure) - total) <= 0.01 * len(rows):
             whole, _dot, decimals = figure.partition(".")
             return f"{int(whole):,}" + (f".{decimals}" if decimals else ""), pid, rows, shared
     return None
+
+
+def _shared_name(names: list[str], item: str) -> str:
+    """The longest run of the shortest name, holding the item, that every name holds (专项资金 of
+    "…专项资金-物资储备领域" and the rest) — how the text names the family; the item where none is longer."""
+    first = names[0]
+    for size in range(len(first), 2, -1):
+        for i in range(len(first) - size + 1):
+            run = first[i:i + size]
+            if item in run and all(run in n for n in names):
+                return run
+    return item
 
 
 def _basic_by_nature(row: dict) -> bool:
@@ -971,8 +983,6 @@ class ItemOfOneUnit(Operation):
             return None
         unit = next(iter(units))
         docs = {r["doc_id"] for r in found}
-        from .gazetteer import Mention
-
         named = dataclasses.replace(u, units=[Mention(unit, doc_ids=docs, by_name=True)], scope_region=None)
         answer = ROW_LOOKUP.answer(ctx, named)
         if answer is None or answer.answer_type == "none":
